@@ -1,0 +1,42 @@
+"""vanban: read Vietnamese official documents (văn bản hành chính, văn bản của Đảng),
+extract their record, archive and search them, and track the tasks they assign.
+
+The public API is small::
+
+    import vanban
+    doc = vanban.parse(text)            # -> Document
+    doc = vanban.parse_file("cv.pdf")   # any supported format
+    doc.to_dict()                       # the JSON record of FIELDS.md, with spans
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import ReadError, VanbanError
+from .model import Document
+from .parse import parse as _parse
+
+__all__ = ["Document", "ReadError", "VanbanError", "parse", "parse_file"]
+__version__ = "0.1.0"
+
+
+def parse(text: str, source: str | None = None) -> Document:
+    """Parse the text of one document."""
+    return _parse(text, source)
+
+
+def parse_file(path: str | Path) -> Document:
+    """Read a file (text, PDF, scan, DOCX…) and parse it; ``ReadError`` if it cannot be read."""
+    from .read import read_file
+
+    ex = read_file(path)
+    doc = _parse(ex.text, str(path), ex.pages)
+    if ex.problems:
+        from dataclasses import replace
+
+        from .model import Problem
+
+        notes = tuple(Problem("read.note", "info", p) for p in ex.problems)
+        doc = replace(doc, problems=notes + doc.problems)
+    return doc

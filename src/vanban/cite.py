@@ -1,0 +1,252 @@
+"""Citations (trích dẫn): find every reference to another document, then resolve them.
+
+In the style of eyecite: ``get_citations(text)`` finds, ``resolve_citations(citations)`` merges
+the mentions of one document into one citation with its type, date, issuer and title.
+Works on normalized text (``vanban.normalize``); spans are offsets into that text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, replace
+from functools import cache
+
+from .model import Citation
+from .parse import dates
+from .parse.numbers import NUMBER_RE, from_match, is_legal_type, type_names, type_of
+from .rules import table
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One place the text refers to a document."""
+
+    number: str | None
+    doc_type: str | None
+    date: dt.date | None
+    issuer: str | None
+    title: str | None
+    relation: str
+    span: tuple[int, int]
+    named: bool = False
+    quoted: bool = False  # the title was quoted ("về việc “…”"): mentions can be compared
+
+
+@cache
+def _patterns() -> dict[str, re.Pattern[str]]:
+    names = type_names()
+    aliases = table("doc_types")["aliases"]
+    words = sorted(set(names) | set(aliases), key=len, reverse=True)
+    alt = "|".join(re.escape(w) for w in words)
+    rel = table("citations")["relation"]
+    return {
+        # the type word (and "số") just before a number: "Nghị định số", "Công văn số", "QĐ"
+        "before": re.compile(
+            rf"(?P<type>(?i:{alt}))(?:\s+(?:liên\s+tịch|hợp\s+nhất))?(?:\s+(?i:số|số\s+hiệu))?\s*[:]?\s*$"
+        ),
+        # a list sharing one type word: "…/NĐ-CP, 30/2020/NĐ-CP" / "… và 24-CT/TU"
+        "list_sep": re.compile(r"^\s*(?:,|;|và|hoặc|,\s*và)\s*(?:(?:các\s+)?(?i:số)\s+)?$"),
+        "date_after": re.compile(
+            r"^\s*(?:\(|,)?\s*(?:(?:được\s+)?ban\s+hành\s+)?(?:ngày|ngày\s+ký)\s+"
+            + r"(?:"
+            + dates.WORDS.replace("ngày\\s{1,3}", "")
+            + r"|"
+            + dates.NUMERIC
+            + r")",
+            re.IGNORECASE,
+        ),
+        "issuer_after": re.compile(
+            r"^[^;\n]{0,40}?\bcủa\s+(?P<issuer>[^,;:()\n“\"]{3,90}?)(?=\s+(?:về|quy định|hướng dẫn|ban hành|khóa|khoá|và|,|;|\(|“|\")|[;,.)(]|$)"
+        ),
+        "title_after": re.compile(
+            r"^[^;\n“\"]{0,160}?\s(?:về\s+việc|về|V/v)\s+(?:(?P<q>[“\"])(?P<quoted>[^”\"\n]{3,300})[”\"]|(?P<title>[^;\n“\"]{3,300}))"
+        ),
+        "named_law": re.compile(
+            r"(?P<type>Bộ\s+luật|Luật|Pháp\s+lệnh|Hiến\s+pháp)\s+(?P<name>[A-ZĐ][^\n;,.()“”\"]{2,120}?)"
+            r"(?=\s+(?:ngày|số|năm)\s|\s*[;,.(]|$)"
+        ),
+        "relations": [(re.compile(p, re.IGNORECASE), r) for r, p in rel.items()],  # type: ignore[dict-item]
+    }
+
+
+def _canonical_type(word: str) -> str:
+    aliases = table("doc_types")["aliases"]
+    for name in type_names():
+        if word.lower() == name.lower():
+            return name
+    for a, name in aliases.items():
+        if word.lower() == a.lower():
+            return name
+    return word
+
+
+def _relation(t: str, start: int) -> str:
+    """The relation a mention expresses, from the words of its clause before it."""
+    clause_start = max(t.rfind(ch, max(0, start - 300), start) for ch in (";", ".", "\n\n", ":"))
+    ctx = t[max(clause_start + 1, start - 300) : start]
+    best = ("mentions", (-1, 0))
+    for rx, name in _patterns()["relations"]:  # type: ignore[union-attr]
+        for m in rx.finditer(ctx):
+            rank = (m.end(), m.end() - m.start())  # the last cue; the longer of two ending together
+            if rank > best[1]:
+                best = (name, rank)
+    return best[0]
+
+
+def get_citations(t: str, start: int = 0, end: int | None = None, own: str | None = None) -> list[Mention]:
+    """Every mention of another document in ``t[start:end]``, in text order."""
+    p = _patterns()
+    end = len(t) if end is None else end
+    out: list[Mention] = []
+    last_type: tuple[str | None, int] = (None, -1)
+    for m in NUMBER_RE.finditer(t, start, end):
+        parsed = from_match(m)
+        if own and parsed.value == own:
+            last_type = (None, -1)
+            continue
+        before = t[max(0, m.start() - 60) : m.start()]
+        bm = p["before"].search(before)  # type: ignore[union-attr]
+        doc_type: str | None = None
+        if bm:
+            doc_type = _canonical_type(bm.group("type"))
+        elif last_type[0] and p["list_sep"].match(t[last_type[1] : m.start()]):  # type: ignore[union-attr]
+            doc_type = last_type[0]
+        if doc_type in (None, "Văn bản") or (doc_type and not bm and type_of(parsed)):
+            doc_type = type_of(parsed) or doc_type
+        if doc_type is None and parsed.year and parsed.symbols and parsed.symbols[0].startswith("QH"):
+            doc_type = None  # a law or a Quốc hội resolution: only the words before can tell
+        after = t[m.end() : m.end() + 400]
+        dm = p["date_after"].match(after)  # type: ignore[union-attr]
+        date = None
+        if dm:
+            date = dates.make(
+                dm.group("y") or dm.group("y2"),
+                dm.group("m") or dm.group("m2"),
+                dm.group("d") or dm.group("d2"),
+            )
+        nxt = NUMBER_RE.search(after)
+        after = after[: nxt.start()] if nxt else after  # details up to the next cited number
+        im = p["issuer_after"].match(after)  # type: ignore[union-attr]
+        tm = p["title_after"].match(after)  # type: ignore[union-attr]
+        title = (tm.group("quoted") or tm.group("title")).strip(" ,") if tm else None
+        if title and not tm.group("quoted"):
+            title = re.sub(r"\s+(?:(?i:số)|[A-ZĐ][\w]*\s+(?i:số)|\S+)$", "", title) or title
+        s = m.start() - (len(bm.group()) if bm else 0)
+        out.append(
+            Mention(
+                parsed.value,
+                doc_type,
+                date,
+                im.group("issuer").strip() if im else None,
+                title,
+                _relation(t, s),
+                (s, m.end()),
+                quoted=bool(tm and tm.group("quoted")),
+            )
+        )
+        last_type = (doc_type, m.end())
+    for m in p["named_law"].finditer(t, start, end):  # type: ignore[union-attr]
+        after = t[m.end() : m.end() + 60]
+        if re.match(r"\s+số\s+\d", after):
+            continue  # numbered: found above
+        dm = p["date_after"].match(after)  # type: ignore[union-attr]
+        date = None
+        if dm:
+            date = dates.make(
+                dm.group("y") or dm.group("y2"),
+                dm.group("m") or dm.group("m2"),
+                dm.group("d") or dm.group("d2"),
+            )
+        name = " ".join(m.group().split())
+        out.append(
+            Mention(
+                None,
+                _canonical_type(m.group("type").replace("  ", " ")),
+                date,
+                None,
+                name,
+                _relation(t, m.start()),
+                m.span(),
+                named=True,
+            )
+        )
+    out.sort(key=lambda x: x.span)
+    return out
+
+
+def canonical_key(
+    number: str | None, doc_type: str | None, date: dt.date | None, title: str | None = None
+) -> str:
+    """A key that names one document: the number, and the year where numbers recur each year."""
+    if not number:
+        return "name:" + " ".join((title or "").lower().split())
+    key = re.sub(r"\s+", "", number).upper().replace("Đ", "D")
+    if not re.search(r"/(?:19|20)\d{2}/", number) and date and not is_legal_type(doc_type):
+        key += f"@{date.year}"
+    return key
+
+
+def resolve_citations(mentions: list[Mention]) -> list[Citation]:
+    """One citation per cited document, in order of first mention, the details merged."""
+    by_key: dict[str, Mention] = {}
+    order: list[str] = []
+    for mt in mentions:
+        k = mt.number or ("name:" + (mt.title or "").lower())
+        if k not in by_key:
+            by_key[k] = mt
+            order.append(k)
+            continue
+        cur = by_key[k]
+        by_key[k] = replace(
+            cur,
+            doc_type=cur.doc_type or mt.doc_type,
+            date=cur.date or mt.date,
+            issuer=cur.issuer or mt.issuer,
+            title=cur.title or mt.title,
+            relation=cur.relation if cur.relation != "mentions" else mt.relation,
+        )
+    out = []
+    for k in order:
+        mt = by_key[k]
+        out.append(
+            Citation(
+                mt.number,
+                mt.doc_type,
+                mt.date,
+                mt.issuer,
+                mt.title,
+                mt.relation,
+                canonical_key(mt.number, mt.doc_type, mt.date, mt.title),
+                mt.span,
+                mt.named,
+            )
+        )
+    return out
+
+
+def inconsistencies(mentions: list[Mention]) -> list[tuple[str, str, Mention, Mention]]:
+    """Mentions of one document that disagree: ``(kind, number, first, other)``; kind is date or title."""
+    seen: dict[str, Mention] = {}
+    seen_quoted: dict[str, list[Mention]] = {}
+    out = []
+    for mt in mentions:
+        if not mt.number:
+            continue
+        first = seen.setdefault(mt.number, mt)
+        if first is mt:
+            if mt.quoted:
+                seen_quoted[mt.number] = [mt]
+            continue
+        if first.date and mt.date and first.date != mt.date:
+            out.append(("date", mt.number, first, mt))
+        quoted = [x for x in seen_quoted.get(mt.number, []) if x is not mt]
+        if mt.quoted and quoted and _quoted_core(quoted[0].title or "") != _quoted_core(mt.title or ""):
+            out.append(("title", mt.number, quoted[0], mt))
+        if mt.quoted:
+            seen_quoted.setdefault(mt.number, []).append(mt)
+    return out
+
+
+def _quoted_core(title: str) -> str:
+    return " ".join(title.lower().split()).strip(' .,;”"')

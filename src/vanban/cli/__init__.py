@@ -1,0 +1,13 @@
+"""The ``vanban`` command: one Typer app, one module per group of subcommands."""
+
+from __future__ import annotations
+
+from . import parse_cmd  # noqa: F401  (registers: parse)
+from .app import app
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """Entry point of the ``vanban`` console script."""
+    app()

@@ -1,0 +1,110 @@
+"""``vanban parse``: print the record of each document (JSON Lines or a readable summary)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ..errors import VanbanError
+from ..model import Document
+from .app import app
+
+_err = Console(stderr=True)
+
+
+def _parse_one(name: str) -> Document:
+    import vanban
+
+    if name == "-":
+        data = sys.stdin.buffer.read()
+        from ..read import read_bytes
+
+        ex = read_bytes(data, "<stdin>")
+        from ..parse import parse
+
+        return parse(ex.text, "-", ex.pages)
+    return vanban.parse_file(Path(name))
+
+
+@app.command("parse")
+def parse_cmd(
+    files: list[str] = typer.Argument(..., help="Files to parse; '-' reads standard input."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per file (JSON Lines)."),
+    spans: bool = typer.Option(True, "--spans/--no-spans", help="Include character spans in JSON."),
+) -> None:
+    """Đọc văn bản và in bản ghi: số, ngày, cơ quan, trích yếu, người ký, nơi nhận, trích dẫn, nhiệm vụ."""
+    failed = 0
+    out = sys.stdout
+    for name in files:
+        try:
+            doc = _parse_one(name)
+        except VanbanError as exc:
+            failed += 1
+            _err.print(f"[red]lỗi[/red] {exc}", markup=True, highlight=False)
+            continue
+        except Exception as exc:
+            failed += 1
+            _err.print(f"[red]lỗi[/red] {name}: {type(exc).__name__}: {exc}", highlight=False)
+            continue
+        if as_json:
+            rec = doc.to_dict(spans=spans)
+            rec["source"] = name
+            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            out.flush()
+        else:
+            _summary(name, doc)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _summary(name: str, doc: Document) -> None:
+    con = Console()
+    d = doc.to_dict(spans=False)
+    tb = Table(title=name, show_header=False, title_justify="left", expand=False)
+    tb.add_column("trường", style="bold cyan", no_wrap=True)
+    tb.add_column("giá trị")
+    s = d["signer"]
+    rows = [
+        (
+            "Hệ thống",
+            {"state": "Nhà nước (NĐ 30/2020)", "party": "Đảng (HD 36)", "other": "khác"}[d["system"]],
+        ),
+        ("Cơ quan chủ quản", d["issuer_parent"]),
+        ("Cơ quan ban hành", d["issuer"]),
+        ("Số, ký hiệu", d["number"]),
+        ("Tên loại", d["doc_type"]),
+        ("Địa danh, ngày", ", ".join(x for x in (d["place"], d["date"]) if x) or None),
+        ("Trích yếu", d["subject"]),
+        ("Độ khẩn / mật", " / ".join(x for x in (d["urgency"], d["secrecy"]) if x) or None),
+        ("Kính gửi", "\n".join(d["recipients"]) or None),
+        ("Người ký", " · ".join(x for x in (*s["markers"], s["title"], s["name"]) if x) or None),
+        ("Nơi nhận", "\n".join(d["distribution"]) or None),
+        (
+            "Trích dẫn",
+            "\n".join(
+                f"{c['doc_type'] or '?'} {c['number']}"
+                + (f" ngày {c['date']}" if c["date"] else "")
+                + f"  [{c['relation']}]"
+                for c in d["citations"]
+                if c["number"]
+            )
+            or None,
+        ),
+        (
+            "Nhiệm vụ",
+            "\n".join(
+                "; ".join(t["assignees"]) + (f"  (hạn {t['deadline']})" if t["deadline"] else "")
+                for t in d["tasks"]
+            )
+            or None,
+        ),
+        ("Vấn đề", "\n".join(f"{p['severity']}: {p['message']}" for p in d["problems"]) or None),
+    ]
+    for k, v in rows:
+        tb.add_row(k, v if v else "[dim]—[/dim]")
+    con.print(tb)

@@ -1,0 +1,13 @@
+"""Errors vanban raises: one base class, each with a message a clerk can act on."""
+
+
+class VanbanError(Exception):
+    """Base of every error vanban reports to its user."""
+
+
+class ReadError(VanbanError):
+    """The input could not be turned into text (corrupt, encrypted, unsupported, empty…)."""
+
+
+class MissingToolError(ReadError):
+    """An external program (tesseract, LibreOffice) or its language pack is not installed."""

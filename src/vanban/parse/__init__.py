@@ -1,0 +1,165 @@
+"""The parse engine: normalized text → ``Document`` (header, recipients, body, signature,
+distribution, citations, tasks), every value with its span in the original text."""
+
+from __future__ import annotations
+
+import re
+
+from ..model import (
+    Assignee,
+    Citation,
+    Date,
+    Deadline,
+    Document,
+    Number,
+    Problem,
+    Section,
+    Signer,
+    Task,
+    Text,
+)
+from ..normalize import Normalized, normalize
+from .body import sections as find_sections
+from .header import parse_header
+from .numbers import type_of
+from .tail import distribution, end_mark, recipients, signature
+
+__all__ = ["parse"]
+
+_WORDS = re.compile(r"[^\W\d_]{2,}")
+
+
+def parse(text: str, source: str | None = None, pages: tuple[int, ...] = ()) -> Document:
+    """Parse the text of one official document into its record."""
+    from .. import cite, tasks  # the citation and task steps build on this package's helpers
+
+    n = normalize(text)
+    t = n.text
+    problems: list[Problem] = []
+    if not _WORDS.search(t[:100000]):
+        problems.append(Problem("input.empty", "error", "Văn bản trống: không có chữ nào để đọc."))
+        return Document(text=text, source=source, pages=pages, problems=tuple(problems))
+
+    h = parse_header(t)
+    recips, rend = recipients(t, h.end, 1500)
+    body_start = max(h.end, rend)
+    dist, dist_span = distribution(t, body_start)
+    sig = signature(t, body_start, dist_span[0] if dist_span else end_mark(t, body_start))
+    body_end = len(t)
+    for cand in (sig.start if sig else None, dist_span[0] if dist_span else None):
+        if cand is not None and body_start < cand < body_end:
+            body_end = cand
+    secs = find_sections(t, body_start, body_end)
+
+    number = None
+    if h.number:
+        p, sp = h.number
+        number = Number(p.value, n.span(*sp), p.seq, p.year, p.type_abbr, p.symbols)
+
+    doc_type = _doc_type(h, n)
+    mentions = cite.get_citations(t, 0, len(t), own=h.number[0].value if h.number else None)
+    citations: list[Citation] = [_map_citation(c, n) for c in cite.resolve_citations(mentions)]
+    for kind, num, _first, other in cite.inconsistencies(mentions):
+        msg = (
+            f"Văn bản {num} được dẫn với hai ngày khác nhau."
+            if kind == "date"
+            else f"Trích yếu của văn bản {num} được dẫn theo hai cách khác nhau."
+        )
+        problems.append(Problem(f"cite.{kind}", "warning", msg, n.span(*other.span)))
+
+    found = tasks.find_tasks(t, (body_start, body_end), secs)
+    task_objs = tuple(_map_task(f, n, t) for f in found)
+
+    signer = None
+    if sig:
+        signer = Signer(
+            sig.authority,
+            tuple(Text(m.text, n.span(m.start, m.end)) for m in sig.markers),
+            Text(sig.title.text, n.span(sig.title.start, sig.title.end)) if sig.title else None,
+            Text(sig.name.text, n.span(sig.name.start, sig.name.end)) if sig.name else None,
+            n.span(sig.start, sig.end),
+        )
+    transcription = bool(sig and sig.signed_caption) or "(Đã ký)" in t[body_end : body_end + 3000]
+
+    if not (h.number or h.date or h.issuer or h.type_line):
+        problems.append(
+            Problem(
+                "input.not_official",
+                "warning",
+                "Không thấy số, ngày, cơ quan ban hành hay tên loại: có thể đây không phải văn bản hành chính.",
+            )
+        )
+
+    def tx(v: tuple[str, tuple[int, int]] | None) -> Text | None:
+        return Text(v[0], n.span(*v[1])) if v else None
+
+    date = None
+    if h.date and h.date[0]:
+        date = Date(h.date[0], h.date[1], n.span(*h.date[2]))
+    return Document(
+        text=text,
+        source=source,
+        system=h.system,
+        issuer=tx(h.issuer),
+        issuer_parent=tx(h.issuer_parent),
+        number=number,
+        doc_type=doc_type,
+        place=tx(h.place),
+        date=date,
+        subject=tx(h.subject),
+        urgency=tx(h.urgency),
+        secrecy=tx(h.secrecy),
+        recipients=tuple(Text(r.text, n.span(r.start, r.end)) for r in recips),
+        body=Text(t[body_start:body_end].strip(), n.span(body_start, body_end))
+        if body_end > body_start
+        else None,
+        sections=tuple(Section(lb, hd, n.span(s, e), lv) for lb, hd, s, e, lv in secs),
+        signer=signer,
+        distribution=tuple(Text(d.text, n.span(d.start, d.end)) for d in dist),
+        citations=tuple(citations),
+        tasks=task_objs,
+        transcription=transcription,
+        pages=pages,
+        problems=tuple(problems),
+    )
+
+
+def _doc_type(h, n: Normalized) -> Text | None:
+    """Tên loại: the type line; else ``V/v`` → Công văn; else the number's abbreviation."""
+    if h.type_line:
+        return Text(h.type_line[0], n.span(*h.type_line[1]))
+    if h.number:
+        p, sp = h.number
+        named = type_of(p)
+        if p.party and named:
+            return Text(named, n.span(*sp))
+        if h.vv:
+            return Text("Công văn", n.span(*sp))
+        if named:
+            return Text(named, n.span(*sp))
+        if h.system == "state" and not p.year:
+            return Text("Công văn", n.span(*sp))
+    elif h.vv and h.subject:
+        return Text("Công văn", n.span(*h.subject[1]))
+    return None
+
+
+def _map_citation(c: Citation, n: Normalized) -> Citation:
+    from dataclasses import replace
+
+    return replace(c, span=n.span(*c.span))
+
+
+def _map_task(f, n: Normalized, t: str) -> Task:
+    from .. import tasks
+
+    assignees = tuple(
+        Assignee(name, role, tasks.key_of(name), tasks.collective(name), n.span(a, b))
+        for name, role, a, b in f.assignees
+    )
+    dl = None
+    if f.deadline:
+        d, txt, a, b = f.deadline
+        dl = Deadline(d, "absolute" if d else "none", txt, n.span(a, b))
+    a, b = f.action
+    return Task(assignees, Text(" ".join(t[a:b].split())[:1000], n.span(a, b)), dl)

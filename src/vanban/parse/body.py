@@ -1,0 +1,40 @@
+"""Nội dung: the body's numbered parts (Phần, Chương, Mục, Điều, I., 1., a)) and their headings."""
+
+from __future__ import annotations
+
+import re
+
+from .lines import lines
+
+SECTION = re.compile(
+    r"^(?P<label>(?:Phần|PHẦN)\s+(?:thứ\s+\w+|[IVXLC]+|\d+)|(?:Chương|CHƯƠNG)\s+[IVXLC\d]+|(?:Mục|MỤC)\s+\d+|"
+    r"Điều\s+\d+[a-z]?\.?|[IVXLC]{1,5}\.|\d{1,2}(?:\.\d{1,2}){0,3}\.?(?=\s)|[a-zđ]\))\s*(?P<heading>.*)$"
+)
+
+
+def level_of(label: str) -> int:
+    """Depth of a section label: Phần/Chương 1, Mục 2, Điều/I. 3, 1. 4, 1.1. 5, a) 6."""
+    if label[:4] in ("Phần", "PHẦN") or label[:6] in ("Chương", "CHƯƠNG"):
+        return 1
+    if label[:3] in ("Mục", "MỤC"):
+        return 2
+    if label.startswith("Điều") or re.match(r"[IVXLC]+\.", label):
+        return 3
+    if label.endswith(")"):
+        return 6
+    return 4 + label.rstrip(".").count(".")
+
+
+def sections(t: str, start: int, end: int) -> list[tuple[str, str, int, int, int]]:
+    """``(label, heading, start, end, level)`` for every numbered line in ``t[start:end]``."""
+    out = []
+    for ln in lines(t, start, end):
+        m = SECTION.match(ln.text.lstrip("* "))
+        if not m:
+            continue
+        label = m.group("label").strip()
+        if re.fullmatch(r"\d{1,2}", label):  # "2025 …" or a bare count is not a label
+            continue
+        heading = m.group("heading").strip(" *")
+        out.append((label, heading, ln.start, ln.end, level_of(label)))
+    return out

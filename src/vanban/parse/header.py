@@ -1,0 +1,334 @@
+"""Phần đầu: Quốc hiệu or Party title, issuer and parent body, number, place and date, type,
+trích yếu (subject), urgency and secrecy marks. Works on normalized text; spans are offsets
+into it (``parse`` maps them back to the original)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from ..rules import table
+from . import dates
+from .lines import Line, is_upper, lines, squash
+from .numbers import HEADER_NUMBER, Parsed, parse_number, type_names
+
+WINDOW = 8000  # the header never runs longer than this into a document
+
+QUOC_HIEU = re.compile(r"CỘNG\s+HÒA\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM", re.IGNORECASE)
+TIEU_NGU = re.compile(r"Độc\s+lập\s*[-–]\s*Tự\s+do\s*[-–]\s*Hạnh\s+phúc", re.IGNORECASE)
+PARTY_TITLE = re.compile(r"ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM")
+NUMBER_LINE = re.compile(
+    r"(?:^|(?<=[\s*(]))(?:[A-ZĐ][\wĐđ]{0,12}[ \t]+){0,3}?[Ss][ốỐ][ \t]*(?::|\.)?[ \t\n]*(?:"
+    + HEADER_NUMBER
+    + r")?"
+)
+DATE_LINE = re.compile(
+    r"(?:,|^|(?<=\s))[ \t]*ngày[ \t\n]+(?P<d>\d{1,2})?[ \t\n.…_]*th[áa]ng[ \t\n]+(?P<m>\d{1,2})?[ \t\n.…_]*"
+    r"n[ăa]m[ \t\n]+(?P<y>\d{4})",
+    re.MULTILINE | re.IGNORECASE,
+)
+VV = re.compile(r"(?:^|(?<=\s))(?:V/v|V/V|v/v|Về việc|VỀ VIỆC)[ \t:]+", re.MULTILINE)
+SUBJECT_STOP = re.compile(
+    r"^(?:Căn cứ|Theo đề nghị|Xét đề nghị|Thực hiện|Kính gửi|Điều\s+\d|Chương\s+[IVXLC\d]|Phần\s+(?:thứ|[IVX\d])|"
+    r"Mục\s+\d|Trong\s|Để\s|Nhằm\s|Ngày\s+\d|Hôm nay|Sau khi|Vừa qua|Năm\s+\d{4}|[IVX]+\.\s|\d+\.\s|Nơi nhận|"
+    r"Triển khai|Thi hành|Qua\s)",
+)
+CONNECTOR_END = re.compile(
+    r"(?:\b(?:của|và|cho|về|tại|thuộc|đối với|với|trong|theo|trên|các|năm|giai đoạn|đến|từ|CỦA|VÀ|CHO|VỀ|TẠI|"
+    r"THUỘC|ĐỐI VỚI|VỚI|TRONG|THEO|TRÊN|CÁC|NĂM|GIAI ĐOẠN|ĐẾN|TỪ)|[,\-–(])$"
+)
+
+
+@dataclass
+class Header:
+    """What the header gave; spans are in the normalized text."""
+
+    system: str = "other"
+    issuer: tuple[str, tuple[int, int]] | None = None
+    issuer_parent: tuple[str, tuple[int, int]] | None = None
+    number: tuple[Parsed, tuple[int, int]] | None = None
+    number_line: tuple[int, int] | None = None  # the "Số:" line, even when its number is blank
+    place: tuple[str, tuple[int, int]] | None = None
+    date: tuple[dates.dt.date | None, str, tuple[int, int]] | None = None
+    type_line: tuple[str, tuple[int, int]] | None = None
+    vv: bool = False
+    subject: tuple[str, tuple[int, int]] | None = None
+    urgency: tuple[str, tuple[int, int]] | None = None
+    secrecy: tuple[str, tuple[int, int]] | None = None
+    end: int = 0  # where the header ends (body or Kính gửi begins)
+    notes: list[str] = field(default_factory=list)
+
+
+@cache
+def _vocab() -> dict[str, object]:
+    h = table("header")
+    starts = sorted(h["body_starts"], key=len, reverse=True)
+    body_start = re.compile(r"^(?:" + "|".join(re.escape(s) for s in starts) + r")(?=$|[\s,.\-])")
+    loc = sorted(h["locality_words"], key=len, reverse=True)
+    locality = re.compile(r"^(?:" + "|".join(re.escape(s) for s in loc) + r")(?=\s)(?!\s+(?:ỦY|UỶ)\b)")
+    upper_types = sorted({n.upper() for n in type_names()}, key=len, reverse=True)
+    type_line = re.compile(
+        r"^(?P<t>" + "|".join(re.escape(t) for t in upper_types) + r")(?=$|[\s:]+)[ \t:]*(?P<rest>[^\n]*)$",
+        re.MULTILINE,
+    )
+    marks = {**h["urgency"], **h["secrecy"]}
+    return {
+        "body_start": body_start,
+        "locality": locality,
+        "type_line": type_line,
+        "type_by_upper": {n.upper(): n for n in type_names()},
+        "urgency": h["urgency"],
+        "secrecy": h["secrecy"],
+        "marks": marks,
+        "not_issuer": set(h["not_issuer"]),
+    }
+
+
+def body_start_re() -> re.Pattern[str]:
+    """Regex of words that begin a body's name (shared with the signature parser)."""
+    return _vocab()["body_start"]  # type: ignore[return-value]
+
+
+def parse_header(t: str) -> Header:
+    """Read the header of the normalized text ``t``."""
+    h = Header()
+    w = t[:WINDOW]
+    v = _vocab()
+    qh = QUOC_HIEU.search(w)
+    party = PARTY_TITLE.search(w[:3000])
+    num_m = _find_number(w)
+    if num_m:
+        h.number_line = num_m.span()
+        if num_m.group("seq"):
+            p = parse_number(num_m.group("seq"), num_m.group("year"), num_m.group("rest"), num_m.group("sep"))
+            h.number = (p, (num_m.start("seq"), num_m.end("rest")))
+    after_number = num_m.end() if num_m else (qh.end() if qh else 0)
+    date_m = _find_date(w, num_m.start() if num_m else 0)
+    if date_m:
+        d = dates.make(date_m.group("y"), date_m.group("m"), date_m.group("d")) if date_m.group("d") else None
+        ds = date_m.start() + len(date_m.group()) - len(date_m.group().lstrip(", \t"))
+        h.date = (d, squash(t[ds : date_m.end()]), (ds, date_m.end()))
+        h.place = _place(t, date_m.start(), num_m)
+
+    if party and (not qh or party.start() < qh.start() + 400):
+        h.system = "party"
+    elif qh:
+        h.system = "state"
+    elif h.number:
+        h.system = "party" if h.number[0].party else "state"
+
+    ends = [
+        x for x in (num_m.start() if num_m else None, date_m.start() if date_m else None) if x is not None
+    ]
+    issuer_end = min(ends) if ends else min(len(w), 1500)
+    _issuer(t, h, issuer_end, [m for m in (qh, party, TIEU_NGU.search(w)) if m])
+
+    # the type line (QUYẾT ĐỊNH, KẾ HOẠCH…), first one after the number / date
+    start_types = max(after_number, date_m.end() if date_m else 0)
+    tl = v["type_line"].search(w, start_types)  # type: ignore[union-attr]
+    if tl and tl.start() - start_types > 2500:
+        tl = None
+    vv = VV.search(w, num_m.end() if num_m else 0, (num_m.end() + 400) if num_m else 2000)
+    if tl:
+        name = v["type_by_upper"][tl.group("t")]  # type: ignore[index]
+        h.type_line = (name, tl.span("t"))
+        rest = tl.group("rest").strip(" :*")
+        first = tl.start("rest") + (len(tl.group("rest")) - len(tl.group("rest").lstrip(" :*")))
+        h.subject, h.end = _subject(t, first if rest else tl.end(), bool(rest), upper_hint=True)
+    elif vv:
+        h.vv = True
+        h.subject, h.end = _subject(t, vv.end(), True, upper_hint=False, vv=True, date_m=date_m)
+    elif num_m:
+        _party_subject(t, h, num_m, date_m)
+    if h.subject is None:
+        h.end = max(h.end, date_m.end() if date_m else 0, num_m.end() if num_m else 0)
+    _marks(t, h, h.end or min(len(w), 2000))
+    return h
+
+
+def _find_number(w: str) -> re.Match[str] | None:
+    for m in NUMBER_LINE.finditer(w):
+        # "Số:" must be a header field: near the start, not "số 12" inside a sentence
+        line_start = w.rfind("\n", 0, m.start()) + 1
+        prefix = w[line_start : m.start()].strip(" *\t")
+        if len(prefix) > 40 or (prefix and not prefix[0].isupper()):
+            continue
+        if m.group("seq") or re.search(r"[Ss]ố[ \t]*:", m.group()):
+            return m
+    return None
+
+
+def _find_date(w: str, after: int) -> re.Match[str] | None:
+    for m in DATE_LINE.finditer(w, max(0, after - 300)):
+        line_start = w.rfind("\n", 0, m.start()) + 1
+        before = w[line_start : m.start()].strip(" *\t")
+        # the date line is "Place, ngày …" or "ngày …" alone, never a sentence
+        words = before.split()
+        if re.search(r"\d", before) or len(words) > 7:
+            continue
+        if not m.group().startswith(",") and words and not all(x[0].isupper() for x in words):
+            continue
+        return m
+    return None
+
+
+def _place(t: str, date_start: int, num_m: re.Match[str] | None) -> tuple[str, tuple[int, int]] | None:
+    """Địa danh: the words before ", ngày", wrapped lines of the same cell included."""
+    end = date_start
+    start = t.rfind("\n", 0, end) + 1
+    floor = num_m.end() if num_m and num_m.end() <= end else 0
+    start = max(start, floor)
+    seg = t[start:end]
+    # a previous line of the same cell ("Tây" / "Ninh, ngày …")
+    while start > floor + 1 and t[start - 1] == "\n":
+        prev_start = t.rfind("\n", 0, start - 1) + 1
+        prev = t[max(prev_start, floor) : start - 1].strip(" *\t")
+        words = len(prev.split()) + len(seg.split())
+        if not prev or words > 6 or is_upper(prev) or re.search(r"[\d:/]|V/v|Số|Độc lập", prev):
+            break
+        start = max(prev_start, floor)
+        seg = t[start:end]
+    raw = seg
+    value = squash(raw).strip(" ,*")
+    if not value or len(value) > 60 or not value[0].isupper():
+        return None
+    off = start + (len(raw) - len(raw.lstrip(" \n\t*")))
+    return value, (off, off + len(raw.strip(" \n\t*,")))
+
+
+def _issuer(t: str, h: Header, end: int, anchors: list[re.Match[str]]) -> None:
+    """Tên cơ quan ban hành: upper-case lines before the number, header words removed."""
+    v = _vocab()
+    cut = [(m.start(), m.end()) for m in anchors if m.start() < end]
+    kept: list[Line] = []
+    for ln in lines(t, 0, end):
+        pieces = _minus(ln, cut)
+        for text, s, e in pieces:
+            text2 = text.strip(" *-_.,;:")
+            if not text2 or text2 in v["not_issuer"] or text2.upper() in v["marks"]:  # type: ignore[operator]
+                continue
+            if not is_upper(text2) or len(text2) > 120:
+                kept.clear()  # web chrome or prose before the header: start again
+                continue
+            off = s + text.index(text2)
+            kept.append(Line(text2, off, off + len(text2), ln.gap))
+    if not kept:
+        return
+    groups: list[list[Line]] = []
+    for ln in kept:
+        starts_body = bool(v["body_start"].match(ln.text)) and not v["locality"].match(ln.text)  # type: ignore[union-attr]
+        prev = groups[-1][-1].text if groups else ""
+        cont = bool(groups) and (not starts_body or CONNECTOR_END.search(prev) is not None)
+        if cont:
+            groups[-1].append(ln)
+        else:
+            groups.append([ln])
+    last = groups[-1]
+    h.issuer = (" ".join(x.text for x in last), (last[0].start, last[-1].end))
+    if len(groups) > 1:
+        par = [x for g in groups[:-1] for x in g]
+        h.issuer_parent = (" ".join(x.text for x in par), (par[0].start, par[-1].end))
+
+
+def _minus(ln: Line, cut: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
+    """The parts of a line outside the ``cut`` spans."""
+    parts = [(ln.start, ln.end)]
+    for a, b in cut:
+        nxt = []
+        for s, e in parts:
+            if b <= s or a >= e:
+                nxt.append((s, e))
+                continue
+            if a > s:
+                nxt.append((s, a))
+            if b < e:
+                nxt.append((b, e))
+        parts = nxt
+    base = ln.start
+    return [(ln.text[s - base : e - base], s, e) for s, e in parts if ln.text[s - base : e - base].strip()]
+
+
+def _subject(
+    t: str,
+    start: int,
+    first_inline: bool,
+    upper_hint: bool,
+    vv: bool = False,
+    date_m: re.Match[str] | None = None,
+) -> tuple[tuple[str, tuple[int, int]] | None, int]:
+    """Trích yếu from ``start``: the lines that continue it, by the rules of each layout."""
+    v = _vocab()
+    stop_at = date_m.start() if (vv and date_m and date_m.start() > start) else len(t)
+    got: list[Line] = []
+    for ln in lines(t, start, min(len(t), start + 3000)):
+        if ln.start >= stop_at:
+            break
+        text = ln.text.strip("* ")
+        if not text:
+            continue
+        if not got:
+            if SUBJECT_STOP.match(text) or v["type_line"].match(text):  # type: ignore[union-attr]
+                break
+            got.append(ln)
+            continue
+        prev = got[-1].text
+        if SUBJECT_STOP.match(text) or re.match(r"^[A-ZĐ\s]+:$", text) or _is_formula(text):
+            break
+        if len(got) >= 8 or sum(len(x.text) for x in got) > 700:
+            break
+        subj_upper = is_upper(got[0].text)
+        starts_body = bool(v["body_start"].match(text))  # type: ignore[union-attr]
+        if not ln.gap:
+            if vv or not (subj_upper and is_upper(text) and starts_body and not CONNECTOR_END.search(prev)):
+                got.append(ln)
+                continue
+            break
+        # across a blank line (vbpl puts one between every line)
+        if vv:
+            if text[0].islower() and not DATE_LINE.match(text):
+                got.append(ln)
+                continue
+            break
+        if subj_upper:
+            if is_upper(text) and (not starts_body or CONNECTOR_END.search(prev)) and len(text) > 3:
+                got.append(ln)
+                continue
+            break
+        if text[0].islower() or CONNECTOR_END.search(prev):
+            got.append(ln)
+            continue
+        break
+    if not got:
+        return None, start
+    value = squash(" ".join(x.text.strip("* ") for x in got)).strip(" *")
+    return (value, (got[0].start, got[-1].end)), got[-1].end
+
+
+def _is_formula(text: str) -> bool:
+    """The enacting formula's subject line: "BỘ TRƯỞNG BỘ TÀI CHÍNH", "QUYẾT ĐỊNH:"."""
+    return text.endswith(":") and is_upper(text)
+
+
+def _party_subject(t: str, h: Header, num_m: re.Match[str], date_m: re.Match[str] | None) -> None:
+    """A Party công văn prints "Về …" under its number, without "V/v"."""
+    start = max(num_m.end(), date_m.end() if date_m else 0)
+    m = re.compile(r"^[ \t*]*(?:Về|V/v|V/V)[ \t]", re.MULTILINE).search(t, num_m.end(), num_m.end() + 800)
+    if m and (not date_m or m.start() < date_m.start() or m.start() > date_m.end()):
+        h.subject, h.end = _subject(
+            t, m.start() + len(m.group()) - len(m.group().lstrip(" \t*")), True, False
+        )
+        h.vv = True
+    else:
+        h.end = start
+
+
+def _marks(t: str, h: Header, end: int) -> None:
+    """Mức độ khẩn and độ mật: a line of its own in the header."""
+    v = _vocab()
+    for ln in lines(t, 0, min(end + 200, len(t))):
+        key = ln.text.strip("*_ .").upper()
+        if key in v["urgency"] and h.urgency is None:  # type: ignore[operator]
+            h.urgency = (v["urgency"][key], (ln.start, ln.end))  # type: ignore[index]
+        elif key in v["secrecy"] and h.secrecy is None:  # type: ignore[operator]
+            h.secrecy = (v["secrecy"][key], (ln.start, ln.end))  # type: ignore[index]

@@ -1,0 +1,95 @@
+"""Số và ký hiệu: the grammar of document numbers, State (NĐ 30/2020) and Party (HD 36).
+
+State: ``3241/UBND-KGVX``, ``15/QĐ-BNV``; legal documents add the year: ``15/2020/NĐ-CP``.
+Party: ``1138-CV/ĐU``, ``24-CT/TU``. The type abbreviations come from ``data/doc_types.toml``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from ..rules import table
+
+SYM = r"[A-ZĐ][A-Za-zĐđ0-9&]*"
+GROUP = rf"{SYM}(?:-[A-ZĐ0-9][A-Za-zĐđ0-9&]*)*"
+# strict forms, for running text
+STATE = rf"(?P<seq>\d{{1,6}})/(?:(?P<year>(?:19|20)\d{{2}})/)?(?P<sym>{GROUP})"
+PARTY = rf"(?P<pseq>\d{{1,6}})-(?P<ptype>{SYM})/(?P<psym>{GROUP})"
+NUMBER_RE = re.compile(rf"(?<![\w/.-])(?:{PARTY}|{STATE})(?![\w/])")
+# the header's number, as OCR and typists leave it: spaces around separators, a struck slash
+HEADER_NUMBER = (
+    r"(?P<seq>\d{1,6})[ \t]*(?:(?P<sep>[-/])[ \t]*|[ \t]+(?=[A-ZĐ]))"
+    r"(?:(?P<year>(?:19|20)\d{2})[ \t]*/[ \t]*)?"
+    rf"(?P<rest>{SYM}(?:[ \t]*[-/][ \t]*{SYM})*)"
+)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """The parts of a number."""
+
+    value: str
+    seq: str
+    year: int | None
+    type_abbr: str | None
+    symbols: tuple[str, ...]
+    party: bool
+
+
+@cache
+def _types() -> tuple[dict[str, str], dict[str, str], set[str]]:
+    state: dict[str, str] = {}
+    party: dict[str, str] = {}
+    legal: set[str] = set()
+    for t in table("doc_types")["type"]:
+        for a in t["abbr"]:
+            party.setdefault(a, t["name"])
+            if not t.get("party_only"):
+                state.setdefault(a, t["name"])
+        if t.get("legal"):
+            legal.add(t["name"])
+    return state, party, legal
+
+
+def type_names() -> list[str]:
+    """Every document type name, longest first (for matching type words in text)."""
+    return sorted((t["name"] for t in table("doc_types")["type"]), key=len, reverse=True)
+
+
+def parse_number(seq: str, year: str | None, rest: str, sep: str | None) -> Parsed:
+    """Assemble a canonical number from its parts (the header regex's groups)."""
+    rest = re.sub(r"[ \t]+", "", rest)
+    if "/" in rest and sep != "/":  # Party form: seq-TYPE/ISSUER
+        ptype, _, issuer = rest.partition("/")
+        value = f"{seq}-{ptype}/{issuer}"
+        return Parsed(value, seq, None, ptype, tuple(issuer.split("-")), True)
+    syms = tuple(rest.split("-"))
+    value = f"{seq}/{year}/{rest}" if year else f"{seq}/{rest}"
+    return Parsed(value, seq, int(year) if year else None, _state_abbr(syms), syms, False)
+
+
+def from_match(m: re.Match[str]) -> Parsed:
+    """Parts of a ``NUMBER_RE`` match."""
+    if m.group("pseq"):
+        return parse_number(m.group("pseq"), None, f"{m.group('ptype')}/{m.group('psym')}", "-")
+    return parse_number(m.group("seq"), m.group("year"), m.group("sym"), "/")
+
+
+def _state_abbr(syms: tuple[str, ...]) -> str | None:
+    state, _, _ = _types()
+    return syms[0] if len(syms) > 1 and syms[0] in state else None
+
+
+def type_of(p: Parsed) -> str | None:
+    """The document type the number's abbreviation names, if it names one."""
+    state, party, _ = _types()
+    if p.party:
+        return party.get(p.type_abbr or "")
+    return state.get(p.type_abbr or "")
+
+
+def is_legal_type(name: str | None) -> bool:
+    """A legal-document type (văn bản QPPL) whose numbers carry the year."""
+    return name in _types()[2]
