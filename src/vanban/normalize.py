@@ -103,25 +103,47 @@ _DECOMPOSED = re.compile(
     r"[^\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff][\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff]+"
 )
 _HEADER_WORDS = (
-    r"(?:CỘNG\s+HÒA\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA|Độc\s+lập\s*[-–]\s*Tự\s+do|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM)"
+    r"(?:CỘNG\s+HÒA\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA|Độc\s+lập\s*[-–]\s*Tự\s+do|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM|"
+    r"V/v\b|Nơi\s+nhận\s*:)"
 )
+_BLOCK_TAGS = r"p|div|tr|table|thead|tbody|h[1-6]|li|ul|ol|center|section|article|blockquote"
 _CLEANUP = re.compile(
     "|".join(
         [
             r"(?P<crlf>\r\n?)",
             r"(?P<zw>[\u200b-\u200d\u2060\ufeff\u00ad])",
+            r"(?P<br><br\s*/?>)",
+            rf"(?P<block></?(?:{_BLOCK_TAGS})\b[^>\n]{{0,300}}>|</?t[dh]\b[^>\n]{{0,300}}>)",
+            r"(?P<tag></?[a-zA-Z][a-zA-Z0-9]{0,10}\b[^<>\n]{0,300}>)",
+            r"(?P<nbsp>&nbsp;)",
+            r"(?P<amp>&amp;)",
             r"(?P<bold>\*\*|~~|__(?=\S)|(?<=\S)__)",
             r"(?P<esc>\\(?=[*_\-|.\[\]()#+!]))",
-            r"(?m:(?P<rule>^[ \t]*(?:[-_=–—|]{3,}|\|+|\*[ \t]+\*|[|][ \t]*[|])[ \t]*$))",
+            r"(?m:(?P<rule>^[ \t]*(?:[-_=–—|: ]{3,}|\|+|\*[ \t]+\*|[|][ \t]*[|])[ \t]*$))",
+            r"(?m:(?P<head>^#{1,6}[ \t]+))",
             r"(?m:(?P<pipe>^[ \t]*\|[ \t]?|[ \t]?\|[ \t]*$))",
+            r"(?P<cell>[ \t]+\|[ \t]+)",
+            r"(?P<inrule>(?<=\S)[ \t]+[-_=]{4,}(?=[ \t]|$))",
             r"(?P<em>(?<![\w*\\])\*(?=[^\s*])|(?<=[^\s*])\*(?![\w*]))",
             r"(?P<tab>(?<=\S)[ \t]*\t[ \t]*(?=\S))",
-            r"(?P<hyph>(?<=\d[-/])[ \t]*\n[ \t]*(?=[A-ZĐ0-9]))",
+            r"(?P<hyph>(?<=\d[-/])[ \t]*\n[ \t]*(?=[A-ZĐ0-9])|(?<=[A-ZĐ][-/])\n(?=[A-ZĐ]))",
+            r"(?P<item>(?<=[;:])[ \t]+(?=[-–•][ \t]+\S))",
             r"(?P<merge>(?<=\S)[ \t]+(?=" + _HEADER_WORDS + "))",
         ]
     )
 )
-_REPL = {"crlf": "\n", "tab": "\n", "merge": "\n"}
+_REPL = {
+    "crlf": "\n",
+    "tab": "\n",
+    "merge": "\n",
+    "br": "\n",
+    "block": "\n",
+    "cell": "\n\n",
+    "inrule": "\n",
+    "item": "\n",
+    "nbsp": " ",
+    "amp": "&",
+}
 
 
 def _cleanup_repl(m: re.Match[str]) -> str:

@@ -51,12 +51,16 @@ def parse(text: str, source: str | None = None, pages: tuple[int, ...] = ()) -> 
             body_end = cand
     secs = find_sections(t, body_start, body_end)
 
+    if h.system == "other" and not (h.issuer or h.number) and sig and sig.authority:
+        h.system = "party" if "/" in sig.authority else "state"  # header lost: the signature tells
     number = None
     if h.number:
         p, sp = h.number
         number = Number(p.value, n.span(*sp), p.seq, p.year, p.type_abbr, p.symbols)
 
     doc_type = _doc_type(h, n)
+    if doc_type is None and recips and h.system == "state" and not h.type_line:
+        doc_type = Text("Công văn", n.span(recips[0].start, recips[0].end))  # a letter: Kính gửi, no type
     mentions = cite.get_citations(t, 0, len(t), own=h.number[0].value if h.number else None)
     citations: list[Citation] = [_map_citation(c, n) for c in cite.resolve_citations(mentions)]
     for kind, num, _first, other in cite.inconsistencies(mentions):

@@ -28,7 +28,7 @@ DATE_LINE = re.compile(
     r"n[ăa]m[ \t\n]+(?P<y>\d{4})",
     re.MULTILINE | re.IGNORECASE,
 )
-VV = re.compile(r"(?:^|(?<=\s))(?:V/v|V/V|v/v|Về việc|VỀ VIỆC)[ \t:]+", re.MULTILINE)
+VV = re.compile(r"(?:^|(?<=\s))(?:V/v|V/V|v/v|Về việc|VỀ VIỆC)[ \t:\n]+", re.MULTILINE)
 SUBJECT_STOP = re.compile(
     r"^(?:Căn cứ|Theo đề nghị|Xét đề nghị|Thực hiện|Kính gửi|Điều\s+\d|Chương\s+[IVXLC\d]|Phần\s+(?:thứ|[IVX\d])|"
     r"Mục\s+\d|Trong\s|Để\s|Nhằm\s|Ngày\s+\d|Hôm nay|Sau khi|Vừa qua|Năm\s+\d{4}|[IVX]+\.\s|\d+\.\s|Nơi nhận|"
@@ -77,6 +77,9 @@ def _vocab() -> dict[str, object]:
         "body_start": body_start,
         "locality": locality,
         "type_line": type_line,
+        "title_start": re.compile(
+            r"^(?:" + "|".join(re.escape(x) for x in sorted(table("signature")["titles"], key=len, reverse=True)) + r")\b"
+        ),
         "type_by_upper": {n.upper(): n for n in type_names()},
         "urgency": h["urgency"],
         "secrecy": h["secrecy"],
@@ -125,6 +128,7 @@ def parse_header(t: str) -> Header:
     _issuer(t, h, issuer_end, [m for m in (qh, party, TIEU_NGU.search(w)) if m])
 
     # the type line (QUYẾT ĐỊNH, KẾ HOẠCH…), first one after the number / date
+    issuer_name = h.issuer[0] if h.issuer else None
     start_types = max(after_number, date_m.end() if date_m else 0)
     tl = v["type_line"].search(w, start_types)  # type: ignore[union-attr]
     if tl and tl.start() - start_types > 2500:
@@ -135,10 +139,10 @@ def parse_header(t: str) -> Header:
         h.type_line = (name, tl.span("t"))
         rest = tl.group("rest").strip(" :*")
         first = tl.start("rest") + (len(tl.group("rest")) - len(tl.group("rest").lstrip(" :*")))
-        h.subject, h.end = _subject(t, first if rest else tl.end(), bool(rest), upper_hint=True)
+        h.subject, h.end = _subject(t, first if rest else tl.end(), issuer_name)
     elif vv:
         h.vv = True
-        h.subject, h.end = _subject(t, vv.end(), True, upper_hint=False, vv=True, date_m=date_m)
+        h.subject, h.end = _subject(t, vv.end(), issuer_name, vv=True, date_m=date_m)
     elif num_m:
         _party_subject(t, h, num_m, date_m)
     if h.subject is None:
@@ -154,6 +158,8 @@ def _find_number(w: str) -> re.Match[str] | None:
         prefix = w[line_start : m.start()].strip(" *\t")
         if len(prefix) > 40 or (prefix and not prefix[0].isupper()):
             continue
+        if prefix and not re.match(r"[^\n]*?[Ss]ố[ \t]*:", m.group()):
+            continue  # "Công văn số 12/…" in a title line; "Luật số: 12/…" is a header
         if m.group("seq") or re.search(r"[Ss]ố[ \t]*:", m.group()):
             return m
     return None
@@ -219,7 +225,8 @@ def _issuer(t: str, h: Header, end: int, anchors: list[re.Match[str]]) -> None:
     for ln in kept:
         starts_body = bool(v["body_start"].match(ln.text)) and not v["locality"].match(ln.text)  # type: ignore[union-attr]
         prev = groups[-1][-1].text if groups else ""
-        cont = bool(groups) and (not starts_body or CONNECTOR_END.search(prev) is not None)
+        broken = len(prev.split()) == 1 and bool(v["body_start"].match(f"{prev} {ln.text}"))  # type: ignore[union-attr]
+        cont = bool(groups) and (not starts_body or broken or CONNECTOR_END.search(prev) is not None)
         if cont:
             groups[-1].append(ln)
         else:
@@ -252,8 +259,7 @@ def _minus(ln: Line, cut: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
 def _subject(
     t: str,
     start: int,
-    first_inline: bool,
-    upper_hint: bool,
+    issuer: str | None,
     vv: bool = False,
     date_m: re.Match[str] | None = None,
 ) -> tuple[tuple[str, tuple[int, int]] | None, int]:
@@ -268,19 +274,21 @@ def _subject(
         if not text:
             continue
         if not got:
-            if SUBJECT_STOP.match(text) or v["type_line"].match(text):  # type: ignore[union-attr]
+            if SUBJECT_STOP.match(text) or _is_formula(text, issuer):
                 break
             got.append(ln)
             continue
         prev = got[-1].text
-        if SUBJECT_STOP.match(text) or re.match(r"^[A-ZĐ\s]+:$", text) or _is_formula(text):
+        if SUBJECT_STOP.match(text) or _is_formula(text, issuer):
             break
         if len(got) >= 8 or sum(len(x.text) for x in got) > 700:
             break
         subj_upper = is_upper(got[0].text)
+        upper = is_upper(text)
         starts_body = bool(v["body_start"].match(text))  # type: ignore[union-attr]
+        connected = CONNECTOR_END.search(prev) is not None
         if not ln.gap:
-            if vv or not (subj_upper and is_upper(text) and starts_body and not CONNECTOR_END.search(prev)):
+            if vv or (upper if subj_upper else not upper):
                 got.append(ln)
                 continue
             break
@@ -291,11 +299,11 @@ def _subject(
                 continue
             break
         if subj_upper:
-            if is_upper(text) and (not starts_body or CONNECTOR_END.search(prev)) and len(text) > 3:
+            if upper and (not starts_body or connected) and len(text) > 3:
                 got.append(ln)
                 continue
             break
-        if text[0].islower() or CONNECTOR_END.search(prev):
+        if not upper and (text[0].islower() or connected):
             got.append(ln)
             continue
         break
@@ -305,9 +313,18 @@ def _subject(
     return (value, (got[0].start, got[-1].end)), got[-1].end
 
 
-def _is_formula(text: str) -> bool:
-    """The enacting formula's subject line: "BỘ TRƯỞNG BỘ TÀI CHÍNH", "QUYẾT ĐỊNH:"."""
-    return text.endswith(":") and is_upper(text)
+def _is_formula(text: str, issuer: str | None) -> bool:
+    """The enacting formula that follows the subject: "BỘ TRƯỞNG BỘ TÀI CHÍNH", "QUYẾT ĐỊNH:",
+    "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH …", the issuer's name alone, "BỘ XÂY DỰNG điện:"."""
+    if text.endswith(":") and (is_upper(text) or text.endswith("điện:")):
+        return True
+    if not is_upper(text):
+        return False
+    if issuer and squash(text).strip(" :") in (issuer, issuer.split(" ", 1)[-1]):
+        return True
+    v = _vocab()
+    m = v["title_start"].match(text)  # type: ignore[union-attr]
+    return bool(m and v["body_start"].match(text[m.end() :].lstrip()))  # type: ignore[union-attr]
 
 
 def _party_subject(t: str, h: Header, num_m: re.Match[str], date_m: re.Match[str] | None) -> None:
@@ -315,9 +332,8 @@ def _party_subject(t: str, h: Header, num_m: re.Match[str], date_m: re.Match[str
     start = max(num_m.end(), date_m.end() if date_m else 0)
     m = re.compile(r"^[ \t*]*(?:Về|V/v|V/V)[ \t]", re.MULTILINE).search(t, num_m.end(), num_m.end() + 800)
     if m and (not date_m or m.start() < date_m.start() or m.start() > date_m.end()):
-        h.subject, h.end = _subject(
-            t, m.start() + len(m.group()) - len(m.group().lstrip(" \t*")), True, False
-        )
+        first = m.start() + len(m.group()) - len(m.group().lstrip(" \t*"))
+        h.subject, h.end = _subject(t, first, h.issuer[0] if h.issuer else None)
         h.vv = True
     else:
         h.end = start

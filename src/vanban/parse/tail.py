@@ -9,8 +9,12 @@ from functools import cache
 from ..rules import table
 from .lines import Line, is_upper, lines, squash
 
-KINH_GUI = re.compile(r"K[íi]nh[ \t\n]+g[ửu]i[ \t]*:?", re.IGNORECASE)
-NOI_NHAN = re.compile(r"(?m)^[ \t*]*N[ơo]i[ \t]+nh[ậa]n[ \t]*:?")
+KINH_GUI = re.compile(r"(?i:K[íi]nh[ \t\n]+g[ửu]i)[ \t]*:?|(?<=[A-ZĐ])[ \t]+điện[ \t]*:")
+BODY_OPENING = re.compile(
+    r"^(?:Căn cứ|Thực hiện|Theo|Ngày\s+\d|Để\s|Trả lời|Phúc đáp|Xét|Nhằm|Vừa qua|Hiện nay|Qua\s|Trong\s|Tiếp theo|"
+    r"Sau khi|Nhận được|Trên cơ sở|Bộ\s|Ủy ban|UBND)"
+)
+NOI_NHAN = re.compile(r"(?m)^[ \t*]*N[ơo]i\s+nh[ậa]n[ \t]*:?")
 ITEM = re.compile(r"^[-–•+][ \t]*")
 END_MARK = re.compile(r"\./\.|Trân trọng|TRÂN TRỌNG")
 
@@ -31,12 +35,14 @@ def _vocab() -> dict[str, object]:
     marker = re.compile(r"^(?P<a>" + "|".join(re.escape(a) for a in auth) + r")(?=[\s.]|$)[ \t.]*\S")
     titles = sorted(s["titles"], key=len, reverse=True)
     title = re.compile(r"^(?:" + "|".join(re.escape(x) for x in titles) + r")\b")
+    title_any = re.compile(r"(?<!\S)(?:" + "|".join(re.escape(x) for x in titles) + r")(?!\S)")
     prefixes = sorted(s["name_prefixes"], key=len, reverse=True)
     prefix = re.compile(r"^(?:(?:" + "|".join(re.escape(p) for p in prefixes) + r")\s*)+")
     return {
         "authority": s["authority"],
         "marker": marker,
         "title": title,
+        "title_any": title_any,
         "captions": {c.lower() for c in s["captions"]},
         "esign": tuple(e.lower() for e in s["esign"]),
         "prefix": prefix,
@@ -83,6 +89,7 @@ def recipients(t: str, start: int, limit: int) -> tuple[list[Item], int]:
             open_item
             and not ln.gap
             and items
+            and not BODY_OPENING.match(text)
             and (text[0].islower() or not re.search(r"[;.:]$", items[-1][-1].text))
         ):
             items[-1].append(ln)
@@ -115,7 +122,11 @@ def distribution(t: str, start: int) -> tuple[list[Item], tuple[int, int] | None
         if not text:
             continue
         if ITEM.match(text):
-            items.append([ln])
+            # "- VP UBND tỉnh:" / "+ LĐVP, KGVX;": a sub-list continues its head item
+            if text.startswith("+") and items and items[-1][-1].text.rstrip("* ").endswith(":"):
+                items[-1].append(Line(text[1:].strip(), ln.start, ln.end, ln.gap))
+            else:
+                items.append([ln])
             end = ln.end
             continue
         if ln.start < first_line_end and not v["marker"].match(text):  # type: ignore[union-attr]
@@ -174,24 +185,66 @@ def _is_name(text: str) -> bool:
     return True
 
 
+def _titlecase_words(text: str) -> bool:
+    words = text.split()
+    return bool(words) and all(w[0].isupper() and (len(w) == 1 or w[1:].islower()) for w in words)
+
+
+def _split_line(ln: Line) -> list[Line]:
+    """A merged "KT. BỘ TRƯỞNG THỨ TRƯỞNG Bùi Hồng Lĩnh" line as its upper part and the name."""
+    text = ln.text.strip("* ")
+    words = text.split()
+    k = len(words)
+    while k > 0 and len(words) - k < 6 and _titlecase_words(words[k - 1]):
+        k -= 1
+    if len(words) - k < 2 or k == 0:
+        return [ln]
+    up = " ".join(words[:k]).strip("* ")
+    name = " ".join(words[k:])
+    v = _vocab()
+    if not is_upper(up) or not _is_name(name) or not (v["marker"].match(up) or v["title"].match(up)):  # type: ignore[union-attr]
+        return [ln]
+    off = ln.start + ln.text.index(text)
+    name_at = off + text.rindex(words[k])
+    return [Line(up, off, off + len(up), ln.gap), Line(name, name_at, off + len(text), False)]
+
+
+def _join_names(lns: list[Line]) -> list[Line]:
+    """A name broken over short lines ("Mai" / "Sơn") as one line."""
+    out: list[Line] = []
+    for ln in lns:
+        prev = out[-1] if out else None
+        text = ln.text.strip("* ")
+        if (
+            prev
+            and not ln.gap
+            and len(text.split()) <= 3
+            and len(prev.text.split()) <= 3
+            and _titlecase_words(text)
+            and _titlecase_words(prev.text.strip("* "))
+            and len((prev.text + " " + text).split()) <= 6
+        ):
+            out[-1] = Line(f"{prev.text.strip('* ')} {text}", prev.start, ln.end, prev.gap)
+            continue
+        out.append(ln)
+    return out
+
+
 def signature(t: str, start: int, near: int | None) -> SignatureBlock | None:
     """The signature block after ``start``: marker/title lines above a name.
 
     With ``near`` (where ``Nơi nhận`` stands) the block closest to it wins; otherwise the first.
     """
-    v = _vocab()
-    lns = lines(t, start)
+    lns = _join_names([piece for ln in lines(t, start) for piece in _split_line(ln)])
     found: list[SignatureBlock] = []
     for i, ln in enumerate(lns):
         text = ln.text.strip("* ")
-        if not _is_name(text) or not i:
+        if not i or not _is_name(text):
             continue
         block = _block_above(lns, i)
         if block:
             found.append(block)
-            if near is None:
-                break
-            if block.start > near:
+            if near is None or block.start > near:
                 break
     if not found:
         return None
@@ -203,6 +256,7 @@ def signature(t: str, start: int, near: int | None) -> SignatureBlock | None:
 def _block_above(lns: list[Line], i: int) -> SignatureBlock | None:
     """Collect the upper-case lines above name line ``i`` into a signature block."""
     v = _vocab()
+    marker_re = v["marker"]
     name_ln = lns[i]
     ups: list[Line] = []
     signed = False
@@ -221,7 +275,7 @@ def _block_above(lns: list[Line], i: int) -> SignatureBlock | None:
             if skipped > 6:
                 break
             continue
-        if is_upper(text) and len(text) <= 90 and not ITEM.match(text):
+        if is_upper(text) and len(text) <= 120 and not ITEM.match(text):
             ups.append(Line(text, lns[j].start, lns[j].end, lns[j].gap))
             j -= 1
             continue
@@ -229,25 +283,102 @@ def _block_above(lns: list[Line], i: int) -> SignatureBlock | None:
     if not ups:
         return None
     ups.reverse()
-    marker_idx = [k for k, u in enumerate(ups) if v["marker"].match(u.text)]  # type: ignore[union-attr]
+    ups = _join_wrapped(_split_markers(ups))
+    marker_idx = [k for k, u in enumerate(ups) if marker_re.match(u.text)]  # type: ignore[union-attr]
     if marker_idx:
         ups = ups[marker_idx[0] :]
     else:
-        # no marker: the signer's own title line(s), which must look like a title
+        # no marker: the signer's own title line, which must look like a title
         ups = [u for u in ups[-2:] if v["title"].match(u.text)][-1:]  # type: ignore[union-attr]
         if not ups:
             return None
-    markers = [Item(squash(u.text), u.start, u.end) for u in ups if v["marker"].match(u.text)]  # type: ignore[union-attr]
+    markers = [Item(squash(u.text), u.start, u.end) for u in ups if marker_re.match(u.text)]  # type: ignore[union-attr]
     authority = None
     if markers:
-        a = v["marker"].match(markers[0].text).group("a")  # type: ignore[union-attr]
+        a = marker_re.match(markers[0].text).group("a")  # type: ignore[union-attr]
         authority = v["authority"][a]  # type: ignore[index]
     last = ups[-1]
-    title = None if v["marker"].match(last.text) else Item(squash(last.text), last.start, last.end)  # type: ignore[union-attr]
-    name_text = name_ln.text.strip("* ")
-    off = name_ln.start + name_ln.text.index(name_text)
-    name = Item(squash(name_text), off, off + len(name_text))
-    return SignatureBlock(authority, markers, title, name, ups[0].start, name_ln.end, signed)
+    if marker_re.match(last.text):  # type: ignore[union-attr]
+        title = _title_in_marker(last)
+        if title:
+            markers[-1] = Item(squash(t_ := last.text[: title.start - last.start].rstrip(" ,")), last.start, last.start + len(t_))
+    else:
+        title = Item(squash(last.text), last.start, last.end)
+    name = _name_item(lns, i)
+    return SignatureBlock(authority, markers, title, name, ups[0].start, name.end, signed)
+
+
+def _split_markers(ups: list[Line]) -> list[Line]:
+    """"TL. TỔNG CỤC TRƯỞNG KT. VỤ TRƯỞNG …" on one line: one line per marker."""
+    marker_re = _vocab()["marker"]
+    out: list[Line] = []
+    inner = re.compile(r"\s(?=(?:TM|KT|TL|TUQ|T/M|K/T|T/L|T/UQ)[.\s])")
+    for u in ups:
+        if not marker_re.match(u.text):  # type: ignore[union-attr]
+            out.append(u)
+            continue
+        pos = 0
+        cuts = [m.end() for m in inner.finditer(u.text)] + [len(u.text)]
+        for c in cuts:
+            piece = u.text[pos:c].strip()
+            if piece:
+                off = u.start + u.text.index(piece, pos)
+                out.append(Line(piece, off, off + len(piece), u.gap if pos == 0 else False))
+            pos = c
+    return out
+
+
+def _join_wrapped(ups: list[Line]) -> list[Line]:
+    """A marker line wrapped in two ("T/M BỘ CHÍNH" / "TRỊ") as one line."""
+    v = _vocab()
+    out: list[Line] = []
+    for u in ups:
+        prev = out[-1] if out else None
+        if (
+            prev
+            and not u.gap
+            and v["marker"].match(prev.text)  # type: ignore[union-attr]
+            and not v["marker"].match(u.text)  # type: ignore[union-attr]
+            and not v["title"].match(u.text)  # type: ignore[union-attr]
+        ):
+            out[-1] = Line(f"{prev.text} {u.text}", prev.start, u.end, prev.gap)
+            continue
+        out.append(u)
+    return out
+
+
+def _title_in_marker(ln: Line) -> Item | None:
+    """The signer's title printed at the end of the last marker line ("KT. BỘ TRƯỞNG THỨ TRƯỞNG")."""
+    v = _vocab()
+    head = v["marker"].match(ln.text)  # type: ignore[union-attr]
+    body_at = head.start() + len(head.group("a")) if head else 0
+    rest = ln.text[body_at:]
+    lead = len(rest) - len(rest.lstrip(" ."))
+    found = [
+        m
+        for m in v["title_any"].finditer(rest)  # type: ignore[union-attr]
+        if m.start() > lead and not rest[: m.start()].rstrip().endswith(("BAN", "BỘ", "HỘI ĐỒNG"))
+    ]
+    if not found:
+        return None
+    m = found[-1]
+    s = ln.start + body_at + m.start()
+    return Item(squash(rest[m.start() :]), s, ln.end)
+
+
+def _name_item(lns: list[Line], i: int) -> Item:
+    """The name line, with a wrapped last word ("Lê Tấn" / "Cận") joined."""
+    ln = lns[i]
+    text = ln.text.strip("* ")
+    off = ln.start + ln.text.index(text)
+    end = off + len(text)
+    if i + 1 < len(lns):
+        nxt = lns[i + 1]
+        word = nxt.text.strip("* ")
+        if not nxt.gap and re.fullmatch(r"[A-ZĐ][^\W\d_]{0,8}", word or "-") and len(text.split()) < 4:
+            text = f"{text} {word}"
+            end = nxt.start + nxt.text.index(word) + len(word)
+    return Item(squash(text), off, end)
 
 
 def end_mark(t: str, start: int) -> int | None:

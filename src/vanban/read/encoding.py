@@ -1,0 +1,111 @@
+"""Legacy Vietnamese encodings (TCVN3/ABC, VNI, Windows-1258) to Unicode NFC.
+
+The tables are data files under ``vanban/data/encodings/``; this module only applies them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from importlib import resources
+
+__all__ = ["best_decoding", "convert", "font_encoding", "nfc", "score", "to_unicode"]
+
+# Letters only Vietnamese uses (beyond the Latin-1 ones): ă đ ơ ư and the toned vowels.
+_VIET = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯ\u1ea0-\u1ef9]")
+_LATIN1_VIET = set("àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ")
+_JUNK = re.compile(r"[\u0080-\u009f\ufffd\ue000-\uf8ff]")
+
+
+def nfc(text: str) -> str:
+    """Unicode NFC (Windows-1258 and some PDFs give decomposed tone marks)."""
+    return unicodedata.normalize("NFC", text)
+
+
+def _lines(name: str) -> list[tuple[str, str]]:
+    src = resources.files("vanban.data").joinpath(f"encodings/{name}.tsv").read_text("utf-8")
+    return [
+        tuple(line.split("\t", 1))  # type: ignore[misc]
+        for line in src.splitlines()
+        if line and not line.startswith("#")
+    ]
+
+
+@cache
+def _tcvn3() -> dict[int, str]:
+    return {int(code, 16): char for code, char in _lines("tcvn3")}
+
+
+@cache
+def _vni() -> tuple[re.Pattern[str], dict[str, str]]:
+    table = {bytes.fromhex(seq).decode("cp1252"): char for seq, char in _lines("vni")}
+    keys = sorted(table, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, keys))), table
+
+
+def convert(text: str, encoding: str, upper: bool = False) -> str:
+    """Text whose characters are legacy-font codes (read as Latin-1/cp1252) to Unicode.
+
+    ``encoding`` is ``tcvn3`` or ``vni``; ``upper`` for the capital-only TCVN3 fonts (.VnTimeH).
+    """
+    if encoding == "tcvn3":
+        out = text.translate(_tcvn3())
+        return out.upper() if upper else out
+    if encoding == "vni":
+        pat, table = _vni()
+        return pat.sub(lambda m: table[m.group(0)], text)
+    raise ValueError(encoding)
+
+
+def font_encoding(font: str | None) -> tuple[str | None, bool]:
+    """The legacy encoding a font name implies (``.VnTime`` → tcvn3, ``VNI-Times`` → vni) and
+    whether it is a capitals-only font (``.VnTimeH``)."""
+    if not font:
+        return None, False
+    f = font.strip().lower()
+    if f.startswith(".vn"):
+        return "tcvn3", f.endswith("h")
+    if f.startswith("vni"):
+        return "vni", False
+    return None, False
+
+
+def _counts(text: str) -> tuple[int, int]:
+    """(odd, good): Latin-1 symbols Unicode Vietnamese does not use (plus junk), and
+    letters only Vietnamese uses."""
+    odd = sum(1 for c in text if "\u00a0" < c <= "\u00ff" and c not in _LATIN1_VIET)
+    return odd + len(_JUNK.findall(text)), len(_VIET.findall(text))
+
+
+def score(text: str) -> float:
+    """How much ``text`` looks like Unicode Vietnamese: Vietnamese letters minus junk."""
+    odd, good = _counts(text)
+    return good - 3 * odd
+
+
+def to_unicode(text: str) -> tuple[str, str | None]:
+    """Convert ``text`` if it is legacy-encoded Vietnamese read as Latin-1/cp1252 (a .VnTime
+    document copied as text, a PDF font without Unicode map); return it and the encoding found,
+    None when it already was Unicode."""
+    odd, _ = _counts(text)
+    letters = sum(c.isalpha() for c in text)
+    if odd < max(3, letters // 200):
+        return text, None
+    best, best_enc, best_odd = text, None, odd
+    for enc in ("tcvn3", "vni"):
+        cand = convert(text, enc)
+        c_odd, _ = _counts(cand)
+        if c_odd < best_odd and c_odd <= odd * 0.3:
+            best, best_enc, best_odd = cand, enc, c_odd
+    return nfc(best), best_enc
+
+
+def best_decoding(data: bytes) -> tuple[str, str]:
+    """Decode bytes that are not UTF-8: Windows-1258, TCVN3 or VNI, whichever reads best."""
+    cands = [("windows-1258", nfc(data.decode("cp1258", errors="replace")))]
+    latin = data.decode("latin-1")
+    cands.append(("tcvn3", convert(latin, "tcvn3")))
+    cands.append(("vni", nfc(convert(data.decode("cp1252", errors="replace"), "vni"))))
+    enc, text = max(cands, key=lambda c: score(c[1]))
+    return text, enc

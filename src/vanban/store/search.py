@@ -1,0 +1,275 @@
+"""Full-text search: query language, the folded shadow text, SQL for FTS5 and PostgreSQL, snippets.
+
+Text and query are folded the same way (``vanban.normalize.fold``: lower case, no tone or
+vowel marks, ``đ``→``d``, both tone placements alike) and punctuation is blanked one character
+for one character, so offsets in the shadow are offsets in the original and snippets highlight
+the original words. Query syntax: bare words (all must occur; the last one also as a prefix),
+``"exact phrase"``, ``word*`` for an explicit prefix; ``24/CT-TW`` is the phrase ``24 ct tw``.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, and_, func, literal_column, or_, select, text
+from sqlalchemy.sql.elements import ColumnElement
+
+from ..normalize import fold
+from .models import DocTextRow, DocumentRow
+
+_PUNCT = re.compile(r"[^\w\s]")
+_WORD = re.compile(r"\w+")
+_TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
+
+
+def shadow(s: str) -> str:
+    """The folded text the index covers; one character for each character of ``s`` when possible."""
+    return _PUNCT.sub(" ", fold(s))
+
+
+def folded_name(s: str | None) -> str | None:
+    """Folded, space-normalized value for exact filters (type, issuer)."""
+    return " ".join(_WORD.findall(fold(s))) if s else None
+
+
+@dataclass(frozen=True)
+class Term:
+    """One query term: words that must be adjacent, the last possibly a prefix."""
+
+    words: tuple[str, ...]
+    prefix: bool = False
+
+    def regex(self) -> str:
+        parts = [re.escape(w) for w in self.words]
+        tail = r"\w*" if self.prefix else r"\b"
+        return r"\b" + r"\W+".join(parts) + tail
+
+
+def parse_query(q: str) -> list[Term]:
+    """Split a query into terms (see the module docstring)."""
+    terms: list[Term] = []
+    for m in _TOKEN.finditer(q):
+        phrase, word = m.group(1), m.group(2)
+        raw = phrase if phrase is not None else word
+        prefix = phrase is None and raw.endswith("*")
+        words = tuple(_WORD.findall(shadow(raw)))
+        if words:
+            terms.append(Term(words, prefix))
+    if terms and not terms[-1].prefix and len(terms[-1].words) == 1 and not q.rstrip().endswith('"'):
+        terms[-1] = Term(terms[-1].words, True)
+    return terms
+
+
+def fts5_match(terms: list[Term]) -> str:
+    """The FTS5 MATCH expression (every term required)."""
+    out = []
+    for t in terms:
+        phrase = '"' + " ".join(t.words) + '"'
+        out.append(phrase + ("*" if t.prefix else ""))
+    return " AND ".join(out)
+
+
+def pg_tsquery(terms: list[Term]) -> str:
+    """The PostgreSQL ``to_tsquery('simple', …)`` expression (every term required)."""
+    out = []
+    for t in terms:
+        words = list(t.words)
+        if t.prefix:
+            words[-1] += ":*"
+        out.append("(" + " <-> ".join(words) + ")")
+    return " & ".join(out)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a search or an export is restricted to; ``None`` means no restriction."""
+
+    doc_type: str | None = None  # "Chỉ thị", "chi thi"
+    issuer: str | None = None  # any part of the issuer's name, diacritics optional
+    year: int | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    number: str | None = None  # "24-CT/TW" in any spelling of Đ/spaces/case
+    system: str | None = None  # state, party, other
+    status: str | None = None  # ok, failed
+    deleted: bool = False  # search the removed documents instead
+
+    def clauses(self) -> list[ColumnElement[bool]]:
+        """SQL conditions on ``documents`` for these filters."""
+        from ..cite import canonical_key
+
+        d = DocumentRow
+        out: list[ColumnElement[bool]] = [d.deleted_at.is_not(None) if self.deleted else d.deleted_at.is_(None)]
+        if self.doc_type:
+            out.append(d.doc_type_f == folded_name(self.doc_type))
+        if self.issuer:
+            out.append(d.issuer_f.contains(folded_name(self.issuer) or "", autoescape=True))
+        if self.year is not None:
+            out.append(d.year == self.year)
+        if self.date_from:
+            out.append(d.date >= self.date_from)
+        if self.date_to:
+            out.append(d.date <= self.date_to)
+        if self.number:
+            key = canonical_key(self.number, None, None)
+            out.append(or_(d.number_key == key.split("@")[0], d.key == key))
+        if self.system:
+            out.append(d.system == self.system)
+        if self.status:
+            out.append(d.status == self.status)
+        return out
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result, with a snippet of the original text and where the matches stand in it."""
+
+    id: int
+    number: str | None
+    doc_type: str | None
+    date: dt.date | None
+    issuer: str | None
+    subject: str | None
+    status: str
+    score: float
+    snippet: str = ""
+    highlights: tuple[tuple[int, int], ...] = ()  # offsets into ``snippet``
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of hits; ``next`` is the cursor of the following page (``None`` on the last)."""
+
+    hits: list[Hit]
+    next: str | None
+    total: int | None = None
+    facets: dict[str, list[tuple[Any, int]]] = field(default_factory=dict)
+
+
+FACETS = ("doc_type", "year", "system", "issuer")
+FACET_LIMIT = 12
+
+
+def encode_cursor(values: list[Any]) -> str:
+    """An opaque cursor for keyset pagination."""
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode()
+
+
+def decode_cursor(cursor: str) -> list[Any]:
+    """The values a cursor holds; ``ValueError`` if it is not one of ours."""
+    try:
+        out = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValueError(f"not a search cursor: {cursor!r}") from exc
+    if not isinstance(out, list) or len(out) != 2:
+        raise ValueError(f"not a search cursor: {cursor!r}")
+    return out
+
+
+def match_clause(dialect: str, terms: list[Term]) -> tuple[ColumnElement[bool], ColumnElement[float], Any]:
+    """``(condition, score, from-clause)`` of a full-text match; a higher score is better."""
+    if dialect == "sqlite":
+        cond = text("doc_fts MATCH :fts_q").bindparams(fts_q=fts5_match(terms))
+        score = literal_column("-bm25(doc_fts, 6.0, 1.0)")
+        return cond, score, literal_column("doc_fts")
+    q = func.to_tsquery(literal_column("'simple'::regconfig"), pg_tsquery(terms))
+    tsv = literal_column("doc_text.tsv")
+    return tsv.op("@@")(q), func.ts_rank_cd(tsv, q, 1), DocTextRow
+
+
+def hits_query(dialect: str, terms: list[Term], filters: Filters) -> tuple[Select[Any], ColumnElement[Any]]:
+    """The ranked (or, without terms, date-ordered) query and its sort column."""
+    d = DocumentRow
+    cols = [d.id, d.number, d.doc_type, d.date, d.issuer, d.subject, d.status]
+    if not terms:
+        sort = func.coalesce(d.date, dt.date(1, 1, 1))
+        return select(*cols, sort.label("score")).where(*filters.clauses()), sort
+    cond, score, source = match_clause(dialect, terms)
+    on = d.id == (literal_column("doc_fts.rowid") if dialect == "sqlite" else DocTextRow.document_id)
+    q = select(*cols, score.label("score")).select_from(source).join(d, on).where(cond, *filters.clauses())
+    return q, score
+
+
+def page_after(q: Select[Any], sort: ColumnElement[Any], after: str | None, dated: bool) -> Select[Any]:
+    """Order by (sort desc, id) and continue after the cursor (keyset pagination)."""
+    d = DocumentRow
+    if dated:
+        q = q.order_by(sort.desc(), d.id.desc())
+    else:
+        q = q.order_by(sort.desc(), d.id)
+    if after is None:
+        return q
+    value, last_id = decode_cursor(after)
+    if dated:
+        value = dt.date.fromisoformat(value)
+        return q.where(or_(sort < value, and_(sort == value, d.id < last_id)))
+    return q.where(or_(sort < value, and_(sort == value, d.id > last_id)))
+
+
+def facets_query(dialect: str, terms: list[Term], filters: Filters, facet: str) -> Select[Any]:
+    """Counts per value of one facet over every match."""
+    d = DocumentRow
+    col = getattr(d, facet)
+    if terms:
+        cond, _score, source = match_clause(dialect, terms)
+        on = d.id == (literal_column("doc_fts.rowid") if dialect == "sqlite" else DocTextRow.document_id)
+        base = select(col, func.count()).select_from(source).join(d, on).where(cond, *filters.clauses())
+    else:
+        base = select(col, func.count()).where(*filters.clauses())
+    return base.group_by(col).order_by(func.count().desc(), col).limit(FACET_LIMIT)
+
+
+def count_query(dialect: str, terms: list[Term], filters: Filters) -> Select[Any]:
+    """How many documents match."""
+    d = DocumentRow
+    if not terms:
+        return select(func.count()).select_from(d).where(*filters.clauses())
+    cond, _score, source = match_clause(dialect, terms)
+    on = d.id == (literal_column("doc_fts.rowid") if dialect == "sqlite" else DocTextRow.document_id)
+    return select(func.count()).select_from(source).join(d, on).where(cond, *filters.clauses())
+
+
+SNIPPET_CHARS = 220
+
+
+def snippet(original: str, shadow_text: str, terms: list[Term]) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """A window of the original text around the densest cluster of matches, and their offsets.
+
+    When folding changed the length (decomposed input), the window is cut from the shadow.
+    """
+    source = original if len(original) == len(shadow_text) else shadow_text
+    if not terms:
+        return _clip(source, 0, SNIPPET_CHARS), ()
+    pattern = re.compile("|".join(f"(?P<t{i}>{t.regex()})" for i, t in enumerate(terms)))
+    found = []
+    for m in pattern.finditer(shadow_text):
+        found.append((m.start(), m.end(), m.lastgroup))
+        if len(found) >= 400:
+            break
+    if not found:
+        return _clip(source, 0, SNIPPET_CHARS), ()
+    best, best_n = 0, 0
+    for i, (s, _e, _g) in enumerate(found):
+        kinds = {g for (s2, _e2, g) in found[i:] if s2 - s < SNIPPET_CHARS - 40}
+        if len(kinds) > best_n:
+            best, best_n = i, len(kinds)
+    start = max(0, found[best][0] - 40)
+    while start > 0 and not source[start - 1].isspace() and found[best][0] - start < 60:
+        start -= 1
+    end = min(len(source), start + SNIPPET_CHARS)
+    cut = _clip(source, start, end)
+    lead = 1 if start > 0 else 0
+    marks = tuple(
+        (s - start + lead, e - start + lead) for s, e, _g in found if s >= start and e <= end
+    )
+    return cut, marks
+
+
+def _clip(s: str, start: int, end: int) -> str:
+    body = s[start:end].replace("\n", " ").replace("\r", " ").replace("\t", " ")
+    return ("…" if start > 0 else "") + body + ("…" if end < len(s) else "")
