@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, and_, func, literal_column, or_, select, text
+from sqlalchemy import Select, and_, column, func, literal_column, or_, select, table, text
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..normalize import fold
@@ -25,6 +25,7 @@ from .models import DocTextRow, DocumentRow
 _PUNCT = re.compile(r"[^\w\s]")
 _WORD = re.compile(r"\w+")
 _TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
+FTS = table("doc_fts", column("rowid"))
 
 
 def shadow(s: str) -> str:
@@ -104,7 +105,9 @@ class Filters:
         from ..cite import canonical_key
 
         d = DocumentRow
-        out: list[ColumnElement[bool]] = [d.deleted_at.is_not(None) if self.deleted else d.deleted_at.is_(None)]
+        out: list[ColumnElement[bool]] = [
+            d.deleted_at.is_not(None) if self.deleted else d.deleted_at.is_(None)
+        ]
         if self.doc_type:
             out.append(d.doc_type_f == folded_name(self.doc_type))
         if self.issuer:
@@ -176,7 +179,7 @@ def match_clause(dialect: str, terms: list[Term]) -> tuple[ColumnElement[bool], 
     if dialect == "sqlite":
         cond = text("doc_fts MATCH :fts_q").bindparams(fts_q=fts5_match(terms))
         score = literal_column("-bm25(doc_fts, 6.0, 1.0)")
-        return cond, score, literal_column("doc_fts")
+        return cond, score, FTS
     q = func.to_tsquery(literal_column("'simple'::regconfig"), pg_tsquery(terms))
     tsv = literal_column("doc_text.tsv")
     return tsv.op("@@")(q), func.ts_rank_cd(tsv, q, 1), DocTextRow
@@ -190,7 +193,7 @@ def hits_query(dialect: str, terms: list[Term], filters: Filters) -> tuple[Selec
         sort = func.coalesce(d.date, dt.date(1, 1, 1))
         return select(*cols, sort.label("score")).where(*filters.clauses()), sort
     cond, score, source = match_clause(dialect, terms)
-    on = d.id == (literal_column("doc_fts.rowid") if dialect == "sqlite" else DocTextRow.document_id)
+    on = d.id == (FTS.c.rowid if dialect == "sqlite" else DocTextRow.document_id)
     q = select(*cols, score.label("score")).select_from(source).join(d, on).where(cond, *filters.clauses())
     return q, score
 
@@ -198,10 +201,7 @@ def hits_query(dialect: str, terms: list[Term], filters: Filters) -> tuple[Selec
 def page_after(q: Select[Any], sort: ColumnElement[Any], after: str | None, dated: bool) -> Select[Any]:
     """Order by (sort desc, id) and continue after the cursor (keyset pagination)."""
     d = DocumentRow
-    if dated:
-        q = q.order_by(sort.desc(), d.id.desc())
-    else:
-        q = q.order_by(sort.desc(), d.id)
+    q = q.order_by(sort.desc(), d.id.desc() if dated else d.id)
     if after is None:
         return q
     value, last_id = decode_cursor(after)
@@ -217,7 +217,7 @@ def facets_query(dialect: str, terms: list[Term], filters: Filters, facet: str) 
     col = getattr(d, facet)
     if terms:
         cond, _score, source = match_clause(dialect, terms)
-        on = d.id == (literal_column("doc_fts.rowid") if dialect == "sqlite" else DocTextRow.document_id)
+        on = d.id == (FTS.c.rowid if dialect == "sqlite" else DocTextRow.document_id)
         base = select(col, func.count()).select_from(source).join(d, on).where(cond, *filters.clauses())
     else:
         base = select(col, func.count()).where(*filters.clauses())
@@ -230,7 +230,7 @@ def count_query(dialect: str, terms: list[Term], filters: Filters) -> Select[Any
     if not terms:
         return select(func.count()).select_from(d).where(*filters.clauses())
     cond, _score, source = match_clause(dialect, terms)
-    on = d.id == (literal_column("doc_fts.rowid") if dialect == "sqlite" else DocTextRow.document_id)
+    on = d.id == (FTS.c.rowid if dialect == "sqlite" else DocTextRow.document_id)
     return select(func.count()).select_from(source).join(d, on).where(cond, *filters.clauses())
 
 
@@ -264,9 +264,7 @@ def snippet(original: str, shadow_text: str, terms: list[Term]) -> tuple[str, tu
     end = min(len(source), start + SNIPPET_CHARS)
     cut = _clip(source, start, end)
     lead = 1 if start > 0 else 0
-    marks = tuple(
-        (s - start + lead, e - start + lead) for s, e, _g in found if s >= start and e <= end
-    )
+    marks = tuple((s - start + lead, e - start + lead) for s, e, _g in found if s >= start and e <= end)
     return cut, marks
 
 

@@ -42,7 +42,17 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime, nullable=False),
         sa.Column("deleted_at", sa.DateTime),
     )
-    for col in ("key", "number_key", "doc_type_f", "system", "date", "year", "status", "source", "deleted_at"):
+    for col in (
+        "key",
+        "number_key",
+        "doc_type_f",
+        "system",
+        "date",
+        "year",
+        "status",
+        "source",
+        "deleted_at",
+    ):
         op.create_index(f"ix_documents_{col}", "documents", [col])
     op.create_table(
         "originals",

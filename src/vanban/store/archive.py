@@ -1,0 +1,693 @@
+"""The archive's library API: ``Archive`` is what the CLI and the web app call.
+
+    from vanban.store import Archive, Filters
+    with Archive.open() as ar:                      # VANBAN_HOME / VANBAN_DB or the defaults
+        summary = ar.add_paths(["inbox/"], jobs=2)  # or ar.add_file("cv.pdf")
+        page = ar.search("chi thi 24 ky cuong", Filters(year=2024))
+        doc = ar.get(page.hits[0].id)
+        ar.citing(doc.id), ar.cited_by(doc.id), ar.implementation_tree(doc.id)
+
+Writes (add, reparse, rm, restore) hold the data directory's writer lock; each batch of
+documents is one transaction that writes the record, its citations, its text and the
+full-text index together. Originals are staged before the transaction and published after it
+(``vanban.store.files``), so a crash leaves nothing half-written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Engine, select, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..errors import VanbanError
+from . import link, search
+from .db import is_sqlite, make_engine, migrate, session_factory, sqlite_url
+from .errors import ArchiveError
+from .files import BlobStore, os_error, sha256, writer_lock
+from .models import CitationRow, DocTextRow, DocumentRow, OriginalRow
+from .search import Filters, Hit, Page
+
+__all__ = ["AddResult", "Archive", "Filters", "Hit", "Page", "StoredDocument", "Summary", "default_home"]
+
+BATCH = 200  # documents per transaction
+
+
+def default_home() -> Path:
+    """``VANBAN_HOME`` or the user's data directory (``~/.local/share/vanban`` on Linux)."""
+    env = os.environ.get("VANBAN_HOME")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path("vanban", appauthor=False)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What parsing one original produced: the record and text, or the reason it failed."""
+
+    record: dict[str, Any] | None
+    text: str
+    error: str | None
+
+
+def parse_bytes(data: bytes, name: str) -> Parsed:
+    """Read and parse the content of a file the way ``vanban.parse_file`` does; never raises."""
+    from dataclasses import replace
+
+    from ..model import Problem
+    from ..parse import parse
+    from ..read import read_bytes
+
+    try:
+        ex = read_bytes(data, name)
+        doc = parse(ex.text, name, ex.pages)
+    except VanbanError as exc:
+        return Parsed(None, "", str(exc))
+    except Exception as exc:  # a parser bug must not lose the original
+        return Parsed(None, "", f"{type(exc).__name__}: {exc}")
+    if ex.problems:
+        notes = tuple(Problem("read.note", "info", p) for p in ex.problems)
+        doc = replace(doc, problems=notes + doc.problems)
+    return Parsed(doc.to_dict(spans=True), doc.text, None)
+
+
+def _parse_job(item: tuple[bytes, str]) -> Parsed:
+    return parse_bytes(*item)
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """The outcome for one input file.
+
+    ``status``: ``added`` (a new document), ``version`` (new content for a document already
+    added from the same path), ``duplicate`` (content already stored), ``retried`` (content
+    stored earlier with a failure, parsed again), ``failed`` (stored, but could not be read or
+    parsed: ``error`` says why; ``vanban reparse --failed`` retries), ``error`` (not stored).
+    """
+
+    path: str
+    status: str
+    document_id: int | None = None
+    version: int | None = None
+    error: str | None = None
+
+
+@dataclass
+class Summary:
+    """Counts of one ``add_paths`` run and the failures with their reasons."""
+
+    results: list[AddResult] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def failures(self) -> list[AddResult]:
+        return [r for r in self.results if r.status in ("failed", "error")]
+
+
+@dataclass(frozen=True)
+class Version:
+    """One stored original of a document."""
+
+    version: int
+    sha256: str
+    size: int
+    name: str
+    source: str | None
+    added_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """A document as stored: its record, status and versions."""
+
+    id: int
+    key: str | None
+    number: str | None
+    doc_type: str | None
+    issuer: str | None
+    system: str | None
+    date: dt.date | None
+    subject: str | None
+    status: str
+    error: str | None
+    record: dict[str, Any] | None
+    source: str | None
+    sha256: str
+    version: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    deleted_at: dt.datetime | None
+    versions: tuple[Version, ...] = ()
+
+
+def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Files named, and the files under folders named (recursively, sorted, hidden ones skipped)."""
+    for p in map(Path, paths):
+        if p.is_dir():
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for f in sorted(files):
+                    if not f.startswith("."):
+                        yield Path(root) / f
+        else:
+            yield p
+
+
+class Archive:
+    """Originals in a data directory, records and search in a database (SQLite or PostgreSQL)."""
+
+    def __init__(self, home: Path, engine: Engine) -> None:
+        self.home = home
+        self.engine = engine
+        self.blobs = BlobStore(home)
+        self.Session: sessionmaker[Session] = session_factory(engine)
+        self.dialect = engine.dialect.name
+
+    # -- opening -----------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, home: str | Path | None = None, db_url: str | None = None) -> Archive:
+        """Open (creating and migrating if needed) the archive in ``home`` with database ``db_url``.
+
+        Defaults: ``VANBAN_HOME`` / the user data dir, and ``VANBAN_DB`` / ``<home>/vanban.db``.
+        ``ArchiveError`` if the data directory cannot be written.
+        """
+        root = Path(home).expanduser() if home else default_home()
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise os_error(exc, root) from None
+        blobs = BlobStore(root)
+        blobs.prepare()
+        url = db_url or os.environ.get("VANBAN_DB") or sqlite_url(root / "vanban.db")
+        engine = make_engine(url)
+        try:
+            migrate(engine)
+        except OperationalError as exc:
+            engine.dispose()
+            raise ArchiveError(f"cannot open the database {engine.url!r}: {exc.orig}") from None
+        return cls(root, engine)
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(
+        self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def recover(self) -> tuple[int, int]:
+        """Settle originals a crashed run left staged: ``(published, deleted)``."""
+        with writer_lock(self.home):
+            return self._recover()
+
+    def _recover(self) -> tuple[int, int]:
+        def known(shas: list[str]) -> set[str]:
+            with self.Session() as s:
+                return set(s.scalars(select(OriginalRow.sha256).where(OriginalRow.sha256.in_(shas))))
+
+        return self.blobs.recover(known)
+
+    # -- adding ------------------------------------------------------------------------------
+
+    def add_file(self, path: str | Path) -> AddResult:
+        """Add one file (see ``AddResult`` for the outcomes)."""
+        return self.add_paths([path]).results[0]
+
+    def add_paths(
+        self,
+        paths: Iterable[str | Path],
+        jobs: int = 1,
+        on_total: Callable[[int], None] | None = None,
+        on_result: Callable[[AddResult], None] | None = None,
+    ) -> Summary:
+        """Add files and folders (recursively); parse with ``jobs`` processes.
+
+        ``on_total(n)`` is called once the files are listed, ``on_result`` after each file's
+        transaction commits. ``ArchiveError`` (after rolling back the batch in progress) when the
+        data directory or database cannot be written.
+        """
+        files = list(iter_files(paths))
+        if on_total:
+            on_total(len(files))
+        summary = Summary()
+
+        def done(r: AddResult) -> None:
+            summary.results.append(r)
+            if on_result:
+                on_result(r)
+
+        with writer_lock(self.home):
+            self._recover()
+            pool = ProcessPoolExecutor(jobs) if jobs > 1 else None
+            try:
+                for chunk in _chunks(files, BATCH):
+                    self._add_chunk(chunk, pool, jobs, done)
+            finally:
+                if pool:
+                    pool.shutdown(cancel_futures=True)
+        return summary
+
+    def _add_chunk(
+        self,
+        chunk: list[Path],
+        pool: ProcessPoolExecutor | None,
+        jobs: int,
+        done: Callable[[AddResult], None],
+    ) -> None:
+        items: list[tuple[Path, bytes, str]] = []
+        for p in chunk:
+            try:
+                data = p.read_bytes()
+            except OSError as exc:
+                done(AddResult(str(p), "error", error=f"cannot read: {exc.strerror or exc}"))
+                continue
+            items.append((p, data, sha256(data)))
+        with self.Session() as s:
+            stored = dict(
+                s.execute(
+                    select(OriginalRow.sha256, DocumentRow)
+                    .join(DocumentRow, DocumentRow.id == OriginalRow.document_id)
+                    .where(OriginalRow.sha256.in_([sha for _p, _d, sha in items]))
+                ).all()
+            )
+        todo: list[tuple[Path, bytes, str]] = []
+        seen: set[str] = set()
+        for p, data, sha in items:
+            doc = stored.get(sha)
+            if sha in seen or (doc is not None and doc.status != "failed"):
+                d_id = doc.id if doc is not None else None
+                done(AddResult(str(p), "duplicate", d_id, doc.version if doc else None))
+                continue
+            seen.add(sha)
+            todo.append((p, data, sha))
+        parsed = _map(pool, jobs, [(data, p.name) for p, data, _sha in todo])
+        self._write(
+            [(p, data, sha, res, stored.get(sha)) for (p, data, sha), res in zip(todo, parsed, strict=True)],
+            done,
+        )
+
+    def _write(
+        self,
+        rows: list[tuple[Path, bytes, str, Parsed, DocumentRow | None]],
+        done: Callable[[AddResult], None],
+    ) -> None:
+        if not rows:
+            return
+        from .. import __version__
+
+        staged = []
+        results: list[AddResult] = []
+        try:
+            for _p, data, sha, _res, _doc in rows:
+                self.blobs.stage(sha, data)
+                staged.append(sha)
+            with self.Session() as s, s.begin():
+                for p, data, sha, res, failed_doc in rows:
+                    source = str(p.resolve())
+                    if failed_doc is not None:
+                        doc = s.get(DocumentRow, failed_doc.id)
+                        assert doc is not None
+                        _apply(s, doc, res, __version__)
+                        status = "failed" if res.error else "retried"
+                        results.append(AddResult(str(p), status, doc.id, doc.version, res.error))
+                        continue
+                    doc = s.scalars(
+                        select(DocumentRow)
+                        .where(DocumentRow.source == source, DocumentRow.deleted_at.is_(None))
+                        .order_by(DocumentRow.id.desc())
+                        .limit(1)
+                    ).first()
+                    status = "version"
+                    if doc is None:
+                        doc = DocumentRow(source=source, sha256=sha, version=0, status="ok")
+                        s.add(doc)
+                        status = "added"
+                    doc.version += 1
+                    doc.sha256 = sha
+                    s.add(
+                        OriginalRow(
+                            document=doc,
+                            sha256=sha,
+                            size=len(data),
+                            name=p.name,
+                            source=source,
+                            version=doc.version,
+                        )
+                    )
+                    s.flush()
+                    _apply(s, doc, res, __version__)
+                    if res.error:
+                        status = "failed"
+                    results.append(AddResult(str(p), status, doc.id, doc.version, res.error))
+        except OperationalError as exc:
+            self.blobs.discard(staged)
+            raise ArchiveError(
+                f"the database refused the write ({exc.orig}); nothing of this batch was added"
+            ) from None
+        except BaseException:
+            self.blobs.discard(staged)
+            raise
+        self.blobs.publish(staged)
+        for r in results:
+            done(r)
+
+    # -- reparse, rm, restore ------------------------------------------------------------------
+
+    def reparse(
+        self,
+        failed_only: bool = False,
+        jobs: int = 1,
+        on_total: Callable[[int], None] | None = None,
+        on_result: Callable[[AddResult], None] | None = None,
+    ) -> Summary:
+        """Parse the stored originals again with the current parser (all, or only failed ones)."""
+        from .. import __version__
+
+        summary = Summary()
+        with writer_lock(self.home):
+            self._recover()
+            with self.Session() as s:
+                q = select(DocumentRow.id).order_by(DocumentRow.id)
+                if failed_only:
+                    q = q.where(DocumentRow.status == "failed")
+                ids = list(s.scalars(q))
+            if on_total:
+                on_total(len(ids))
+            pool = ProcessPoolExecutor(jobs) if jobs > 1 else None
+            try:
+                for chunk in _chunks(ids, BATCH):
+                    with self.Session() as s:
+                        pairs = s.execute(
+                            select(DocumentRow.id, OriginalRow.sha256, OriginalRow.name)
+                            .join(OriginalRow, OriginalRow.sha256 == DocumentRow.sha256)
+                            .where(DocumentRow.id.in_(chunk))
+                            .order_by(DocumentRow.id)
+                        ).all()
+                    parsed = _map(pool, jobs, [(self.blobs.read(sha), name) for _i, sha, name in pairs])
+                    results = []
+                    with self.Session() as s, s.begin():
+                        for (doc_id, _sha, name), res in zip(pairs, parsed, strict=True):
+                            doc = s.get(DocumentRow, doc_id)
+                            assert doc is not None
+                            _apply(s, doc, res, __version__)
+                            results.append(
+                                AddResult(
+                                    name,
+                                    "failed" if res.error else "reparsed",
+                                    doc_id,
+                                    doc.version,
+                                    res.error,
+                                )
+                            )
+                    for r in results:
+                        summary.results.append(r)
+                        if on_result:
+                            on_result(r)
+            finally:
+                if pool:
+                    pool.shutdown(cancel_futures=True)
+        return summary
+
+    def remove(self, doc_id: int) -> StoredDocument:
+        """Remove a document from search and links (kept, with its originals, for ``restore``)."""
+        return self._set_deleted(doc_id, dt.datetime.now(dt.UTC).replace(tzinfo=None))
+
+    def restore(self, doc_id: int) -> StoredDocument:
+        """Bring a removed document back."""
+        return self._set_deleted(doc_id, None)
+
+    def _set_deleted(self, doc_id: int, when: dt.datetime | None) -> StoredDocument:
+        with writer_lock(self.home), self.Session() as s, s.begin():
+            n = s.execute(
+                update(DocumentRow).where(DocumentRow.id == doc_id).values(deleted_at=when)
+            ).rowcount
+            if not n:
+                raise ArchiveError(f"no document with id {doc_id}")
+        out = self.get(doc_id)
+        assert out is not None
+        return out
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def get(self, doc_id: int) -> StoredDocument | None:
+        """The stored document ``doc_id`` (removed ones included), or ``None``."""
+        with self.Session() as s:
+            d = s.get(DocumentRow, doc_id)
+            return _stored(d) if d is not None else None
+
+    def get_by_number(self, number: str) -> list[StoredDocument]:
+        """Documents whose number is ``number`` (any spelling of case, spaces, Đ/D), newest first."""
+        q, _sort = search.hits_query(self.dialect, [], Filters(number=number))
+        with self.Session() as s:
+            ids = [r.id for r in s.execute(q.order_by(DocumentRow.date.desc(), DocumentRow.id.desc()))]
+            return [_stored(d) for d in (s.get(DocumentRow, i) for i in ids) if d is not None]
+
+    def find(self, ref: str) -> StoredDocument:
+        """A document by id (``"42"``/``"#42"``) or number; ``ArchiveError`` if none or ambiguous."""
+        ref = ref.strip()
+        if ref.lstrip("#").isdigit():
+            d = self.get(int(ref.lstrip("#")))
+            if d is not None:
+                return d
+        found = self.get_by_number(ref)
+        if not found:
+            raise ArchiveError(f"no document {ref!r} in the archive")
+        if len(found) > 1:
+            ids = ", ".join(f"#{d.id} ({d.date or '?'})" for d in found)
+            raise ArchiveError(f"{len(found)} documents are numbered {ref!r}: {ids}; give the id")
+        return found[0]
+
+    def text(self, doc_id: int) -> str:
+        """The extracted text of a document (what spans point into)."""
+        with self.Session() as s:
+            row = s.get(DocTextRow, doc_id)
+            return row.text if row else ""
+
+    def original(self, doc_id: int, version: int | None = None) -> tuple[str, bytes]:
+        """``(file name, bytes)`` of a document's original (the current one by default)."""
+        with self.Session() as s:
+            q = select(OriginalRow).where(OriginalRow.document_id == doc_id)
+            q = q.where(OriginalRow.version == version) if version else q.order_by(OriginalRow.version.desc())
+            o = s.scalars(q.limit(1)).first()
+            if o is None:
+                raise ArchiveError(
+                    f"no original for document {doc_id}" + (f" version {version}" if version else "")
+                )
+            return o.name, self.blobs.read(o.sha256)
+
+    def search(
+        self,
+        query: str = "",
+        filters: Filters | None = None,
+        limit: int = 20,
+        after: str | None = None,
+        facets: bool = True,
+    ) -> Page:
+        """Ranked full-text search (BM25 on SQLite) with snippets, keyset pages and facet counts.
+
+        Without a query, the filtered documents newest first. ``after`` is the ``next`` cursor of
+        the previous page; total and facets come with the first page only.
+        """
+        filters = filters or Filters()
+        terms = search.parse_query(query)
+        q, sort = search.hits_query(self.dialect, terms, filters)
+        q = search.page_after(q, sort, after, dated=not terms).limit(limit + 1)
+        with self.Session() as s:
+            rows = s.execute(q).all()
+            more = len(rows) > limit
+            rows = rows[:limit]
+            texts = {
+                r.document_id: (r.text, r.body)
+                for r in s.execute(
+                    select(DocTextRow.document_id, DocTextRow.text, DocTextRow.body).where(
+                        DocTextRow.document_id.in_([r.id for r in rows])
+                    )
+                )
+            }
+            hits = []
+            for r in rows:
+                snip, marks = search.snippet(*texts.get(r.id, ("", "")), terms)
+                score = r.score.isoformat() if isinstance(r.score, dt.date) else float(r.score)
+                hits.append(
+                    Hit(r.id, r.number, r.doc_type, r.date, r.issuer, r.subject, r.status, score, snip, marks)
+                )
+            nxt = search.encode_cursor([hits[-1].score, hits[-1].id]) if more else None
+            total = None
+            counts: dict[str, list[tuple[Any, int]]] = {}
+            if facets and after is None:
+                total = s.scalar(search.count_query(self.dialect, terms, filters))
+                for f in search.FACETS:
+                    counts[f] = [
+                        (v, n) for v, n in s.execute(search.facets_query(self.dialect, terms, filters, f))
+                    ]
+        return Page(hits, nxt, total, counts)
+
+    def iter_documents(self, query: str = "", filters: Filters | None = None) -> Iterator[StoredDocument]:
+        """Every document matching (for export), in search order, page by page."""
+        after = None
+        while True:
+            page = self.search(query, filters, limit=500, after=after, facets=False)
+            with self.Session() as s:
+                rows = {
+                    d.id: d
+                    for d in s.scalars(
+                        select(DocumentRow).where(DocumentRow.id.in_([h.id for h in page.hits]))
+                    )
+                }
+                for h in page.hits:
+                    yield _stored(rows[h.id], versions=False)
+            if page.next is None:
+                return
+            after = page.next
+
+    def citing(self, doc_id: int) -> list[link.Link]:
+        """What ``doc_id`` cites, with the relation and the stored documents each citation resolves to."""
+        with self.Session() as s:
+            return link.citing(s, doc_id)
+
+    def cited_by(self, doc_id: int) -> list[tuple[str, link.Brief]]:
+        """``(relation, document)`` for every stored document citing ``doc_id``."""
+        with self.Session() as s:
+            return link.cited_by(s, doc_id)
+
+    def implementation_tree(self, doc_id: int) -> link.Node | None:
+        """The chain of documents implementing ``doc_id`` (plans implementing a directive, …)."""
+        with self.Session() as s:
+            return link.implementation_tree(s, doc_id)
+
+    def stats(self) -> dict[str, int]:
+        """Counts for a status line: documents (live, removed, failed) and originals."""
+        from sqlalchemy import func
+
+        with self.Session() as s:
+            return {
+                "documents": s.scalar(
+                    select(func.count()).select_from(DocumentRow).where(DocumentRow.deleted_at.is_(None))
+                )
+                or 0,
+                "removed": s.scalar(
+                    select(func.count()).select_from(DocumentRow).where(DocumentRow.deleted_at.is_not(None))
+                )
+                or 0,
+                "failed": s.scalar(
+                    select(func.count()).select_from(DocumentRow).where(DocumentRow.status == "failed")
+                )
+                or 0,
+                "originals": s.scalar(select(func.count()).select_from(OriginalRow)) or 0,
+            }
+
+    @property
+    def sqlite(self) -> bool:
+        """Whether the database is SQLite."""
+        return is_sqlite(self.engine)
+
+
+def _chunks(seq: list[Any], n: int) -> Iterator[list[Any]]:
+    for i in range(0, len(seq), n):
+        yield seq[i : i + n]
+
+
+def _map(pool: ProcessPoolExecutor | None, jobs: int, items: list[tuple[bytes, str]]) -> list[Parsed]:
+    """Parse ``items`` in order, in the pool with a bounded number in flight."""
+    if pool is None:
+        return [_parse_job(it) for it in items]
+    out: list[Parsed] = []
+    window: deque[Future[Parsed]] = deque()
+    for it in items:
+        window.append(pool.submit(_parse_job, it))
+        if len(window) >= jobs * 8:
+            out.append(window.popleft().result())
+    out.extend(f.result() for f in window)
+    return out
+
+
+def _apply(s: Session, doc: DocumentRow, res: Parsed, parser_version: str) -> None:
+    """Write a parse result into the document row, its citations, text and index (one transaction)."""
+    from ..cite import canonical_key
+
+    rec = res.record
+    doc.parser_version = parser_version
+    doc.record = rec
+    doc.status = "failed" if res.error else "ok"
+    doc.error = res.error
+    doc.citations.clear()
+    s.flush()
+    if rec is None:
+        doc.key = doc.number = doc.number_key = doc.doc_type = doc.doc_type_f = None
+        doc.issuer = doc.issuer_f = doc.system = doc.subject = None
+        doc.date, doc.year = None, None
+        head = search.shadow(Path(doc.source or "").name)
+    else:
+        date = dt.date.fromisoformat(rec["date"]) if rec.get("date") else None
+        doc.number, doc.doc_type, doc.issuer = rec.get("number"), rec.get("doc_type"), rec.get("issuer")
+        doc.system, doc.subject, doc.date = rec.get("system"), rec.get("subject"), date
+        doc.year = date.year if date else None
+        doc.key = canonical_key(doc.number, doc.doc_type, date, doc.subject) if doc.number else None
+        doc.number_key = canonical_key(doc.number, None, None) if doc.number else None
+        doc.doc_type_f = search.folded_name(doc.doc_type)
+        doc.issuer_f = search.folded_name(doc.issuer)
+        head = search.shadow(" ".join(x for x in (doc.number, doc.doc_type, doc.issuer, doc.subject) if x))
+        for i, c in enumerate(rec.get("citations", [])):
+            doc.citations.append(
+                CitationRow(
+                    seq=i,
+                    key=c["key"],
+                    number=c.get("number"),
+                    doc_type=c.get("doc_type"),
+                    date=dt.date.fromisoformat(c["date"]) if c.get("date") else None,
+                    title=c.get("title"),
+                    relation=c.get("relation") or "mentions",
+                )
+            )
+    row = s.get(DocTextRow, doc.id)
+    body = search.shadow(res.text)
+    if row is None:
+        s.add(DocTextRow(document_id=doc.id, text=res.text, head=head, body=body))
+    else:
+        row.text, row.head, row.body = res.text, head, body
+
+
+def _stored(d: DocumentRow, versions: bool = True) -> StoredDocument:
+    vs = (
+        tuple(Version(o.version, o.sha256, o.size, o.name, o.source, o.added_at) for o in d.originals)
+        if versions
+        else ()
+    )
+    return StoredDocument(
+        d.id,
+        d.key,
+        d.number,
+        d.doc_type,
+        d.issuer,
+        d.system,
+        d.date,
+        d.subject,
+        d.status,
+        d.error,
+        d.record,
+        d.source,
+        d.sha256,
+        d.version,
+        d.created_at,
+        d.updated_at,
+        d.deleted_at,
+        vs,
+    )
