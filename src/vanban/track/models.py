@@ -147,7 +147,9 @@ class Report(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"), index=True)
+    document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL"), index=True
+    )
     note: Mapped[str] = mapped_column(Text, default="")
     final: Mapped[bool] = mapped_column(Boolean, default=False)  # the task is done
     reported_on: Mapped[dt.date] = mapped_column(Date)

@@ -87,7 +87,9 @@ def members(s: Session, group: Unit) -> list[Unit]:
     todo = [group.id]
     while todo:
         gid = todo.pop()
-        for u in s.scalars(select(Unit).join(UnitMember, UnitMember.member_id == Unit.id).where(UnitMember.group_id == gid)):
+        for u in s.scalars(
+            select(Unit).join(UnitMember, UnitMember.member_id == Unit.id).where(UnitMember.group_id == gid)
+        ):
             if u.id in seen:
                 continue
             seen.add(u.id)
