@@ -10,12 +10,17 @@ import unicodedata
 from functools import cache
 from importlib import resources
 
-__all__ = ["best_decoding", "convert", "font_encoding", "nfc", "score", "to_unicode"]
+from ..rules import table
+
+__all__ = ["best_decoding", "convert", "font_encoding", "nfc", "syllable_share", "to_unicode"]
 
 # Letters only Vietnamese uses (beyond the Latin-1 ones): ă đ ơ ư and the toned vowels.
 _VIET = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯ\u1ea0-\u1ef9]")
 _LATIN1_VIET = set("àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ")
 _JUNK = re.compile(r"[\u0080-\u009f\ufffd\ue000-\uf8ff]")
+_WORD = re.compile(r"[^\W\d_]+")
+_TONES = dict.fromkeys(map(ord, "\u0300\u0301\u0303\u0309\u0323"))
+_VOWELS = "aăâeêioôơuưy"
 
 
 def nfc(text: str) -> str:
@@ -78,10 +83,35 @@ def _counts(text: str) -> tuple[int, int]:
     return odd + len(_JUNK.findall(text)), len(_VIET.findall(text))
 
 
+@cache
+def _syllable() -> tuple[re.Pattern[str], frozenset[str]]:
+    t = table("read")["syllable"]
+    onset = "|".join(sorted(t["onsets"], key=len, reverse=True))
+    coda = "|".join(sorted((c for c in t["codas"] if c), key=len, reverse=True))
+    pat = re.compile(rf"(?:{onset})?([{_VOWELS}]+)(?:{coda})?")
+    return pat, frozenset(t["nuclei"])
+
+
+def syllable_share(text: str) -> tuple[float, int]:
+    """Share of the words with a non-ASCII letter that are well-formed Vietnamese syllables,
+    and how many such words there are (legacy text read in the wrong encoding is not)."""
+    pat, nuclei = _syllable()
+    valid = total = 0
+    for w in _WORD.findall(text[:20000]):
+        if w.isascii():
+            continue
+        total += 1
+        bare = unicodedata.normalize("NFC", unicodedata.normalize("NFD", w.lower()).translate(_TONES))
+        m = pat.fullmatch(bare)
+        valid += bool(m and m.group(1) in nuclei)
+    return (valid / total if total else 1.0), total
+
+
 def score(text: str) -> float:
-    """How much ``text`` looks like Unicode Vietnamese: Vietnamese letters minus junk."""
-    odd, good = _counts(text)
-    return good - 3 * odd
+    """How much ``text`` looks like Unicode Vietnamese (higher is better)."""
+    odd, _ = _counts(text)
+    share, n = syllable_share(text)
+    return share * n - 3 * odd
 
 
 def to_unicode(text: str) -> tuple[str, str | None]:
@@ -92,12 +122,11 @@ def to_unicode(text: str) -> tuple[str, str | None]:
     letters = sum(c.isalpha() for c in text)
     if odd < max(3, letters // 200):
         return text, None
-    best, best_enc, best_odd = text, None, odd
+    best, best_enc, best_score = text, None, score(text)
     for enc in ("tcvn3", "vni"):
         cand = convert(text, enc)
-        c_odd, _ = _counts(cand)
-        if c_odd < best_odd and c_odd <= odd * 0.3:
-            best, best_enc, best_odd = cand, enc, c_odd
+        if _counts(cand)[0] <= odd * 0.3 and (s := score(cand)) > best_score:
+            best, best_enc, best_score = cand, enc, s
     return nfc(best), best_enc
 
 

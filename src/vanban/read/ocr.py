@@ -1,0 +1,195 @@
+"""OCR with Tesseract (``vie``): page images to text, header columns kept apart.
+
+Each page is one ``tesseract`` process (single-threaded), so pages run in parallel, one per
+core; at most a few page images are held in memory at a time, whatever the page count.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import subprocess
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+
+from PIL import Image, ImageSequence
+
+from ..errors import MissingToolError, ReadError
+from ..rules import table
+from .base import Extracted
+from .encoding import nfc
+from .layout import Seg, arrange, split_line
+
+__all__ = ["PageText", "check_tesseract", "ocr_images", "read_image", "workers"]
+
+_APT = "apt-get install tesseract-ocr tesseract-ocr-vie"
+_ROTATE = re.compile(r"Rotate:\s*(\d+)")
+
+
+@dataclass(frozen=True)
+class PageText:
+    """The OCR result of one page: its lines, mean word confidence and what was noted."""
+
+    lines: tuple[str, ...]
+    confidence: float
+    rotated: int = 0
+
+
+def _cfg() -> dict:
+    return table("read")["ocr"]
+
+
+@cache
+def check_tesseract() -> str:
+    """The path of ``tesseract``; ``MissingToolError`` naming the package if it or ``vie`` is missing."""
+    exe = shutil.which("tesseract")
+    if not exe:
+        raise MissingToolError(f"OCR needs Tesseract, which is not installed: {_APT}")
+    try:
+        langs = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise MissingToolError(f"Tesseract does not run ({exc}): reinstall it with {_APT}") from None
+    need = _cfg()["lang"]
+    if need not in langs.split():
+        raise MissingToolError(f"Tesseract has no Vietnamese language pack ({need}): {_APT}")
+    return exe
+
+
+def workers() -> int:
+    """Parallel OCR processes: one per core (``VANBAN_OCR_JOBS`` overrides)."""
+    env = os.environ.get("VANBAN_OCR_JOBS", "")
+    return max(1, int(env)) if env.isdigit() else max(1, os.cpu_count() or 1)
+
+
+def _tesseract(img: bytes, args: list[str]) -> str:
+    exe = check_tesseract()
+    env = dict(os.environ, OMP_THREAD_LIMIT="1")
+    try:
+        res = subprocess.run(
+            [exe, "stdin", "stdout", *args],
+            input=img,
+            capture_output=True,
+            timeout=_cfg()["timeout_s"],
+            env=env,
+        )
+    except subprocess.TimeoutExpired:
+        raise ReadError(f"Tesseract took longer than {_cfg()['timeout_s']} s on a page") from None
+    if res.returncode != 0:
+        msg = res.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ReadError(f"Tesseract failed on a page: {msg[-1] if msg else res.returncode}")
+    return res.stdout.decode("utf-8", "replace")
+
+
+def _encode(im: Image.Image) -> bytes:
+    """The image as uncompressed PNM, which Tesseract reads from stdin fastest."""
+    if im.mode not in ("L", "RGB"):
+        im = im.convert("RGB" if im.mode in ("RGBA", "P", "CMYK", "LA") else "L")
+    buf = io.BytesIO()
+    im.save(buf, format="PPM")
+    return buf.getvalue()
+
+
+def _parse_tsv(tsv: str) -> tuple[list[Seg], float]:
+    lines: dict[tuple[str, ...], list[tuple[str, float, float, float, float]]] = {}
+    confs: list[float] = []
+    for row in tsv.splitlines()[1:]:
+        f = row.split("\t")
+        if len(f) < 12 or f[0] != "5" or not f[11].strip():
+            continue
+        x, y, w, h = (float(v) for v in f[6:10])
+        confs.append(float(f[10]))
+        lines.setdefault(tuple(f[1:5]), []).append((f[11] + " ", x, y, x + w, y + h))
+    gap = table("read")["pdf"]["column_gap"]
+    segs = [s for pieces in lines.values() for s in split_line(pieces, gap)]
+    return segs, (sum(confs) / len(confs) if confs else 0.0)
+
+
+def _ocr_one(im: Image.Image, dpi: int) -> PageText:
+    """OCR one page; a page with poor confidence is checked for rotation (OSD) and redone."""
+    cfg = _cfg()
+    data = _encode(im)
+    base = ["-l", cfg["lang"], "--dpi", str(dpi), "--psm", "3"]
+    segs, conf = _parse_tsv(_tesseract(data, [*base, "tsv"]))
+    rotated = 0
+    if conf < cfg["min_confidence"] or len(segs) < 3:
+        try:
+            osd = _tesseract(data, ["-l", "osd", "--dpi", str(dpi), "--psm", "0"])
+        except ReadError:  # too little text to tell the orientation
+            osd = ""
+        m = _ROTATE.search(osd)
+        if m and int(m.group(1)) % 360:
+            rotated = int(m.group(1))
+            turned = im.rotate(-rotated, expand=True)
+            segs2, conf2 = _parse_tsv(_tesseract(_encode(turned), [*base, "tsv"]))
+            if conf2 > conf:
+                segs, conf = segs2, conf2
+            else:
+                rotated = 0
+    lines = tuple(nfc(line) for line in arrange(segs))
+    return PageText(lines, conf, rotated)
+
+
+def ocr_images(images: Iterable[tuple[Image.Image, int]], jobs: int | None = None) -> Iterator[PageText]:
+    """OCR (image, dpi) pairs in parallel, yielding results in input order; at most a few
+    images wait in memory at once."""
+    check_tesseract()
+    n = jobs or workers()
+    pending: deque[Future[PageText]] = deque()
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        for im, dpi in images:
+            pending.append(pool.submit(_ocr_one, im, dpi))
+            while len(pending) > n:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
+def _dpi(im: Image.Image) -> int:
+    """The image's resolution; when it has none, assume the page is A4 (short side 8.27 in)."""
+    dpi = im.info.get("dpi")
+    if dpi and dpi[0] and dpi[0] >= 70:
+        return round(float(dpi[0]))
+    return max(70, min(600, int(min(im.size) / 8.27)))
+
+
+def read_image(data: bytes, name: str) -> Extracted:
+    """OCR an image file (PNG, JPEG, TIFF with any number of pages, GIF, BMP, WebP)."""
+    check_tesseract()
+    try:
+        im = Image.open(io.BytesIO(data))
+        im.load()
+    except Image.DecompressionBombError:
+        raise ReadError(f"{name}: the image is too large to be a page scan") from None
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise ReadError(f"{name}: damaged or unreadable image ({exc})") from None
+
+    def frames() -> Iterator[tuple[Image.Image, int]]:
+        for frame in ImageSequence.Iterator(im):
+            yield frame.copy(), _dpi(frame)
+
+    return from_pages(ocr_images(frames()), "ocr", name)
+
+
+def from_pages(pages: Iterable[PageText], kind: str, name: str) -> Extracted:
+    """Join OCR'd pages into one ``Extracted`` with page offsets and notes."""
+    parts: list[str] = []
+    starts: list[int] = []
+    problems: list[str] = []
+    pos = 0
+    for no, page in enumerate(pages, 1):
+        starts.append(pos)
+        text = "\n".join(page.lines)
+        if page.rotated:
+            problems.append(f"trang {no}: ảnh bị xoay, đã xoay {page.rotated}° trước khi nhận dạng")
+        if not text.strip():
+            problems.append(f"trang {no}: không nhận ra chữ nào (trang trắng hoặc không có chữ)")
+        parts.append(text + "\n")
+        pos += len(parts[-1])
+    if not starts:
+        raise ReadError(f"{name}: the image has no pages")
+    return Extracted("".join(parts), kind, tuple(starts), tuple(problems), {"ocr_pages": str(len(starts))})
