@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from . import parse_cmd  # noqa: F401  (registers: parse)
 from .app import app
+from .store_cmd import app as _store  # noqa: F401  (registers: add, watch, reparse, rm, restore, search, show, export)
 
 __all__ = ["app", "main"]
 

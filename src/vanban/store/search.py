@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, and_, column, func, literal_column, or_, select, table, text
+from sqlalchemy import Float, Select, and_, cast, column, func, literal_column, or_, select, table, text
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..normalize import fold
@@ -182,7 +182,8 @@ def match_clause(dialect: str, terms: list[Term]) -> tuple[ColumnElement[bool], 
         return cond, score, FTS
     q = func.to_tsquery(literal_column("'simple'::regconfig"), pg_tsquery(terms))
     tsv = literal_column("doc_text.tsv")
-    return tsv.op("@@")(q), func.ts_rank_cd(tsv, q, 1), DocTextRow
+    # double precision: the score must survive a round trip through the cursor unchanged
+    return tsv.op("@@")(q), cast(func.ts_rank_cd(tsv, q, 1), Float(53)), DocTextRow
 
 
 def hits_query(dialect: str, terms: list[Term], filters: Filters) -> tuple[Select[Any], ColumnElement[Any]]:

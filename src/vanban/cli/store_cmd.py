@@ -1,0 +1,466 @@
+"""Archive commands: add, watch, reparse, rm, restore, search, show, export."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, SpinnerColumn, TextColumn
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from ..store import Archive, ArchiveError, Filters
+from ..store.archive import AddResult, Summary
+from ..store.link import Brief, Node
+from .app import app
+
+_out = Console(highlight=False)
+_err = Console(stderr=True, highlight=False)
+
+HOME = typer.Option(None, "--home", envvar="VANBAN_HOME", help="Data directory (originals, SQLite database).")
+PATHS = typer.Argument(..., help="Files or folders (recursively).")
+FOLDER = typer.Argument(..., exists=True, file_okay=False, help="The consume folder.")
+REFS = typer.Argument(..., help="Ids (42, #42) or numbers.")
+IDS = typer.Argument(..., help="Ids (42, #42).")
+OUTPUT = typer.Option(None, "--output", "-o", help="File to write (default: stdout).")
+DB = typer.Option(None, "--db", envvar="VANBAN_DB", help="Database URL: sqlite:///… or postgresql://…")
+
+
+@contextmanager
+def _archive(home: Path | None, db: str | None) -> Iterator[Archive]:
+    try:
+        with Archive.open(home, db) as ar:
+            yield ar
+    except ArchiveError as exc:
+        _err.print(f"[red]lỗi[/red] {escape(str(exc))}")
+        raise typer.Exit(2) from None
+
+
+class _Rate(ProgressColumn):
+    """Documents per second."""
+
+    def render(self, task) -> Text:  # type: ignore[no-untyped-def]
+        return Text(f"{task.speed or 0:,.0f} văn bản/s", style="progress.data.speed")
+
+
+_LABEL = {
+    "added": "thêm mới",
+    "version": "phiên bản mới",
+    "duplicate": "trùng",
+    "retried": "đọc lại được",
+    "reparsed": "đọc lại",
+    "failed": "lỗi đọc (đã lưu)",
+    "error": "không lưu được",
+}
+
+
+def _run_with_progress(title: str, work) -> Summary:  # type: ignore[no-untyped-def]
+    counts: Counter[str] = Counter()
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        _Rate(),
+        TextColumn("{task.fields[counts]}"),
+        console=_err,
+        transient=False,
+    )
+    with progress:
+        task = progress.add_task(title, total=None, counts="")
+
+        def on_total(n: int) -> None:
+            progress.update(task, total=n)
+
+        def on_result(r: AddResult) -> None:
+            counts[r.status] += 1
+            shown = " ".join(f"{_LABEL[k]} {v}" for k, v in sorted(counts.items()))
+            progress.update(task, advance=1, counts=shown)
+
+        return work(on_total, on_result)
+
+
+def _print_summary(summary: Summary, seconds: float) -> None:
+    tb = Table(title="Kết quả", show_header=False, title_justify="left")
+    tb.add_column("", style="bold")
+    tb.add_column("", justify="right")
+    for k in ("added", "version", "retried", "reparsed", "duplicate", "failed", "error"):
+        n = summary.count(k)
+        if n or k in ("added", "duplicate", "failed"):
+            tb.add_row(_LABEL[k], str(n))
+    n = len(summary.results)
+    tb.add_row("thời gian", f"{seconds:.1f} s ({n / seconds if seconds else 0:,.0f} văn bản/s)")
+    _err.print(tb)
+    for r in summary.failures:
+        _err.print(f"[red]{_LABEL[r.status]}[/red] {escape(r.path)}: {escape(r.error or '')}")
+
+
+@app.command("add")
+def add_cmd(
+    paths: list[Path] = PATHS,
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Parsing processes."),
+    home: Path | None = HOME,
+    db: str | None = DB,
+) -> None:
+    """Lưu văn bản vào kho: bản gốc (SHA-256), bản ghi, trích dẫn, chỉ mục tìm kiếm."""
+    with _archive(home, db) as ar:
+        t0 = time.perf_counter()
+        try:
+            summary = _run_with_progress(
+                "Đang lưu", lambda tot, res: ar.add_paths(paths, jobs=jobs, on_total=tot, on_result=res)
+            )
+        except ArchiveError as exc:
+            _err.print(f"[red]lỗi[/red] {escape(str(exc))}")
+            raise typer.Exit(2) from None
+        _print_summary(summary, time.perf_counter() - t0)
+        if summary.count("error"):
+            raise typer.Exit(1)
+
+
+@app.command("watch")
+def watch_cmd(
+    folder: Path = FOLDER,
+    interval: float = typer.Option(2.0, "--interval", min=0.1, help="Seconds between scans."),
+    consume: bool = typer.Option(False, "--consume", help="Move added files into FOLDER/.done/."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1),
+    once: bool = typer.Option(False, "--once", help="Scan twice (to see files settle), add, and stop."),
+    home: Path | None = HOME,
+    db: str | None = DB,
+) -> None:
+    """Theo dõi một thư mục: văn bản mới bỏ vào được lưu vào kho."""
+    from ..store.watch import Watcher
+
+    with _archive(home, db) as ar:
+        w = Watcher(ar, folder, consume=consume, jobs=jobs)
+        _err.print(f"Theo dõi {escape(str(folder))} (Ctrl+C để dừng)")
+        scans = 0
+        try:
+            while True:
+                for r in w.scan().results:
+                    style = "red" if r.status in ("failed", "error") else "green"
+                    doc = f" #{r.document_id}" if r.document_id else ""
+                    why = f": {escape(r.error)}" if r.error else ""
+                    _err.print(f"[{style}]{_LABEL[r.status]}[/{style}]{doc} {escape(r.path)}{why}")
+                scans += 1
+                if once and scans >= 2:
+                    return
+                time.sleep(interval)
+        except KeyboardInterrupt:
+            return
+        except ArchiveError as exc:
+            _err.print(f"[red]lỗi[/red] {escape(str(exc))}")
+            raise typer.Exit(2) from None
+
+
+@app.command("reparse")
+def reparse_cmd(
+    failed: bool = typer.Option(False, "--failed", help="Only documents that failed to read or parse."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1),
+    home: Path | None = HOME,
+    db: str | None = DB,
+) -> None:
+    """Đọc lại các bản gốc đã lưu bằng bộ phân tích hiện tại."""
+    with _archive(home, db) as ar:
+        t0 = time.perf_counter()
+        summary = _run_with_progress(
+            "Đang đọc lại", lambda tot, res: ar.reparse(failed, jobs=jobs, on_total=tot, on_result=res)
+        )
+        _print_summary(summary, time.perf_counter() - t0)
+
+
+@app.command("rm")
+def rm_cmd(
+    refs: list[str] = REFS,
+    home: Path | None = HOME,
+    db: str | None = DB,
+) -> None:
+    """Gỡ văn bản khỏi tìm kiếm và liên kết (giữ bản gốc; khôi phục bằng 'vanban restore')."""
+    with _archive(home, db) as ar:
+        for ref in refs:
+            try:
+                d = ar.remove(ar.find(ref).id)
+            except ArchiveError as exc:
+                _err.print(f"[red]lỗi[/red] {escape(str(exc))}")
+                raise typer.Exit(1) from None
+            _err.print(f"đã gỡ #{d.id} {escape(d.number or d.source or '')}")
+
+
+@app.command("restore")
+def restore_cmd(refs: list[str] = IDS, home: Path | None = HOME, db: str | None = DB) -> None:
+    """Khôi phục văn bản đã gỡ."""
+    with _archive(home, db) as ar:
+        for ref in refs:
+            try:
+                d = ar.restore(int(ref.lstrip("#")))
+            except (ArchiveError, ValueError) as exc:
+                _err.print(f"[red]lỗi[/red] {escape(str(exc))}")
+                raise typer.Exit(1) from None
+            _err.print(f"đã khôi phục #{d.id} {escape(d.number or d.source or '')}")
+
+
+def _filters(
+    doc_type: str | None,
+    issuer: str | None,
+    year: int | None,
+    date_from: str | None,
+    date_to: str | None,
+    number: str | None,
+    system: str | None,
+    failed: bool,
+    removed: bool,
+) -> Filters:
+    try:
+        d1 = dt.date.fromisoformat(date_from) if date_from else None
+        d2 = dt.date.fromisoformat(date_to) if date_to else None
+    except ValueError as exc:
+        raise typer.BadParameter(f"dates are YYYY-MM-DD: {exc}") from None
+    return Filters(doc_type, issuer, year, d1, d2, number, system, "failed" if failed else None, removed)
+
+
+TYPE = typer.Option(None, "--type", "-t", help="Tên loại: 'Chỉ thị', 'chi thi'.")
+ISSUER = typer.Option(None, "--issuer", "-i", help="Part of the issuer's name.")
+YEAR = typer.Option(None, "--year", "-y")
+FROM = typer.Option(None, "--from", help="Issued on or after YYYY-MM-DD.")
+TO = typer.Option(None, "--to", help="Issued on or before YYYY-MM-DD.")
+NUMBER = typer.Option(None, "--number", "-n", help="Số, ký hiệu: 24-CT/TW.")
+SYSTEM = typer.Option(None, "--system", help="state, party or other.")
+FAILED = typer.Option(False, "--failed", help="Only documents that failed to read or parse.")
+REMOVED = typer.Option(False, "--removed", help="Search the removed documents.")
+
+
+@app.command("search")
+def search_cmd(
+    query: str = typer.Argument("", help='Words (diacritics optional), "exact phrase", prefix*.'),
+    doc_type: str | None = TYPE,
+    issuer: str | None = ISSUER,
+    year: int | None = YEAR,
+    date_from: str | None = FROM,
+    date_to: str | None = TO,
+    number: str | None = NUMBER,
+    system: str | None = SYSTEM,
+    failed: bool = FAILED,
+    removed: bool = REMOVED,
+    limit: int = typer.Option(10, "--limit", min=1, max=500),
+    after: str | None = typer.Option(None, "--after", help="Cursor printed by the previous page."),
+    as_json: bool = typer.Option(False, "--json", help="The page as JSON."),
+    home: Path | None = HOME,
+    db: str | None = DB,
+) -> None:
+    """Tìm văn bản: không phân biệt dấu, cụm từ trong ngoặc kép, tiền tố, lọc theo loại/cơ quan/năm/số."""
+    filters = _filters(doc_type, issuer, year, date_from, date_to, number, system, failed, removed)
+    with _archive(home, db) as ar:
+        t0 = time.perf_counter()
+        try:
+            page = ar.search(query, filters, limit=limit, after=after)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from None
+        ms = (time.perf_counter() - t0) * 1000
+    if as_json:
+        out = {
+            "total": page.total,
+            "next": page.next,
+            "facets": {k: [[v, n] for v, n in vs] for k, vs in page.facets.items()},
+            "hits": [
+                {
+                    "id": h.id,
+                    "number": h.number,
+                    "doc_type": h.doc_type,
+                    "date": h.date.isoformat() if h.date else None,
+                    "issuer": h.issuer,
+                    "subject": h.subject,
+                    "status": h.status,
+                    "score": h.score,
+                    "snippet": h.snippet,
+                    "highlights": [list(x) for x in h.highlights],
+                }
+                for h in page.hits
+            ],
+        }
+        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+        return
+    if page.total is not None:
+        _out.print(f"[bold]{page.total}[/bold] văn bản ({ms:.0f} ms)")
+    for h in page.hits:
+        head = " · ".join(x for x in (h.doc_type, h.number, h.date.isoformat() if h.date else None) if x)
+        _out.print(f"[bold cyan]#{h.id}[/bold cyan] [bold]{escape(head or '(không số)')}[/bold]")
+        if h.subject:
+            _out.print(f"  {escape(h.subject)}")
+        if h.status == "failed":
+            _out.print("  [red]lỗi đọc[/red]")
+        snip = Text("  " + h.snippet, style="dim")
+        for a, b in h.highlights:
+            snip.stylize("bold yellow", a + 2, b + 2)
+        _out.print(snip)
+    if page.facets:
+        parts = []
+        for name, label in (("doc_type", "loại"), ("year", "năm"), ("system", "hệ thống")):
+            vals = ", ".join(f"{v if v is not None else '?'} ({n})" for v, n in page.facets.get(name, []))
+            if vals:
+                parts.append(f"[bold]{label}:[/bold] {escape(vals)}")
+        if parts:
+            _out.print("\n".join(parts))
+    if page.next:
+        _out.print(f"[dim]trang sau: --after {page.next}[/dim]")
+
+
+def _brief(b: Brief, relation: str | None = None) -> str:
+    rel = f"[magenta]{relation}[/magenta] " if relation else ""
+    head = " ".join(x for x in (b.doc_type, b.number) if x) or "(không số)"
+    date = f" ngày {b.date.isoformat()}" if b.date else ""
+    subj = f" — {b.subject}" if b.subject else ""
+    return f"{rel}[cyan]#{b.id}[/cyan] {escape(head + date + subj)}"
+
+
+def _tree(node: Node, tree: Tree) -> None:
+    for child in node.children:
+        _tree(child, tree.add(_brief(child.doc, child.relation)))
+
+
+@app.command("show")
+def show_cmd(
+    ref: str = typer.Argument(..., help="Id (42, #42) or number (24-CT/TW)."),
+    as_json: bool = typer.Option(False, "--json", help="The stored record as JSON."),
+    home: Path | None = HOME,
+    db: str | None = DB,
+) -> None:
+    """Xem văn bản: bản ghi, văn bản được trích dẫn, văn bản trích dẫn nó, chuỗi triển khai."""
+    with _archive(home, db) as ar:
+        try:
+            d = ar.find(ref)
+        except ArchiveError as exc:
+            _err.print(f"[red]lỗi[/red] {escape(str(exc))}")
+            raise typer.Exit(1) from None
+        cites, cited, tree = ar.citing(d.id), ar.cited_by(d.id), ar.implementation_tree(d.id)
+    if as_json:
+        sys.stdout.write(
+            json.dumps({"id": d.id, "record": d.record, "error": d.error}, ensure_ascii=False) + "\n"
+        )
+        return
+    tb = Table(
+        title=f"#{d.id}" + (" (đã gỡ)" if d.deleted_at else ""), show_header=False, title_justify="left"
+    )
+    tb.add_column("", style="bold cyan", no_wrap=True)
+    tb.add_column("")
+    rec = d.record or {}
+    signer = rec.get("signer") or {}
+    rows = [
+        ("Số, ký hiệu", d.number),
+        ("Tên loại", d.doc_type),
+        ("Cơ quan ban hành", d.issuer),
+        ("Ngày", d.date.isoformat() if d.date else None),
+        ("Trích yếu", d.subject),
+        ("Người ký", " · ".join(x for x in (signer.get("title"), signer.get("name")) if x) or None),
+        ("Hệ thống", d.system),
+        ("Trạng thái", "ok" if d.status == "ok" else f"[red]lỗi:[/red] {escape(d.error or '')}"),
+        ("Nguồn", d.source),
+        (
+            "Phiên bản",
+            "\n".join(
+                f"v{v.version} {v.sha256[:12]} {v.size} B {v.added_at:%Y-%m-%d %H:%M}" for v in d.versions
+            ),
+        ),
+    ]
+    for k, v in rows:
+        tb.add_row(k, v if k == "Trạng thái" else (escape(v) if v else "[dim]—[/dim]"))
+    _out.print(tb)
+    if cites:
+        t = Tree("[bold]Trích dẫn[/bold]")
+        for c in cites:
+            label = " ".join(x for x in (c.doc_type, c.number or c.title) if x)
+            date = f" ngày {c.date.isoformat()}" if c.date else ""
+            node = t.add(f"[magenta]{c.relation}[/magenta] {escape(label + date)}")
+            if not c.targets:
+                node.add("[dim]chưa có trong kho[/dim]")
+            for b in c.targets:
+                node.add(_brief(b))
+        _out.print(t)
+    if cited:
+        t = Tree("[bold]Được trích dẫn bởi[/bold]")
+        for rel, b in cited:
+            t.add(_brief(b, rel))
+        _out.print(t)
+    if tree and tree.children:
+        t = Tree("[bold]Chuỗi triển khai[/bold] " + _brief(tree.doc))
+        _tree(tree, t)
+        _out.print(t)
+
+
+CSV_FIELDS = (
+    "id",
+    "number",
+    "doc_type",
+    "date",
+    "issuer",
+    "subject",
+    "system",
+    "status",
+    "error",
+    "source",
+    "sha256",
+    "version",
+)
+
+
+@app.command("export")
+def export_cmd(
+    query: str = typer.Argument("", help="Optional search query."),
+    fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl (full records) or csv (main fields)."),
+    output: Path | None = OUTPUT,
+    doc_type: str | None = TYPE,
+    issuer: str | None = ISSUER,
+    year: int | None = YEAR,
+    date_from: str | None = FROM,
+    date_to: str | None = TO,
+    number: str | None = NUMBER,
+    system: str | None = SYSTEM,
+    failed: bool = FAILED,
+    removed: bool = REMOVED,
+    home: Path | None = HOME,
+    db: str | None = DB,
+) -> None:
+    """Xuất bản ghi (JSON Lines hoặc CSV), cùng bộ lọc với 'vanban search'."""
+    if fmt not in ("jsonl", "csv"):
+        raise typer.BadParameter("--format is jsonl or csv")
+    filters = _filters(doc_type, issuer, year, date_from, date_to, number, system, failed, removed)
+    fh = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout  # noqa: SIM115
+    n = 0
+    try:
+        with _archive(home, db) as ar:
+            writer = csv.DictWriter(fh, CSV_FIELDS) if fmt == "csv" else None
+            if writer:
+                writer.writeheader()
+            for d in ar.iter_documents(query, filters):
+                row = {
+                    "id": d.id,
+                    "number": d.number,
+                    "doc_type": d.doc_type,
+                    "date": d.date.isoformat() if d.date else None,
+                    "issuer": d.issuer,
+                    "subject": d.subject,
+                    "system": d.system,
+                    "status": d.status,
+                    "error": d.error,
+                    "source": d.source,
+                    "sha256": d.sha256,
+                    "version": d.version,
+                }
+                if writer:
+                    writer.writerow(row)
+                else:
+                    fh.write(json.dumps({**row, "record": d.record}, ensure_ascii=False) + "\n")
+                n += 1
+    finally:
+        if output:
+            fh.close()
+    _err.print(f"đã xuất {n} văn bản")
