@@ -177,19 +177,24 @@ def _drop_labels(lines: list[str], left: list[str]) -> list[str]:
 
 
 def _signature(rows: list[list[Seg]], n: int, tol: float, segs: list[Seg]) -> tuple[int, list[str]]:
-    """From the ``Nơi nhận`` row: the signer (right column) first, then the list (left)."""
-    b = (min(s.x0 for s in segs) + max(s.x1 for s in segs)) / 2
+    """From the ``Nơi nhận`` row: the signer (right column) first, then the list (left).
+
+    A segment starting in the left half belongs to the list, one starting in the right half to
+    the signer; the area ends at a row that runs across the page (a paragraph of body text).
+    """
+    x0, x1 = min(s.x0 for s in segs), max(s.x1 for s in segs)
+    mid, wide = (x0 + x1) / 2, (x1 - x0) * 0.25
     left: list[str] = []
     right: list[str] = []
     end = n
     while end < len(rows):
-        sides = _sides(rows[end], b, tol)
-        if sides is None:
+        row = rows[end]
+        if any(s.x0 < mid and s.x1 > mid + wide for s in row):
             break
-        if sides[0]:
-            left.append(_text(sides[0]))
-        if sides[1]:
-            right.append(_text(sides[1]))
+        if ls := [s for s in row if s.x0 < mid]:
+            left.append(_text(ls))
+        if rs := [s for s in row if s.x0 >= mid]:
+            right.append(_text(rs))
         end += 1
     if not right:
         return n, []
