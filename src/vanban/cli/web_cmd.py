@@ -1,0 +1,69 @@
+"""``vanban serve`` (the web app) and ``vanban demo`` (the app with seed documents and demo accounts)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .app import app
+
+SEED_DIR = Path(os.environ.get("VANBAN_SEEDS", "../shared/corpus/seeds"))
+Home = Annotated[Path | None, typer.Option("--home", help="Thư mục dữ liệu của kho (mặc định: VANBAN_HOME).")]
+Host = Annotated[str, typer.Option("--host", help="Địa chỉ lắng nghe.")]
+Port = Annotated[int, typer.Option("--port", help="Cổng.")]
+
+
+def _run(home: Path | None, db: str | None, host: str, port: int) -> None:
+    import uvicorn
+
+    from ..store import Archive
+    from ..web import WebConfig, create_app
+
+    arc = Archive.open(home, db)
+    web = create_app(WebConfig(home=arc.home, db_url=db), arc)
+    uvicorn.run(web, host=host, port=port, log_level="warning")
+
+
+@app.command("serve")
+def serve(
+    home: Home = None,
+    db: Annotated[
+        str | None, typer.Option("--db", help="URL cơ sở dữ liệu (mặc định: SQLite trong thư mục dữ liệu).")
+    ] = None,
+    host: Host = "127.0.0.1",
+    port: Port = 8000,
+) -> None:
+    """Chạy ứng dụng web theo dõi văn bản và nhiệm vụ."""
+    Console().print(f"vanban: http://{host}:{port}/  (API: http://{host}:{port}/api/docs)")
+    _run(home, db, host, port)
+
+
+@app.command("demo")
+def demo(
+    home: Home = None,
+    seeds: Annotated[Path, typer.Option("--seeds", help="Thư mục văn bản mẫu (*.txt).")] = SEED_DIR,
+    host: Host = "127.0.0.1",
+    port: Port = 8000,
+) -> None:
+    """Chạy ứng dụng trên SQLite mặc định, nạp văn bản mẫu và tạo một tài khoản cho mỗi vai trò."""
+    from ..store import Archive
+    from ..web.demo import setup
+
+    arc = Archive.open(home, None)
+    docs = sorted(seeds.glob("*.txt")) if seeds.is_dir() else []
+    accs = setup(arc, docs)
+    con = Console()
+    tb = Table(title=f"Tài khoản demo — http://{host}:{port}/", title_justify="left")
+    for col in ("Tên đăng nhập", "Mật khẩu", "Vai trò", "Đơn vị"):
+        tb.add_column(col)
+    for a in accs:
+        tb.add_row(a.username, a.password, a.role.label, a.unit or "—")
+    con.print(tb)
+    con.print(f"Kho: {arc.home} · {len(docs)} văn bản mẫu từ {seeds}")
+    arc.close()
+    _run(home, None, host, port)

@@ -1,0 +1,139 @@
+"""The application factory: the archive, templates, security headers, error pages, routers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+
+from ..store import Archive
+from ..track.recurrence import RECURRENCES
+from ..track.roles import ROLE_LABELS, Action
+from ..track.status import LABELS, Status
+from ..track.tracker import ROLES
+from .config import WebConfig
+from .render import STATUS_CLASS
+
+HERE = Path(__file__).parent
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "object-src 'self'; frame-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'"
+)
+
+
+class LoginRequired(Exception):
+    """A browser page needs a signed-in user: redirect to the login form."""
+
+
+class _Headers(BaseHTTPMiddleware):
+    """Security headers on every response; request bodies over the upload limit refused (413)."""
+
+    def __init__(self, app: Any, max_body: int) -> None:
+        super().__init__(app)
+        self.max_body = max_body
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > self.max_body:
+            return _too_large(request)
+        resp = await call_next(request)
+        resp.headers.setdefault("Content-Security-Policy", CSP)
+        resp.headers["X-Content-Type-Options"] = "nosniff"
+        resp.headers["Referrer-Policy"] = "same-origin"
+        resp.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        if request.url.path.startswith(("/api/", "/login", "/tasks", "/documents")):
+            resp.headers.setdefault("Cache-Control", "no-store")
+        return resp
+
+
+def _too_large(request: Request) -> Response:
+    msg = "Tệp quá lớn (vượt giới hạn tải lên)."
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"detail": msg}, status_code=413)
+    return Response(msg, status_code=413, media_type="text/plain; charset=utf-8")
+
+
+def create_app(config: WebConfig | None = None, archive: Archive | None = None) -> FastAPI:
+    """The web app over ``archive`` (opened from ``config`` when not given)."""
+    cfg = config or WebConfig()
+    arc = archive or Archive.open(cfg.home, cfg.db_url)
+    app = FastAPI(
+        title="vanban",
+        description="API theo dõi văn bản và nhiệm vụ: văn bản, nhiệm vụ, đơn vị, báo cáo, tìm kiếm.",
+        version="1",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.archive = arc
+    app.state.config = cfg
+    app.state.dash_cache = {}
+    tpl = Jinja2Templates(directory=str(HERE / "templates"))
+    tpl.env.globals.update(
+        STATUS=Status,
+        STATUS_LABELS=LABELS,
+        STATUS_CLASS=STATUS_CLASS,
+        ROLE_LABELS=ROLE_LABELS,
+        TASK_ROLES=ROLES,
+        RECURRENCES=RECURRENCES,
+        Action=Action,
+    )
+    tpl.env.filters["vndate"] = lambda d: d.strftime("%d/%m/%Y") if isinstance(d, dt.date) else "—"
+    app.state.templates = tpl
+    app.add_middleware(_Headers, max_body=cfg.max_upload + 64 * 1024)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+
+    @app.exception_handler(LoginRequired)
+    async def _login(request: Request, _exc: LoginRequired) -> Response:
+        return RedirectResponse("/login?next=" + _next(request), status_code=303)
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, exc: HTTPException) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        return tpl.TemplateResponse(
+            request,
+            "error.html",
+            {"code": exc.status_code, "message": exc.detail, "me": None},
+            status_code=exc.status_code,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": exc.errors()}, status_code=422)
+        return tpl.TemplateResponse(
+            request,
+            "error.html",
+            {"code": 422, "message": "Dữ liệu gửi lên không hợp lệ.", "me": None},
+            status_code=422,
+        )
+
+    from . import api, pages
+
+    app.include_router(pages.router)
+    app.include_router(api.router)
+    return app
+
+
+def _next(request: Request) -> str:
+    from urllib.parse import quote
+
+    path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return quote(path, safe="")
+
+
+def db(request: Request) -> Iterator[Session]:
+    """A session on the archive's database for one request."""
+    with request.app.state.archive.Session() as s:
+        yield s

@@ -1,0 +1,680 @@
+"""The browser pages (server-rendered, Vietnamese). Forms carry the session's CSRF token."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Annotated, Any
+from urllib.parse import quote, urlparse
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..store import Filters
+from ..store.models import DocumentRow
+from ..track import accounts, audit, queries, registry
+from ..track.export import progress_report
+from ..track.models import AuditEntry, PublishedDirective, Report, Task, Unit, UnitMember, User
+from ..track.roles import Action, Role
+from ..track.status import Status
+from ..track.tracker import ROLES, Tracker, directive_key
+from . import services as sv
+from .app import LoginRequired, db
+from .render import graph
+from .security import LOGIN_CSRF_COOKIE, SESSION_COOKIE, Principal, check_csrf, from_cookie, new_login_csrf
+
+router = APIRouter(include_in_schema=False)
+DB = Annotated[Session, Depends(db)]
+
+
+def me(request: Request, s: DB) -> Principal:
+    """The signed-in user, or a redirect to the login page."""
+    p = from_cookie(request, s)
+    if p is None:
+        raise LoginRequired
+    return p
+
+
+Me = Annotated[Principal, Depends(me)]
+
+
+def page(request: Request, name: str, p: Principal | None, **ctx: Any) -> HTMLResponse:
+    """Render a template with the user and today's date."""
+    return request.app.state.templates.TemplateResponse(
+        request, name, {"me": p, "today": sv.today(request), **ctx}
+    )
+
+
+def back(url: str) -> RedirectResponse:
+    """Redirect after a successful POST."""
+    return RedirectResponse(url, status_code=303)
+
+
+def _local(url: str | None) -> str:
+    u = urlparse(url or "/")
+    return (
+        url
+        if url and not u.scheme and not u.netloc and url.startswith("/") and not url.startswith("//")
+        else "/"
+    )
+
+
+# --- sign in -------------------------------------------------------------------------------
+
+
+@router.get("/login")
+def login_form(request: Request, next: str = "/") -> HTMLResponse:
+    token = new_login_csrf()
+    resp = page(request, "login.html", None, next=_local(next), csrf=token, error=None)
+    resp.set_cookie(
+        LOGIN_CSRF_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=request.app.state.config.secure_cookies,
+    )
+    return resp
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    s: DB,
+    username: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    csrf: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not csrf or not cookie or not secrets.compare_digest(csrf, cookie):
+        raise HTTPException(403, "Phiên đăng nhập không hợp lệ (CSRF). Hãy tải lại trang đăng nhập.")
+    u = accounts.authenticate(s, username.strip(), password)
+    if u is None:
+        token = new_login_csrf()
+        resp = page(
+            request,
+            "login.html",
+            None,
+            next=_local(next),
+            csrf=token,
+            error="Sai tên đăng nhập hoặc mật khẩu.",
+        )
+        resp.status_code = 401
+        resp.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict")
+        return resp
+    cfg = request.app.state.config
+    accounts.purge_sessions(s)
+    token, _row = accounts.open_session(s, u, cfg.session_ttl)
+    audit.log(s, u.id, "login", "user", u.id)
+    s.commit()
+    resp = back(_local(next))
+    resp.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=int(cfg.session_ttl.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=cfg.secure_cookies,
+    )
+    resp.delete_cookie(LOGIN_CSRF_COOKIE)
+    return resp
+
+
+@router.post("/logout")
+def logout(request: Request, s: DB, p: Me, csrf: Annotated[str, Form()] = "") -> Response:
+    check_csrf(p, csrf)
+    accounts.close_session(s, request.cookies.get(SESSION_COOKIE, ""))
+    s.commit()
+    resp = back("/login")
+    resp.delete_cookie(SESSION_COOKIE)
+    return resp
+
+
+@router.get("/")
+def home(p: Me) -> Response:
+    return back("/dashboard" if p.can(Action.READ_ALL) else "/tasks")
+
+
+# --- dashboard and export --------------------------------------------------------------------
+
+
+@router.get("/dashboard")
+def dashboard(request: Request, s: DB, p: Me) -> HTMLResponse:
+    data = sv.dashboard(request, s, p)
+    peak = max((max(t.on_time + t.late, t.overdue) for t in data["trend"]), default=0) or 1
+    return page(request, "dashboard.html", p, **data, peak=peak)
+
+
+@router.get("/dashboard/export.xlsx")
+def export_xlsx(request: Request, s: DB, p: Me, key: str | None = None) -> Response:
+    on = sv.today(request)
+    doc_ids = None
+    title = "Toàn bộ nhiệm vụ đang theo dõi"
+    if key:
+        root = queries.chain(s, key, on, p.visible)
+        doc_ids = [n.doc.id for n in queries.walk(root) if n.doc]
+        title = f"Nhiệm vụ thực hiện {root.number or key}" + (f": {root.title}" if root.title else "")
+    rows = s.execute(queries.task_select(on, p.visible, document_ids=doc_ids)).all()
+    units: dict[int | None, queries.UnitCounts] = {}
+    detail = []
+    for t, u, d, st in rows:
+        name = u.name if u else t.assignee
+        units.setdefault(t.unit_id, queries.UnitCounts(t.unit_id, name)).counts[Status(st)] += 1
+        final = next((r for r in t.reports if r.final), None)
+        rep = ""
+        if final:
+            rd = s.get(DocumentRow, final.document_id) if final.document_id else None
+            rep = (rd.number or f"#{rd.id}") if rd else final.note[:80]
+        detail.append(
+            (
+                d.number or f"#{d.id}",
+                name,
+                ROLES.get(t.role, t.role),
+                (t.period + ": " if t.period else "") + t.action,
+                t.deadline,
+                Status(st),
+                t.completed_on,
+                rep,
+            )
+        )
+    data = progress_report(title, on, sorted(units.values(), key=lambda x: x.name), detail)
+    fname = f"bao-cao-tinh-hinh-thuc-hien-nhiem-vu-{on.isoformat()}.xlsx"
+    return Response(
+        data,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{fname}"'},
+    )
+
+
+# --- documents -----------------------------------------------------------------------------
+
+
+@router.get("/upload")
+def upload_form(request: Request, p: Me) -> HTMLResponse:
+    sv.require(p, Action.ADD_DOCUMENT)
+    return page(request, "upload.html", p)
+
+
+@router.post("/upload")
+async def upload(
+    request: Request,
+    s: DB,
+    p: Me,
+    files: Annotated[list[UploadFile], File()],
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    check_csrf(p, csrf)
+    sv.require(p, Action.ADD_DOCUMENT)
+    out = []
+    for f in files:
+        path, name = await sv.save_upload(request, f)
+        added = sv.add_document(request, s, p, path, name)
+        out.append(
+            {
+                "name": name,
+                "status": added.result.status,
+                "document_id": added.result.document_id,
+                "url": f"/documents/{added.result.document_id}",
+                "tasks": len(added.tasks),
+                "reports": len(added.reports),
+            }
+        )
+    if "application/json" in request.headers.get("accept", ""):
+        return JSONResponse({"files": out})
+    return back(out[0]["url"])
+
+
+def _doc(s: Session, doc_id: int) -> DocumentRow:
+    d = s.get(DocumentRow, doc_id)
+    if d is None or d.deleted_at is not None:
+        raise HTTPException(404, "Không tìm thấy văn bản.")
+    return d
+
+
+@router.get("/documents/{doc_id}")
+def document(request: Request, s: DB, p: Me, doc_id: int) -> HTMLResponse:
+    d = _doc(s, doc_id)
+    return page(
+        request, "document.html", p, **sv.document_view(s, sv.archive(request), d, p, sv.today(request))
+    )
+
+
+INLINE = {
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".tif": "image/tiff",
+    ".tiff": "image/tiff",
+}
+
+
+@router.get("/documents/{doc_id}/original")
+def original(request: Request, s: DB, p: Me, doc_id: int) -> Response:
+    _doc(s, doc_id)
+    name, data = sv.archive(request).original(doc_id)
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    media = INLINE.get(suffix)
+    disp = "inline" if media else "attachment"
+    return Response(
+        data,
+        media_type=media or "application/octet-stream",
+        headers={
+            "Content-Disposition": f"{disp}; filename*=UTF-8''{quote(name)}",
+            "Content-Security-Policy": "default-src 'none'; img-src 'self'; object-src 'self'; sandbox",
+        },
+    )
+
+
+@router.get("/search")
+def search(
+    request: Request,
+    p: Me,
+    q: str = "",
+    doc_type: str | None = None,
+    issuer: str | None = None,
+    year: Annotated[int | None, Query()] = None,
+    system: str | None = None,
+    after: str | None = None,
+) -> HTMLResponse:
+    f = Filters(doc_type=doc_type or None, issuer=issuer or None, year=year, system=system or None)
+    res = sv.archive(request).search(q, f, limit=20, after=after)
+    params = {"q": q, "doc_type": doc_type, "issuer": issuer, "year": year, "system": system}
+    return page(request, "search.html", p, res=res, params={k: v for k, v in params.items() if v})
+
+
+# --- tasks ---------------------------------------------------------------------------------
+
+
+@router.get("/tasks")
+def tasks(
+    request: Request,
+    s: DB,
+    p: Me,
+    unit: int | None = None,
+    status: Status | None = None,
+    document: int | None = None,
+    pending: bool = False,
+) -> HTMLResponse:
+    on = sv.today(request)
+    if unit is not None and p.visible is not None and unit not in p.visible:
+        raise HTTPException(404, "Không tìm thấy đơn vị.")
+    q = queries.task_select(on, p.visible, unit_id=unit, status_=status, document_id=document)
+    if pending:
+        q = q.where(Task.confirmed_at.is_(None))
+    rows = s.execute(q.limit(300)).all()
+    units = [u for u in sv.unit_options(s) if p.visible is None or u.id in p.visible]
+    return page(
+        request,
+        "tasks.html",
+        p,
+        rows=rows,
+        units=units,
+        unit=unit,
+        status=status,
+        pending=pending,
+        document=document,
+    )
+
+
+@router.get("/tasks/{task_id}")
+def task(request: Request, s: DB, p: Me, task_id: int) -> HTMLResponse:
+    t = sv.visible_task(s, p, task_id)
+    on = sv.today(request)
+    d = s.get(DocumentRow, t.document_id)
+    text = sv.archive(request).text(t.document_id)
+    a, b = t.span_start or 0, t.span_end or 0
+    ctx = max(0, a - 300)
+    passage = (text[ctx:a], text[a:b], text[b : b + 300]) if b > a else None
+    from ..track.status import due_soon, status
+
+    series = list(
+        s.scalars(
+            select(Task)
+            .where((Task.series_id == (t.series_id or t.id)) | (Task.id == (t.series_id or t.id)))
+            .order_by(Task.deadline)
+        )
+    )
+    return page(
+        request,
+        "task.html",
+        p,
+        t=t,
+        d=d,
+        st=status(t.deadline, t.completed_on, on),
+        soon=due_soon(t.deadline, t.completed_on, on),
+        passage=passage,
+        units=sv.unit_options(s),
+        series=series if len(series) > 1 else [],
+        reports=[
+            (
+                r,
+                s.get(DocumentRow, r.document_id) if r.document_id else None,
+                s.get(User, r.user_id) if r.user_id else None,
+            )
+            for r in t.reports
+        ],
+    )
+
+
+def _date(v: str | None) -> dt.date | None:
+    if not v:
+        return None
+    try:
+        return dt.date.fromisoformat(v)
+    except ValueError:
+        raise HTTPException(422, "Ngày không hợp lệ.") from None
+
+
+@router.post("/tasks/{task_id}/confirm")
+def confirm(
+    request: Request,
+    s: DB,
+    p: Me,
+    task_id: int,
+    csrf: Annotated[str, Form()] = "",
+    unit_id: Annotated[int | None, Form()] = None,
+    role: Annotated[str, Form()] = "execute",
+    deadline: Annotated[str, Form()] = "",
+    recurrence: Annotated[str, Form()] = "",
+) -> Response:
+    check_csrf(p, csrf)
+    t = sv.visible_task(s, p, task_id)
+    sv.require(p, Action.EDIT_TASK)
+    try:
+        Tracker(s, sv.today(request)).confirm(
+            t, p.user.id, unit_id=unit_id, role=role, deadline=_date(deadline), recurrence=recurrence or None
+        )
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from None
+    s.commit()
+    return back(f"/tasks/{t.id}")
+
+
+@router.post("/tasks/{task_id}/report")
+async def report(
+    request: Request,
+    s: DB,
+    p: Me,
+    task_id: int,
+    csrf: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+    final: Annotated[bool, Form()] = False,
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    check_csrf(p, csrf)
+    t = sv.visible_task(s, p, task_id)
+    sv.require(p, Action.REPORT)
+    doc_id = None
+    if file is not None and file.filename:
+        path, name = await sv.save_upload(request, file)
+        added = sv.add_document(request, s, p, path, name)
+        doc_id = added.result.document_id
+        if any(r.task_id == t.id for r in added.reports):
+            return back(f"/tasks/{t.id}")
+    Tracker(s, sv.today(request)).report(t, p.user.id, note=note.strip(), final=final, document_id=doc_id)
+    s.commit()
+    return back(f"/tasks/{t.id}")
+
+
+# --- directives ----------------------------------------------------------------------------
+
+
+def _directive_ctx(s: Session, key: str, on: dt.date, visible: frozenset[int] | None) -> dict[str, Any]:
+    root = queries.chain(s, key, on, visible)
+    nodes = list(queries.walk(root))
+    counts = dict.fromkeys(Status, 0)
+    for n in nodes:
+        for _t, _u, st, _r in n.tasks:
+            counts[st] += 1
+    report_docs = {
+        r.document_id: s.get(DocumentRow, r.document_id)
+        for n in nodes
+        for _t, _u, _st, rs in n.tasks
+        for r in rs
+        if r.document_id
+    }
+    return {
+        "root": root,
+        "nodes": nodes,
+        "counts": counts,
+        "report_docs": report_docs,
+        "graph": graph(root, "/documents/{id}", "/tasks/{id}"),
+    }
+
+
+@router.get("/directive")
+def directive(request: Request, s: DB, p: Me, key: str) -> HTMLResponse:
+    pub = s.scalar(select(PublishedDirective).where(PublishedDirective.directive_key == directive_key(key)))
+    return page(
+        request,
+        "directive.html",
+        p,
+        key=directive_key(key),
+        pub=pub,
+        **_directive_ctx(s, key, sv.today(request), p.visible),
+    )
+
+
+@router.post("/directive/publish")
+def publish(
+    s: DB,
+    p: Me,
+    key: Annotated[str, Form()],
+    csrf: Annotated[str, Form()] = "",
+    on: Annotated[bool, Form()] = False,
+) -> Response:
+    check_csrf(p, csrf)
+    sv.require(p, Action.PUBLISH)
+    k = directive_key(key)
+    pub = s.scalar(select(PublishedDirective).where(PublishedDirective.directive_key == k))
+    if on and pub is None:
+        pub = PublishedDirective(directive_key=k, slug=secrets.token_urlsafe(8), published_by=p.user.id)
+        s.add(pub)
+        s.flush()
+        audit.log(s, p.user.id, "publish", "directive", pub.id, None, audit.snapshot(pub))
+    elif not on and pub is not None:
+        audit.log(s, p.user.id, "unpublish", "directive", pub.id, audit.snapshot(pub), None)
+        s.delete(pub)
+    s.commit()
+    return back(f"/directive?key={quote(k)}")
+
+
+@router.get("/public/{slug}")
+def public(request: Request, s: DB, slug: str) -> HTMLResponse:
+    pub = s.scalar(select(PublishedDirective).where(PublishedDirective.slug == slug))
+    if pub is None:
+        raise HTTPException(404, "Không tìm thấy trang công khai.")
+    return page(request, "public.html", None, **_directive_ctx(s, pub.directive_key, sv.today(request), None))
+
+
+# --- units ---------------------------------------------------------------------------------
+
+
+@router.get("/units")
+def units(request: Request, s: DB, p: Me) -> HTMLResponse:
+    all_units = sv.unit_options(s)
+    kids: dict[int | None, list[Unit]] = {}
+    for u in all_units:
+        kids.setdefault(u.parent_id if u.kind != "group" else -1, []).append(u)
+    return page(request, "units.html", p, kids=kids, units=all_units)
+
+
+@router.post("/units")
+def unit_create(
+    s: DB,
+    p: Me,
+    name: Annotated[str, Form()],
+    csrf: Annotated[str, Form()] = "",
+    parent_id: Annotated[int | None, Form()] = None,
+    kind: Annotated[str, Form()] = "state",
+) -> Response:
+    check_csrf(p, csrf)
+    sv.require(p, Action.MANAGE_UNITS)
+    if kind not in {"state", "party", "group"} or not name.strip():
+        raise HTTPException(422, "Tên hoặc loại đơn vị không hợp lệ.")
+    parent = s.get(Unit, parent_id) if parent_id else None
+    u = registry.ensure(s, name, kind=kind, parent=parent, user_id=p.user.id)
+    s.commit()
+    return back(f"/units/{u.id}")
+
+
+@router.get("/units/merge")
+def merge_form(request: Request, s: DB, p: Me) -> HTMLResponse:
+    sv.require(p, Action.MANAGE_UNITS)
+    return page(request, "merge.html", p, dups=registry.duplicates(s), units=sv.unit_options(s))
+
+
+@router.post("/units/merge")
+def merge(
+    s: DB,
+    p: Me,
+    keep: Annotated[int, Form()],
+    drop: Annotated[int, Form()],
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    check_csrf(p, csrf)
+    sv.require(p, Action.MANAGE_UNITS)
+    a, b = s.get(Unit, keep), s.get(Unit, drop)
+    if a is None or b is None or a.id == b.id:
+        raise HTTPException(422, "Chọn hai đơn vị khác nhau.")
+    registry.merge(s, a, b, p.user.id)
+    s.commit()
+    return back(f"/units/{a.id}")
+
+
+@router.get("/units/{unit_id}")
+def unit(request: Request, s: DB, p: Me, unit_id: int) -> HTMLResponse:
+    u = s.get(Unit, unit_id)
+    if u is None:
+        raise HTTPException(404, "Không tìm thấy đơn vị.")
+    members = registry.members(s, u) if u.kind == "group" else []
+    groups = list(
+        s.scalars(
+            select(Unit).join(UnitMember, UnitMember.group_id == Unit.id).where(UnitMember.member_id == u.id)
+        )
+    )
+    children = list(s.scalars(select(Unit).where(Unit.parent_id == u.id).order_by(Unit.name)))
+    counts = next((c for c in queries.counts_by_unit(s, sv.today(request), frozenset({u.id}))), None)
+    users = list(s.scalars(select(User).where(User.unit_id == u.id)))
+    return page(
+        request,
+        "unit.html",
+        p,
+        u=u,
+        members=members,
+        groups=groups,
+        children=children,
+        counts=counts,
+        users=users,
+        units=sv.unit_options(s),
+    )
+
+
+@router.post("/units/{unit_id}")
+def unit_edit(
+    s: DB,
+    p: Me,
+    unit_id: int,
+    csrf: Annotated[str, Form()] = "",
+    name: Annotated[str, Form()] = "",
+    parent_id: Annotated[int | None, Form()] = None,
+    alias: Annotated[str, Form()] = "",
+    members: Annotated[list[int] | None, Form()] = None,
+) -> Response:
+    check_csrf(p, csrf)
+    sv.require(p, Action.MANAGE_UNITS)
+    u = s.get(Unit, unit_id)
+    if u is None:
+        raise HTTPException(404, "Không tìm thấy đơn vị.")
+    before = audit.snapshot(u)
+    if name.strip():
+        u.name = name.strip()
+    if parent_id is not None and parent_id != u.id:
+        u.parent_id = parent_id or None
+    if alias.strip() and not registry.add_alias(s, u, alias):
+        raise HTTPException(422, "Tên khác này đã thuộc về một đơn vị.")
+    if u.kind == "group" and members is not None:
+        registry.set_members(s, u, [m for m in (s.get(Unit, i) for i in members) if m is not None])
+    s.flush()
+    audit.log(s, p.user.id, "edit", "unit", u.id, before, audit.snapshot(u))
+    s.commit()
+    return back(f"/units/{u.id}")
+
+
+# --- users, account, audit -------------------------------------------------------------------
+
+
+@router.get("/users")
+def users(request: Request, s: DB, p: Me) -> HTMLResponse:
+    sv.require(p, Action.MANAGE_USERS)
+    rows = s.execute(
+        select(User, Unit).outerjoin(Unit, Unit.id == User.unit_id).order_by(User.username)
+    ).all()
+    return page(request, "users.html", p, rows=rows, units=sv.unit_options(s), roles=list(Role))
+
+
+@router.post("/users")
+def user_create(
+    s: DB,
+    p: Me,
+    username: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    role: Annotated[Role, Form()],
+    csrf: Annotated[str, Form()] = "",
+    full_name: Annotated[str, Form()] = "",
+    unit_id: Annotated[int | None, Form()] = None,
+) -> Response:
+    check_csrf(p, csrf)
+    sv.require(p, Action.MANAGE_USERS)
+    if len(password) < 10:
+        raise HTTPException(422, "Mật khẩu cần ít nhất 10 ký tự.")
+    if s.scalar(select(User).where(User.username == username.strip())):
+        raise HTTPException(422, "Tên đăng nhập đã tồn tại.")
+    accounts.create_user(
+        s, username.strip(), password, role, full_name=full_name, unit_id=unit_id, by=p.user.id
+    )
+    s.commit()
+    return back("/users")
+
+
+@router.get("/account")
+def account(request: Request, p: Me) -> HTMLResponse:
+    return page(request, "account.html", p, token=None)
+
+
+@router.post("/account/token")
+def account_token(
+    request: Request, s: DB, p: Me, csrf: Annotated[str, Form()] = "", label: Annotated[str, Form()] = ""
+) -> HTMLResponse:
+    check_csrf(p, csrf)
+    token = accounts.issue_token(s, p.user, label[:100], dt.timedelta(days=90))
+    s.commit()
+    return page(request, "account.html", p, token=token)
+
+
+@router.get("/audit")
+def audit_log(request: Request, s: DB, p: Me, entity: str | None = None) -> HTMLResponse:
+    sv.require(p, Action.READ_AUDIT)
+    q = (
+        select(AuditEntry, User)
+        .outerjoin(User, User.id == AuditEntry.user_id)
+        .order_by(AuditEntry.id.desc())
+        .limit(200)
+    )
+    if entity:
+        q = q.where(AuditEntry.entity == entity)
+    return page(request, "audit.html", p, rows=s.execute(q).all(), entity=entity)
+
+
+@router.get("/reports/{report_id}")
+def report_page(s: DB, p: Me, report_id: int) -> Response:
+    r = s.get(Report, report_id)
+    if r is None:
+        raise HTTPException(404, "Không tìm thấy báo cáo.")
+    t = sv.visible_task(s, p, r.task_id)
+    return back(f"/tasks/{t.id}#report-{r.id}")

@@ -1,0 +1,204 @@
+"""What pages and the API share: the principal of a request, uploads into the archive (then
+tracked), a task the user may see, the document view, the cached dashboard."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import HTTPException, Request, UploadFile
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ..store import AddResult, Archive
+from ..store.models import DocumentRow
+from ..track import audit, queries
+from ..track.models import AuditEntry, Report, Task, Unit
+from ..track.roles import Action, sees_task
+from ..track.status import Status
+from ..track.tracker import Tracker, directive_key
+from .render import Mark, highlight
+from .security import Principal, safe_filename
+
+CHUNK = 1 << 16
+
+
+def today(request: Request) -> dt.date:
+    """The date statuses are computed for."""
+    return request.app.state.config.today()
+
+
+def archive(request: Request) -> Archive:
+    """The app's archive."""
+    return request.app.state.archive
+
+
+def require(p: Principal, action: Action) -> None:
+    """403 unless the user's role grants ``action``."""
+    if not p.can(action):
+        raise HTTPException(403, "Bạn không có quyền thực hiện thao tác này.")
+
+
+def visible_task(s: Session, p: Principal, task_id: int) -> Task:
+    """The task, or 404 when it does not exist or belongs to a unit the user may not see."""
+    t = s.get(Task, task_id)
+    if t is None or not sees_task(p.role, p.units, t.unit_id):
+        raise HTTPException(404, "Không tìm thấy nhiệm vụ.")
+    d = s.get(DocumentRow, t.document_id)
+    if d is None or d.deleted_at is not None:
+        raise HTTPException(404, "Không tìm thấy nhiệm vụ.")
+    return t
+
+
+@dataclass
+class Added:
+    """An uploaded file after it went into the archive and the tracker."""
+
+    name: str
+    result: AddResult
+    tasks: list[Task]
+    reports: list[Report]
+
+
+async def save_upload(request: Request, upload: UploadFile) -> tuple[Path, str]:
+    """Write an upload to a fresh private directory under a safe name; 413 beyond the limit."""
+    limit = request.app.state.config.max_upload
+    name = safe_filename(upload.filename)
+    tmp = Path(tempfile.mkdtemp(prefix="vanban-up-"))
+    path = tmp / name
+    size = 0
+    with path.open("wb") as f:
+        while chunk := await upload.read(CHUNK):
+            size += len(chunk)
+            if size > limit:
+                f.close()
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise HTTPException(413, f"Tệp quá lớn: giới hạn {limit // (1024 * 1024)} MB.")
+            f.write(chunk)
+    if size == 0:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise HTTPException(400, "Tệp rỗng.")
+    return path, name
+
+
+def add_document(request: Request, s: Session, p: Principal, path: Path, name: str) -> Added:
+    """Add a saved upload to the archive, then track it (tasks from it, or the report it is)."""
+    try:
+        res = archive(request).add_file(path)
+    finally:
+        shutil.rmtree(path.parent, ignore_errors=True)
+    if res.document_id is None:
+        raise HTTPException(422, f"Không lưu được tệp {name}: {res.error or res.status}")
+    doc = s.get(DocumentRow, res.document_id)
+    assert doc is not None
+    audit.log(
+        s,
+        p.user.id,
+        "add",
+        "document",
+        doc.id,
+        None,
+        {"name": name, "status": res.status, "number": doc.number},
+    )
+    tasks, reports = (
+        ([], []) if doc.status != "ok" else Tracker(s, today(request)).on_document_added(doc, p.user.id)
+    )
+    s.commit()
+    return Added(name, res, tasks, reports)
+
+
+def document_marks(rec: dict[str, Any], tasks: list[Task], link_of: dict[str, int]) -> list[Mark]:
+    """Marks for a document's citations (linked when archived) and its tasks."""
+    marks = []
+    for i, c in enumerate(rec.get("citations") or []):
+        sp = c.get("span")
+        if not sp:
+            continue
+        target = link_of.get(directive_key(c.get("key") or ""))
+        href = f"/documents/{target}" if target else f"/directive?key={directive_key(c.get('key') or '')}"
+        marks.append(
+            Mark(sp[0], sp[1], f"hl-cite rel-{c.get('relation')}", f"cite-{i}", href, c.get("number"))
+        )
+    seen: set[int] = set()
+    for t in tasks:
+        if t.task_index in seen or t.span_start is None or t.span_end is None:
+            continue
+        seen.add(t.task_index)
+        marks.append(
+            Mark(
+                t.span_start,
+                t.span_end,
+                "hl-task",
+                f"task-{t.task_index}",
+                None,
+                f"Nhiệm vụ {t.task_index + 1}",
+            )
+        )
+    return marks
+
+
+def document_view(s: Session, arc: Archive, doc: DocumentRow, p: Principal, on: dt.date) -> dict[str, Any]:
+    """Everything the document page shows."""
+    rec = doc.record or {}
+    text = arc.text(doc.id)
+    rows = s.execute(queries.task_select(on, p.visible, document_id=doc.id)).all()
+    all_tasks = list(s.scalars(select(Task).where(Task.document_id == doc.id)))
+    links = arc.citing(doc.id)
+    link_of = {directive_key(lk.key): lk.targets[0].id for lk in links if lk.targets}
+    reports = list(s.scalars(select(Report).where(Report.document_id == doc.id)))
+    name, _ = arc.original(doc.id)
+    suffix = Path(name).suffix.lower()
+    preview = (
+        "pdf"
+        if suffix == ".pdf"
+        else "image"
+        if suffix in {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".gif"}
+        else None
+    )
+    return {
+        "doc": doc,
+        "rec": rec,
+        "text_html": highlight(text, document_marks(rec, all_tasks, link_of)),
+        "tasks": [(t, u, Status(st)) for t, u, _d, st in rows],
+        "links": links,
+        "cited_by": arc.cited_by(doc.id),
+        "answers": [(r, s.get(Task, r.task_id)) for r in reports],
+        "original_name": name,
+        "preview": preview,
+    }
+
+
+def dashboard(request: Request, s: Session, p: Principal) -> dict[str, Any]:
+    """Per-unit counts, totals, the overdue and due-soon lists and the trend; cached per change."""
+    on = today(request)
+    version = (
+        s.scalar(select(func.max(AuditEntry.id))),
+        s.scalar(select(func.count()).select_from(DocumentRow)),
+    )
+    key = (on, version, p.visible)
+    cache: dict[Any, dict[str, Any]] = request.app.state.dash_cache
+    if key in cache:
+        return cache[key]
+    units = queries.counts_by_unit(s, on, p.visible)
+    overdue = s.execute(queries.task_select(on, p.visible, status_=Status.OVERDUE).limit(50)).all()
+    data = {
+        "units": units,
+        "totals": queries.totals(units),
+        "overdue": [(t, u, d) for t, u, d, _ in overdue],
+        "due_soon": [((r[0], r[1], r[2]), lvl) for r, lvl in queries.due_soon_tasks(s, on, p.visible)],
+        "trend": queries.trend(s, on, 12, p.visible),
+        "today": on,
+    }
+    if len(cache) > 64:
+        cache.clear()
+    cache[key] = data
+    return data
+
+
+def unit_options(s: Session) -> list[Unit]:
+    """Every unit, by name (for select boxes)."""
+    return list(s.scalars(select(Unit).order_by(Unit.name)))

@@ -1,0 +1,58 @@
+// vanban: drag-and-drop upload with progress; smooth jumps to highlighted spans. No build step.
+"use strict";
+document.addEventListener("DOMContentLoaded", () => {
+  const form = document.getElementById("upload-form");
+  if (form) {
+    const drop = document.getElementById("drop");
+    const input = document.getElementById("files");
+    const bar = document.getElementById("progress");
+    const out = document.getElementById("results");
+    ["dragenter", "dragover"].forEach((e) => drop.addEventListener(e, (ev) => { ev.preventDefault(); drop.classList.add("over"); }));
+    ["dragleave", "drop"].forEach((e) => drop.addEventListener(e, (ev) => { ev.preventDefault(); drop.classList.remove("over"); }));
+    drop.addEventListener("drop", (ev) => { input.files = ev.dataTransfer.files; });
+    form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      if (!input.files.length) return;
+      const xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action);
+      xhr.setRequestHeader("Accept", "application/json");
+      bar.hidden = false; bar.value = 0;
+      xhr.upload.addEventListener("progress", (e) => { if (e.lengthComputable) bar.value = Math.round(100 * e.loaded / e.total); });
+      xhr.addEventListener("load", () => {
+        bar.value = 100;
+        out.textContent = "";
+        let data = null;
+        try { data = JSON.parse(xhr.responseText); } catch (_) { data = null; }
+        if (xhr.status !== 200 || !data || !data.files) {
+          const li = document.createElement("li");
+          li.className = "error";
+          li.textContent = "Lỗi " + xhr.status + ": " + ((data && data.detail) || xhr.responseText.slice(0, 200));
+          out.appendChild(li);
+          return;
+        }
+        for (const f of data.files) {
+          const li = document.createElement("li");
+          const a = document.createElement("a");
+          a.href = f.url; a.textContent = f.name;
+          li.appendChild(a);
+          li.appendChild(document.createTextNode(" — " + f.status + ", " + f.tasks + " nhiệm vụ, " + f.reports + " báo cáo liên kết"));
+          out.appendChild(li);
+        }
+      });
+      xhr.addEventListener("error", () => { out.textContent = "Không gửi được tệp."; });
+      xhr.send(new FormData(form));
+    });
+  }
+  for (const a of document.querySelectorAll("a.jump")) {
+    a.addEventListener("click", (ev) => {
+      const el = document.getElementById(a.getAttribute("href").slice(1));
+      if (!el) return;
+      ev.preventDefault();
+      el.scrollIntoView({ behavior: "smooth", block: "center" });
+      el.classList.add("flash");
+      setTimeout(() => el.classList.remove("flash"), 1500);
+    });
+  }
+  const passage = document.getElementById("passage");
+  if (passage) passage.scrollIntoView({ block: "center" });
+});
