@@ -112,6 +112,12 @@ def _parse_tsv(tsv: str) -> tuple[list[Seg], float]:
 def _ocr_one(im: Image.Image, dpi: int) -> PageText:
     """OCR one page; a page with poor confidence is checked for rotation (OSD) and redone."""
     cfg = _cfg()
+    if dpi < cfg["min_dpi"]:  # Tesseract reads small print far better enlarged to ~300 dpi
+        f = min(cfg["dpi"] / dpi, 3.0)
+        im, dpi = (
+            im.resize((round(im.width * f), round(im.height * f)), Image.Resampling.LANCZOS),
+            round(dpi * f),
+        )
     data = _encode(im)
     base = ["-l", cfg["lang"], "--dpi", str(dpi), "--psm", "3"]
     segs, conf = _parse_tsv(_tesseract(data, [*base, "tsv"]))

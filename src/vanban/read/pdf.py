@@ -37,16 +37,18 @@ def _open(data: bytes, name: str) -> pdfium.PdfDocument:
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
+        # PDFium's last-error code can be stale, so it is only believed with the bytes agreeing.
         code = getattr(exc, "err_code", None)
-        if code == raw.FPDF_ERR_PASSWORD:
+        encrypted = b"/Encrypt" in data
+        if encrypted and code == raw.FPDF_ERR_PASSWORD:
             raise ReadError(
                 f"{name}: the PDF is encrypted (password-protected); give the unprotected file"
             ) from None
-        if code == raw.FPDF_ERR_SECURITY:
+        if encrypted and code == raw.FPDF_ERR_SECURITY:
             raise ReadError(f"{name}: the PDF is encrypted with an unsupported security handler") from None
-        if re.search(rb"/Count\s+0\b", data[-4096:] + data[:4096]) and b"/Kids" in data:
+        if re.search(rb"/Count\s+0\b", data):
             raise ReadError(f"{name}: the PDF has no pages") from None
-        raise ReadError(f"{name}: damaged PDF, it cannot be opened ({exc})") from None
+        raise ReadError(f"{name}: damaged PDF, it cannot be opened") from None
 
 
 def _segments(page: pdfium.PdfPage) -> list[Seg]:

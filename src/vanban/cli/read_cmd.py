@@ -1,0 +1,54 @@
+"""``vanban ocr``: print the text vanban extracts from each file (what the parser sees)."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from ..errors import VanbanError
+from .app import app
+
+_err = Console(stderr=True)
+
+
+@app.command("ocr")
+def ocr_cmd(
+    files: Annotated[list[Path], typer.Argument(help="PDF, ảnh quét, DOCX/DOC/ODT/RTF, HTML hoặc văn bản.")],
+    pages: Annotated[bool, typer.Option("--pages", help="Mark where each page starts.")] = False,
+    notes: Annotated[
+        bool, typer.Option("--notes/--no-notes", help="Print the reader's notes on stderr.")
+    ] = True,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Parallel OCR processes (0: one per core).")] = 0,
+) -> None:
+    """In chữ đọc được từ tệp (lớp chữ PDF, OCR ảnh quét, Word, HTML) — đúng như bộ phân tích thấy."""
+    from ..read import read_file
+
+    if jobs > 0:
+        os.environ["VANBAN_OCR_JOBS"] = str(jobs)
+    failed = 0
+    for path in files:
+        try:
+            ex = read_file(path)
+        except VanbanError as exc:
+            failed += 1
+            _err.print(f"[red]lỗi[/red] {exc}", highlight=False)
+            continue
+        if len(files) > 1:
+            sys.stdout.write(f"==> {path} <==\n")
+        if pages and ex.pages:
+            bounds = [*ex.pages, len(ex.text)]
+            for no, (a, b) in enumerate(itertools.pairwise(bounds), 1):
+                sys.stdout.write(f"--- trang {no} ---\n{ex.text[a:b]}")
+        else:
+            sys.stdout.write(ex.text)
+        if notes:
+            for note in ex.problems:
+                _err.print(f"[yellow]ghi chú[/yellow] {path}: {note}", highlight=False)
+    if failed:
+        raise typer.Exit(1)
