@@ -272,45 +272,52 @@ class Archive:
         jobs: int,
         done: Callable[[AddResult], None],
     ) -> None:
-        items: list[tuple[Path, bytes, str]] = []
-        for p in chunk:
+        """Hash, skip what is stored, parse the rest, write them in one transaction; report in order."""
+        out: list[AddResult | None] = [None] * len(chunk)
+        items: list[tuple[int, Path, bytes, str]] = []
+        for i, p in enumerate(chunk):
             try:
                 data = p.read_bytes()
             except OSError as exc:
-                done(AddResult(str(p), "error", error=f"cannot read: {exc.strerror or exc}"))
+                out[i] = AddResult(str(p), "error", error=f"cannot read: {exc.strerror or exc}")
                 continue
-            items.append((p, data, sha256(data)))
+            items.append((i, p, data, sha256(data)))
         with self.Session() as s:
             stored = dict(
                 s.execute(
                     select(OriginalRow.sha256, DocumentRow)
                     .join(DocumentRow, DocumentRow.id == OriginalRow.document_id)
-                    .where(OriginalRow.sha256.in_([sha for _p, _d, sha in items]))
+                    .where(OriginalRow.sha256.in_([it[3] for it in items]))
                 ).all()
             )
-        todo: list[tuple[Path, bytes, str]] = []
-        seen: set[str] = set()
-        for p, data, sha in items:
+        todo: list[tuple[int, Path, bytes, str]] = []
+        first: dict[str, int] = {}
+        for i, p, data, sha in items:
             doc = stored.get(sha)
-            if sha in seen or (doc is not None and doc.status != "failed"):
-                d_id = doc.id if doc is not None else None
-                done(AddResult(str(p), "duplicate", d_id, doc.version if doc else None))
+            if sha in first or (doc is not None and doc.status != "failed"):
+                out[i] = AddResult(str(p), "duplicate", doc.id if doc else None, doc.version if doc else None)
                 continue
-            seen.add(sha)
-            todo.append((p, data, sha))
-        parsed = _map(pool, jobs, [(data, p.name) for p, data, _sha in todo])
-        self._write(
-            [(p, data, sha, res, stored.get(sha)) for (p, data, sha), res in zip(todo, parsed, strict=True)],
-            done,
+            first[sha] = i
+            todo.append((i, p, data, sha))
+        parsed = _map(pool, jobs, [(data, p.name) for _i, p, data, _sha in todo])
+        written = self._write(
+            [
+                (p, data, sha, res, stored.get(sha))
+                for (_i, p, data, sha), res in zip(todo, parsed, strict=True)
+            ]
         )
+        for (i, *_rest), r in zip(todo, written, strict=True):
+            out[i] = r
+        sha_of = {i: sha for i, _p, _d, sha in items}
+        for i, r in enumerate(out):
+            assert r is not None
+            twin = out[first[sha_of[i]]] if r.document_id is None and i in sha_of else None
+            done(AddResult(r.path, r.status, twin.document_id, twin.version) if twin else r)
 
-    def _write(
-        self,
-        rows: list[tuple[Path, bytes, str, Parsed, DocumentRow | None]],
-        done: Callable[[AddResult], None],
-    ) -> None:
+    def _write(self, rows: list[tuple[Path, bytes, str, Parsed, DocumentRow | None]]) -> list[AddResult]:
+        """Stage the originals, write the documents in one transaction, publish the originals."""
         if not rows:
-            return
+            return []
         from .. import __version__
 
         staged = []
@@ -366,8 +373,7 @@ class Archive:
             self.blobs.discard(staged)
             raise
         self.blobs.publish(staged)
-        for r in results:
-            done(r)
+        return results
 
     # -- reparse, rm, restore ------------------------------------------------------------------
 
