@@ -14,7 +14,7 @@ from functools import cache
 
 from .model import Citation
 from .parse import dates
-from .parse.numbers import NUMBER_RE, from_match, is_legal_type, type_names, type_of
+from .parse.numbers import NUMBER_RE, from_match, is_legal_type, iter_numbers, type_names, type_of
 from .rules import table
 
 
@@ -35,16 +35,8 @@ class Mention:
 
 @cache
 def _patterns() -> dict[str, re.Pattern[str]]:
-    names = type_names()
-    aliases = table("doc_types")["aliases"]
-    words = sorted(set(names) | set(aliases), key=len, reverse=True)
-    alt = "|".join(re.escape(w) for w in words)
     rel = table("citations")["relation"]
     return {
-        # the type word (and "số") just before a number: "Nghị định số", "Công văn số", "QĐ"
-        "before": re.compile(
-            rf"(?P<type>(?i:{alt}))(?:\s+(?:liên\s+tịch|hợp\s+nhất))?(?:\s+(?i:số|số\s+hiệu))?\s*[:]?\s*$"
-        ),
         # a list sharing one type word: "…/NĐ-CP, 30/2020/NĐ-CP" / "… và 24-CT/TU"
         "list_sep": re.compile(r"^\s*(?:,|;|và|hoặc|,\s*và)\s*(?:(?:các\s+)?(?i:số)\s+)?$"),
         "date_after": re.compile(
@@ -66,32 +58,58 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             r"(?P<type>Bộ\s+luật|Luật|Pháp\s+lệnh|Hiến\s+pháp)\s+(?P<name>[A-ZĐ][^\n;,.()“”\"]{2,120}?)"
             r"(?=\s+(?:ngày|số|năm)\s|\s*[;,.(]|$)"
         ),
-        "relations": [(re.compile(p, re.IGNORECASE), r) for r, p in rel.items()],  # type: ignore[dict-item]
+        # every relation cue in one pass; the last one before the mention wins
+        "relations": re.compile("|".join(f"(?P<{name}>{pat})" for name, pat in rel.items()), re.IGNORECASE),
     }
 
 
-def _canonical_type(word: str) -> str:
-    aliases = table("doc_types")["aliases"]
+@cache
+def _type_words() -> tuple[dict[str, str], int]:
+    """Type words as they stand before a number, lower-cased → canonical type; longest in words."""
+    words: dict[str, str] = {}
     for name in type_names():
-        if word.lower() == name.lower():
-            return name
-    for a, name in aliases.items():
-        if word.lower() == a.lower():
-            return name
-    return word
+        words[name.lower()] = name
+        words[f"{name.lower()} liên tịch"] = name
+    for alias, name in table("doc_types")["aliases"].items():
+        words.setdefault(alias.lower(), name)
+    return words, max(len(w.split()) for w in words)
+
+
+_NUMBER_WORD = re.compile(r"\s*(?:(?:số|Số|SỐ)(?:\s+hiệu)?)?\s*:?\s*$")
+
+
+def _type_before(t: str, pos: int) -> tuple[str, int] | None:
+    """The type word (and "số") just before ``pos``: "Nghị định số", "Công văn số", "QĐ"."""
+    before = t[max(0, pos - 70) : pos]
+    m = _NUMBER_WORD.search(before)
+    head = before[: m.start()] if m else before
+    words, longest = _type_words()
+    toks = head.split()
+    for k in range(min(longest, len(toks)), 0, -1):
+        cand = " ".join(toks[-k:]).lower()
+        if cand in words:
+            # start of the type word in t
+            idx = head.lower().rfind(toks[-k].lower() if k == 1 else toks[-k].lower())
+            return words[cand], max(0, pos - len(before) + idx)
+    return None
 
 
 def _relation(t: str, start: int) -> str:
     """The relation a mention expresses, from the words of its clause before it."""
-    clause_start = max(t.rfind(ch, max(0, start - 300), start) for ch in (";", ".", "\n\n", ":"))
-    ctx = t[max(clause_start + 1, start - 300) : start]
-    best = ("mentions", (-1, 0))
-    for rx, name in _patterns()["relations"]:  # type: ignore[union-attr]
-        for m in rx.finditer(ctx):
-            rank = (m.end(), m.end() - m.start())  # the last cue; the longer of two ending together
-            if rank > best[1]:
-                best = (name, rank)
-    return best[0]
+    lo = max(0, start - 300)
+    clause_start = max(t.rfind(";", lo, start), t.rfind(".", lo, start), t.rfind("\n\n", lo, start), t.rfind(":", lo, start))
+    best, rank = "mentions", (-1, 0)
+    for m in _patterns()["relations"].finditer(t, max(clause_start + 1, lo), start):  # type: ignore[union-attr]
+        r = (m.end(), m.end() - m.start())  # the last cue; the longer of two ending together
+        if r > rank:
+            best, rank = m.lastgroup or best, r
+    return best
+
+
+def _date_at(m: re.Match[str] | None) -> dt.date | None:
+    if not m:
+        return None
+    return dates.make(m.group("y") or m.group("y2"), m.group("m") or m.group("m2"), m.group("d") or m.group("d2"))
 
 
 def get_citations(t: str, start: int = 0, end: int | None = None, own: str | None = None) -> list[Mention]:
@@ -100,31 +118,21 @@ def get_citations(t: str, start: int = 0, end: int | None = None, own: str | Non
     end = len(t) if end is None else end
     out: list[Mention] = []
     last_type: tuple[str | None, int] = (None, -1)
-    for m in NUMBER_RE.finditer(t, start, end):
+    for m in iter_numbers(t, start, end):
         parsed = from_match(m)
         if own and parsed.value == own:
             last_type = (None, -1)
             continue
-        before = t[max(0, m.start() - 60) : m.start()]
-        bm = p["before"].search(before)  # type: ignore[union-attr]
+        tb = _type_before(t, m.start())
         doc_type: str | None = None
-        if bm:
-            doc_type = _canonical_type(bm.group("type"))
+        if tb:
+            doc_type = tb[0]
         elif last_type[0] and p["list_sep"].match(t[last_type[1] : m.start()]):  # type: ignore[union-attr]
             doc_type = last_type[0]
-        if doc_type in (None, "Văn bản") or (doc_type and not bm and type_of(parsed)):
+        if doc_type in (None, "Văn bản") or (doc_type and not tb and type_of(parsed)):
             doc_type = type_of(parsed) or doc_type
-        if doc_type is None and parsed.year and parsed.symbols and parsed.symbols[0].startswith("QH"):
-            doc_type = None  # a law or a Quốc hội resolution: only the words before can tell
         after = t[m.end() : m.end() + 400]
-        dm = p["date_after"].match(after)  # type: ignore[union-attr]
-        date = None
-        if dm:
-            date = dates.make(
-                dm.group("y") or dm.group("y2"),
-                dm.group("m") or dm.group("m2"),
-                dm.group("d") or dm.group("d2"),
-            )
+        date = _date_at(p["date_after"].match(after))  # type: ignore[union-attr]
         nxt = NUMBER_RE.search(after)
         after = after[: nxt.start()] if nxt else after  # details up to the next cited number
         im = p["issuer_after"].match(after)  # type: ignore[union-attr]
@@ -132,7 +140,7 @@ def get_citations(t: str, start: int = 0, end: int | None = None, own: str | Non
         title = (tm.group("quoted") or tm.group("title")).strip(" ,") if tm else None
         if title and not tm.group("quoted"):
             title = re.sub(r"\s+(?:(?i:số)|[A-ZĐ][\w]*\s+(?i:số)|\S+)$", "", title) or title
-        s = m.start() - (len(bm.group()) if bm else 0)
+        s = tb[1] if tb else m.start()
         out.append(
             Mention(
                 parsed.value,
@@ -146,31 +154,15 @@ def get_citations(t: str, start: int = 0, end: int | None = None, own: str | Non
             )
         )
         last_type = (doc_type, m.end())
+    words, _ = _type_words()
     for m in p["named_law"].finditer(t, start, end):  # type: ignore[union-attr]
         after = t[m.end() : m.end() + 60]
         if re.match(r"\s+số\s+\d", after):
             continue  # numbered: found above
-        dm = p["date_after"].match(after)  # type: ignore[union-attr]
-        date = None
-        if dm:
-            date = dates.make(
-                dm.group("y") or dm.group("y2"),
-                dm.group("m") or dm.group("m2"),
-                dm.group("d") or dm.group("d2"),
-            )
         name = " ".join(m.group().split())
-        out.append(
-            Mention(
-                None,
-                _canonical_type(m.group("type").replace("  ", " ")),
-                date,
-                None,
-                name,
-                _relation(t, m.start()),
-                m.span(),
-                named=True,
-            )
-        )
+        kind = words.get(" ".join(m.group("type").split()).lower(), m.group("type"))
+        date = _date_at(p["date_after"].match(after))  # type: ignore[union-attr]
+        out.append(Mention(None, kind, date, None, name, _relation(t, m.start()), m.span(), named=True))
     out.sort(key=lambda x: x.span)
     return out
 

@@ -50,6 +50,8 @@ def _sub(pattern: re.Pattern[str], repl, text: str) -> tuple[str, _Edits | None]
     for m in pattern.finditer(text):
         r = repl(m) if callable(repl) else repl
         a, b = m.span()
+        if r == m.group():
+            continue  # a match the callback declined
         out.append(text[last:a])
         out.append(r)
         last = b
@@ -84,9 +86,10 @@ class Normalized:
 
 
 @cache
-def _tables() -> tuple[dict[int, str], re.Pattern[str], dict[str, str]]:
+def _tables() -> tuple[re.Pattern[str], dict[int, str], re.Pattern[str], dict[str, str]]:
     data = table("orthography")
     confusables = str.maketrans(data["confusables"])
+    confusable_re = re.compile("[" + re.escape("".join(data["confusables"])) + "]")
     tone: dict[str, str] = {}
     for old, new in data["tone"].items():
         for a, b in (
@@ -95,59 +98,79 @@ def _tables() -> tuple[dict[int, str], re.Pattern[str], dict[str, str]]:
             (old[0].upper() + old[1:], new[0].upper() + new[1:]),
         ):
             tone[a] = b
-    tone_re = re.compile("(?<![qQ])(?:" + "|".join(sorted(tone, key=len, reverse=True)) + r")(?!\w)")
-    return confusables, tone_re, tone
+    firsts = "".join(sorted({k[0] for k in tone}))
+    seconds = "".join(sorted({k[1] for k in tone}))
+    tone_re = re.compile(f"[{firsts}][{seconds}](?!\\w)")
+    return confusable_re, confusables, tone_re, tone
 
 
-_DECOMPOSED = re.compile(
-    r"[^\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff][\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff]+"
+_DECOMPOSED = re.compile(r"[^\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff][\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff]+")
+_HEADER_WORDS = re.compile(
+    r"CỘNG\s+HÒA\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA|Độc\s+lập\s*[-–]\s*Tự\s+do|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM|V/v\b|Nơi\s+nhận\s*:"
 )
-_HEADER_WORDS = (
-    r"(?:CỘNG\s+HÒA\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA|Độc\s+lập\s*[-–]\s*Tự\s+do|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM|"
-    r"V/v\b|Nơi\s+nhận\s*:)"
-)
+_MERGE_WINDOW = 8000  # header columns merge only at the top; "Nơi nhận" is handled by tables
 _BLOCK_TAGS = r"p|div|tr|table|thead|tbody|h[1-6]|li|ul|ol|center|section|article|blockquote"
-_CLEANUP = re.compile(
-    "|".join(
-        [
-            r"(?P<crlf>\r\n?)",
-            r"(?P<zw>[\u200b-\u200d\u2060\ufeff\u00ad])",
-            r"(?P<br><br\s*/?>)",
-            rf"(?P<block></?(?:{_BLOCK_TAGS})\b[^>\n]{{0,300}}>|</?t[dh]\b[^>\n]{{0,300}}>)",
-            r"(?P<tag></?[a-zA-Z][a-zA-Z0-9]{0,10}\b[^<>\n]{0,300}>)",
-            r"(?P<nbsp>&nbsp;)",
-            r"(?P<amp>&amp;)",
-            r"(?P<bold>\*\*|~~|__(?=\S)|(?<=\S)__)",
-            r"(?P<esc>\\(?=[*_\-|.\[\]()#+!]))",
-            r"(?m:(?P<rule>^[ \t]*(?:[-_=–—|: ]{3,}|\|+|\*[ \t]+\*|[|][ \t]*[|])[ \t]*$))",
-            r"(?m:(?P<head>^#{1,6}[ \t]+))",
-            r"(?m:(?P<pipe>^[ \t]*\|[ \t]?|[ \t]?\|[ \t]*$))",
-            r"(?P<cell>[ \t]+\|[ \t]+)",
-            r"(?P<inrule>(?<=\S)[ \t]+[-_=]{4,}(?=[ \t]|$))",
-            r"(?P<em>(?<![\w*\\])\*(?=[^\s*])|(?<=[^\s*])\*(?![\w*]))",
-            r"(?P<tab>(?<=\S)[ \t]*\t[ \t]*(?=\S))",
-            r"(?P<hyph>(?<=\d[-/])[ \t]*\n[ \t]*(?=[A-ZĐ0-9])|(?<=[A-ZĐ][-/])\n(?=[A-ZĐ]))",
-            r"(?P<item>(?<=[;:])[ \t]+(?=[-–•][ \t]+\S))",
-            r"(?P<merge>(?<=\S)[ \t]+(?=" + _HEADER_WORDS + "))",
-        ]
-    )
+# (name, pattern, trigger): a branch runs only when its trigger occurs in the text, and every
+# branch begins with the character it consumes, so the scanner skips ordinary letters fast.
+_BRANCHES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("crlf", r"\r\n?", ("\r",)),
+    ("zw", r"[\u200b-\u200d\u2060\ufeff\u00ad]", ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad")),
+    ("br", r"<br\s*/?>", ("<br", "<BR")),
+    ("block", rf"</?(?:{_BLOCK_TAGS})\b[^>\n]{{0,300}}>|</?t[dh]\b[^>\n]{{0,300}}>", ("<",)),
+    ("tag", r"</?[a-zA-Z][a-zA-Z0-9]{0,10}\b[^<>\n]{0,300}>", ("<",)),
+    ("nbsp", r"&nbsp;", ("&nbsp;",)),
+    ("amp", r"&amp;", ("&amp;",)),
+    ("bold", r"\*\*|~~|__", ("**", "~~", "__")),
+    ("esc", r"\\(?=[*_\-|.\[\]()#+!])", ("\\",)),
+    ("rule", r"\n[ \t]*(?:[-_=–—|: ]{3,}|\|+|\*[ \t]+\*)[ \t]*(?=\n|$)", ("---", "___", "===", "|", "* *", "——", "––")),
+    ("head", r"\n#{1,6}[ \t]+", ("\n#",)),
+    ("pipe", r"\n[ \t]*\|[ \t]?|[ \t]?\|[ \t]*(?=\n|$)", ("|",)),
+    ("cell", r"[ \t]+\|[ \t]+", (" |", "\t|")),
+    ("inrule", r"[ \t]+[-_=]{4,}(?=[ \t\n]|$)", (" ----", " ____", " ====", "\t----")),
+    ("em", r"\*", ("*",)),
+    ("tab", r"\t[ \t]*", ("\t",)),
+    ("hyph", r"[-/][ \t]*\n[ \t]*(?=[A-ZĐ0-9])", ("-\n", "/\n", "- \n", "/ \n")),
+    ("item", r"[;:][ \t]+(?=[-–•][ \t]+\S)", ("; -", ": -", "; –", ": –", "; •", ": •")),
 )
-_REPL = {
-    "crlf": "\n",
-    "tab": "\n",
-    "merge": "\n",
-    "br": "\n",
-    "block": "\n",
-    "cell": "\n\n",
-    "inrule": "\n",
-    "item": "\n",
-    "nbsp": " ",
-    "amp": "&",
-}
+_FIXED = {"crlf": "\n", "br": "\n", "block": "\n", "cell": "\n\n", "inrule": "\n", "nbsp": " ", "amp": "&"}
+_NEWLINE = {"rule", "head"}
+
+
+_BRANCH_RE = {n: re.compile(f"(?P<{n}>{p})") for n, p, _ in _BRANCHES}
 
 
 def _cleanup_repl(m: re.Match[str]) -> str:
-    return _REPL.get(m.lastgroup or "", "")
+    kind = m.lastgroup or ""
+    if kind in _FIXED:
+        return _FIXED[kind]
+    if kind in _NEWLINE:
+        return "\n"
+    s, a, b = m.string, m.start(), m.end()
+    before = s[a - 1] if a else "\n"
+    after = s[b] if b < len(s) else "\n"
+    if kind == "pipe":
+        return "\n" if m.group().startswith("\n") else ""
+    if kind == "em":  # *emphasis*: an opening star before a word, a closing one after it
+        opening = not (before.isalnum() or before in "*\\") and not (after.isspace() or after == "*")
+        closing = not (before.isspace() or before == "*") and not (after.isalnum() or after == "*")
+        return "" if opening or closing else "*"
+    if kind == "tab":
+        return "\n" if not before.isspace() and not after.isspace() else ""
+    if kind == "hyph":  # "24-\nCT/TU": a number broken at its separator
+        return m.group()[0] if (before.isdigit() or before in "ABCDEFGHIJKLMNOPQRSTUVWXYZĐ") else m.group()
+    if kind == "item":
+        return m.group()[0] + "\n"
+    return ""
+
+
+def _merge_repl(m: re.Match[str]) -> str:
+    """Split two header columns merged on one line: the spaces before a header word."""
+    s = m.string
+    a = m.start()
+    return "\n" if a and not s[a - 1].isspace() else m.group()
+
+
+_MERGE = re.compile(r"[ \t]+(?=" + _HEADER_WORDS.pattern + ")")
 
 
 def normalize(text: str) -> Normalized:
@@ -158,11 +181,20 @@ def normalize(text: str) -> Normalized:
         t, edits = _sub(_DECOMPOSED, lambda m: unicodedata.normalize("NFC", m.group()), t)
         if edits:
             steps.append(edits)
-    confusables, tone_re, tone = _tables()
-    t = t.translate(confusables)
-    t = tone_re.sub(lambda m: tone[m.group()], t)
-    t, edits = _sub(_CLEANUP, _cleanup_repl, t)
+    confusable_re, confusables, tone_re, tone = _tables()
+    if confusable_re.search(t):
+        t = t.translate(confusables)
+    t = tone_re.sub(lambda m: m.group() if m.start() and m.string[m.start() - 1] in "qQ" else tone[m.group()], t)
+    # one pass per kind of artifact present: a single-branch pattern scans at C speed
+    for name, _, triggers in _BRANCHES:
+        if any(x in t for x in triggers):
+            t, edits = _sub(_BRANCH_RE[name], _cleanup_repl, t)
+            if edits:
+                steps.append(edits)
+    head = t[:_MERGE_WINDOW]
+    merged, edits = _sub(_MERGE, _merge_repl, head)
     if edits:
+        t = merged + t[_MERGE_WINDOW:]
         steps.append(edits)
     return Normalized(t, text, tuple(steps))
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 
-from .lines import lines
 
 SECTION = re.compile(
-    r"^(?P<label>(?:Phần|PHẦN)\s+(?:thứ\s+\w+|[IVXLC]+|\d+)|(?:Chương|CHƯƠNG)\s+[IVXLC\d]+|(?:Mục|MỤC)\s+\d+|"
-    r"Điều\s+\d+[a-z]?\.?|[IVXLC]{1,5}\.|\d{1,2}(?:\.\d{1,2}){0,3}\.?(?=\s)|[a-zđ]\))\s*(?P<heading>.*)$"
+    r"(?m)^[ \t*]*(?P<label>(?:Phần|PHẦN)\s+(?:thứ\s+\w+|[IVXLC]+|\d+)|(?:Chương|CHƯƠNG)\s+[IVXLC\d]+|(?:Mục|MỤC)\s+\d+|"
+    r"Điều\s+\d+[a-z]?\.?|[IVXLC]{1,5}\.|\d{1,2}(?:\.\d{1,2}){0,3}\.?(?=\s)|[a-zđ]\))[ \t]*(?P<heading>[^\n]*)$"
 )
 
 
@@ -28,13 +27,11 @@ def level_of(label: str) -> int:
 def sections(t: str, start: int, end: int) -> list[tuple[str, str, int, int, int]]:
     """``(label, heading, start, end, level)`` for every numbered line in ``t[start:end]``."""
     out = []
-    for ln in lines(t, start, end):
-        m = SECTION.match(ln.text.lstrip("* "))
-        if not m:
-            continue
+    for m in SECTION.finditer(t, start, end):
         label = m.group("label").strip()
         if re.fullmatch(r"\d{1,2}", label):  # "2025 …" or a bare count is not a label
             continue
         heading = m.group("heading").strip(" *")
-        out.append((label, heading, ln.start, ln.end, level_of(label)))
+        s = m.start("label")
+        out.append((label, heading, s, m.end(), level_of(label)))
     return out

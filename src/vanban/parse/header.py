@@ -34,6 +34,7 @@ SUBJECT_STOP = re.compile(
     r"Mục\s+\d|Trong\s|Để\s|Nhằm\s|Ngày\s+\d|Hôm nay|Sau khi|Vừa qua|Năm\s+\d{4}|[IVX]+\.\s|\d+\.\s|Nơi nhận|"
     r"Triển khai|Thi hành|Qua\s)",
 )
+BODY_OPENING = re.compile(r"^[ \t*]*(?:Căn cứ|Kính gửi|Điều\s+1\b|Theo đề nghị|Xét đề nghị)", re.MULTILINE)
 CONNECTOR_END = re.compile(
     r"(?:\b(?:của|và|cho|về|tại|thuộc|đối với|với|trong|theo|trên|các|năm|giai đoạn|đến|từ|CỦA|VÀ|CHO|VỀ|TẠI|"
     r"THUỘC|ĐỐI VỚI|VỚI|TRONG|THEO|TRÊN|CÁC|NĂM|GIAI ĐOẠN|ĐẾN|TỪ)|[,\-–(])$"
@@ -107,7 +108,8 @@ def parse_header(t: str) -> Header:
             p = parse_number(num_m.group("seq"), num_m.group("year"), num_m.group("rest"), num_m.group("sep"))
             h.number = (p, (num_m.start("seq"), num_m.end("rest")))
     after_number = num_m.end() if num_m else (qh.end() if qh else 0)
-    date_m = _find_date(w, num_m.start() if num_m else 0)
+    opening = BODY_OPENING.search(w, num_m.end() if num_m else 0)
+    date_m = _find_date(w[: opening.start()] if opening else w, num_m.start() if num_m else 0)
     if date_m:
         d = dates.make(date_m.group("y"), date_m.group("m"), date_m.group("d")) if date_m.group("d") else None
         ds = date_m.start() + len(date_m.group()) - len(date_m.group().lstrip(", \t"))
@@ -273,6 +275,10 @@ def _subject(
         text = ln.text.strip("* ")
         if not text:
             continue
+        if not any(c.isalnum() for c in text):
+            if got:
+                break  # the rule under the trích yếu
+            continue
         if not got:
             if SUBJECT_STOP.match(text) or _is_formula(text, issuer):
                 break
@@ -303,8 +309,8 @@ def _subject(
                 got.append(ln)
                 continue
             break
-        if not upper and (text[0].islower() or connected):
-            got.append(ln)
+        if not upper and not text.endswith(":") and (not re.search(r"[.:;]$", prev) or (prev.endswith(";") and text[0].islower())):
+            got.append(ln)  # a mixed-case subject wraps onto lines of its own (vbpl.vn pages)
             continue
         break
     if not got:

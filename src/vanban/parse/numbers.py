@@ -7,6 +7,7 @@ Party: ``1138-CV/ĐU``, ``24-CT/TU``. The type abbreviations come from ``data/do
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -15,12 +16,14 @@ from ..rules import table
 SYM = r"[A-ZĐ][A-Za-zĐđ0-9&]*"
 GROUP = rf"{SYM}(?:-[A-ZĐ0-9][A-Za-zĐđ0-9&]*)*"
 # strict forms, for running text
-STATE = rf"(?P<seq>\d{{1,6}})/(?:(?P<year>(?:19|20)\d{{2}})/)?(?P<sym>{GROUP})"
-PARTY = rf"(?P<pseq>\d{{1,6}})-(?P<ptype>{SYM})/(?P<psym>{GROUP})"
-NUMBER_RE = re.compile(rf"(?<![\w/.-])(?:{PARTY}|{STATE})(?![\w/])")
+# one pattern that starts with a digit (fast to scan); ``iter_numbers`` checks the left edge
+NUMBER_RE = re.compile(
+    rf"(?P<seq>\d{{1,6}}(?:\.\d{{1,3}})?)(?:-(?P<ptype>{SYM})/(?P<psym>{GROUP})|"
+    rf"/(?:(?P<year>(?:19|20)\d{{2}})/)?(?P<sym>{GROUP}))(?![\w/])"
+)
 # the header's number, as OCR and typists leave it: spaces around separators, a struck slash
 HEADER_NUMBER = (
-    r"(?P<seq>\d{1,6})[ \t]*(?:(?P<sep>[-/])[ \t]*|[ \t]+(?=[A-ZĐ]))"
+    r"(?P<seq>\d{1,6}(?:\.\d{1,3})?)[ \t]*(?:(?P<sep>[-/])[ \t]*|[ \t]+(?=[A-ZĐ]))"
     r"(?:(?P<year>(?:19|20)\d{2})[ \t]*/[ \t]*)?"
     rf"(?P<rest>{SYM}(?:[ \t]*[-/][ \t]*{SYM})*)"
 )
@@ -70,10 +73,19 @@ def parse_number(seq: str, year: str | None, rest: str, sep: str | None) -> Pars
     return Parsed(value, seq, int(year) if year else None, _state_abbr(syms), syms, False)
 
 
+def iter_numbers(t: str, start: int = 0, end: int | None = None) -> Iterator[re.Match[str]]:
+    """Document numbers in ``t[start:end]`` that stand alone (not inside a longer token)."""
+    for m in NUMBER_RE.finditer(t, start, len(t) if end is None else end):
+        a = m.start()
+        if a and (t[a - 1].isalnum() or t[a - 1] in "/.-_"):
+            continue
+        yield m
+
+
 def from_match(m: re.Match[str]) -> Parsed:
     """Parts of a ``NUMBER_RE`` match."""
-    if m.group("pseq"):
-        return parse_number(m.group("pseq"), None, f"{m.group('ptype')}/{m.group('psym')}", "-")
+    if m.group("ptype"):
+        return parse_number(m.group("seq"), None, f"{m.group('ptype')}/{m.group('psym')}", "-")
     return parse_number(m.group("seq"), m.group("year"), m.group("sym"), "/")
 
 

@@ -38,7 +38,13 @@ def _vocab() -> dict[str, object]:
     title_any = re.compile(r"(?<!\S)(?:" + "|".join(re.escape(x) for x in titles) + r")(?!\S)")
     prefixes = sorted(s["name_prefixes"], key=len, reverse=True)
     prefix = re.compile(r"^(?:(?:" + "|".join(re.escape(p) for p in prefixes) + r")\s*)+")
+    anchor = re.compile(
+        r"(?m)^[ \t*]*(?:(?:" + "|".join(re.escape(a) for a in auth) + r")(?=[\s.])|(?:"
+        + "|".join(re.escape(x) for x in titles)
+        + r")\b)"
+    )
     return {
+        "anchor": anchor,
         "authority": s["authority"],
         "marker": marker,
         "title": title,
@@ -233,19 +239,32 @@ def _join_names(lns: list[Line]) -> list[Line]:
 def signature(t: str, start: int, near: int | None) -> SignatureBlock | None:
     """The signature block after ``start``: marker/title lines above a name.
 
-    With ``near`` (where ``Nơi nhận`` stands) the block closest to it wins; otherwise the first.
+    Candidate blocks are found by their marker or title lines (one regex pass); only the lines
+    around each candidate are read. With ``near`` (where ``Nơi nhận`` stands) the block closest
+    to it wins; otherwise the first.
     """
-    lns = _join_names([piece for ln in lines(t, start) for piece in _split_line(ln)])
+    anchor = _vocab()["anchor"]
     found: list[SignatureBlock] = []
-    for i, ln in enumerate(lns):
-        text = ln.text.strip("* ")
-        if not i or not _is_name(text):
+    seen_end = -1
+    for am in anchor.finditer(t, start):  # type: ignore[union-attr]
+        if am.start() < seen_end:
             continue
-        block = _block_above(lns, i)
-        if block:
-            found.append(block)
-            if near is None or block.start > near:
+        if near is not None and found and am.start() > near + 4000:
+            break
+        lns = _join_names([piece for ln in lines(t, am.start(), min(len(t), am.start() + 1500)) for piece in _split_line(ln)])
+        block = None
+        for i, ln in enumerate(lns[1:], 1):
+            if _is_name(ln.text.strip("* ")):
+                block = _block_above(lns, i)
                 break
+            if i > 10:
+                break
+        if not block:
+            continue
+        found.append(block)
+        seen_end = block.end
+        if near is None or block.start > near:
+            break
     if not found:
         return None
     if near is None:
