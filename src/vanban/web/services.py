@@ -93,6 +93,7 @@ def add_document(request: Request, s: Session, p: Principal, path: Path, name: s
         shutil.rmtree(path.parent, ignore_errors=True)
     if res.document_id is None:
         raise HTTPException(422, f"Không lưu được tệp {name}: {res.error or res.status}")
+    s.commit()  # end the read snapshot taken before the archive's own write
     doc = s.get(DocumentRow, res.document_id)
     assert doc is not None
     audit.log(
