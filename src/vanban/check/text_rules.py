@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import pairwise
 from typing import Any
 
 from ..model import Document, Span
@@ -505,20 +506,28 @@ def confusables(c: Ctx) -> Iterator[Hit]:
             yield Hit("spell.confusable", (a, b), right, {"wrong": t[a:b], "right": right})
 
 
-_REPEAT = re.compile(r"\b(?P<w>\w++(?: \w++)??) (?P=w)\b")
+def _repeats(low: str, single: set[str]) -> set[str]:
+    """Phrases of one (function) word or two words written twice in a row, found on tokens."""
+    toks = low.split()
+    found = {a for a, b in pairwise(toks) if a == b and a in single}
+    for i, (a, b) in enumerate(zip(toks, toks[2:-1], strict=False)):
+        if a == b and toks[i + 1] == toks[i + 3] and a.isalpha() and toks[i + 1].isalpha():
+            found.add(f"{a} {toks[i + 1]}")
+    return found
 
 
 @detector("words.repeated")
 def repeated(c: Ctx) -> Iterator[Hit]:
-    single = set(c.p.get("repeat_words", ()))
+    t, low = c.text, c.low
+    if not low:
+        return
     allowed = set(c.p.get("repeat_allowed", ()))
-    t = c.text
-    for m in _REPEAT.finditer(c.low):
-        low = m.group("w")
-        if (" " not in low and low not in single) or low[:1].isdigit() or f"{low} {low}" in allowed:
+    for phrase in sorted(_repeats(low, set(c.p.get("repeat_words", ())))):
+        if f"{phrase} {phrase}" in allowed or phrase in allowed:
             continue
-        w = t[m.start() : m.start() + len(low)]
-        yield Hit("words.repeated", m.span(), w, {"words": t[m.start() : m.end()]})
+        for m in re.finditer(rf"(?<!\w){re.escape(phrase)}[ \t]+{re.escape(phrase)}(?!\w)", low):
+            first = t[m.start() : m.start() + len(phrase)]
+            yield Hit("words.repeated", m.span(), first, {"words": t[m.start() : m.end()]})
 
 
 # ---------------------------------------------------------------- capitalisation (Phụ lục II)
@@ -531,7 +540,7 @@ def _caps_res(profile: Profile) -> dict[str, Any]:
     fields = "|".join(map(re.escape, sorted(caps["fields"], key=len, reverse=True)))
     return {
         "unit": re.compile(rf"(?:{units}) "),
-        "special": re.compile(r"(?P<g>thành phố) (?P<n>Hồ Chí Minh)|(?P<g2>thủ đô) (?P<n2>Hà Nội)"),
+        "special": ["thành phố hồ chí minh", "thủ đô hà nội"],
         "number": re.compile(rf"(?:{'|'.join(g.lower() for g in caps['number_units'])})[ \t]+\d+(?!\w)"),
         "organs": [v.lower() for o in caps["organs"] for v in _tone_variants(o)],
         "ministry": re.compile(rf"(?:bộ|sở) (?:{fields})(?!\w)"),
@@ -573,10 +582,12 @@ def capitals(c: Ctx) -> Iterator[Hit]:
             continue
         g = m.group()[:-1]
         yield Hit("caps.unit", (m.start(), m.end() - 1), g.lower(), {"right": f"{g.lower()} {nxt}"})
-    for m in rx["special"].finditer(t):
-        grp = "g" if m.group("g") else "g2"
-        g, name = m.group(grp), m.group("n") or m.group("n2")
-        yield Hit("caps.special", m.span(grp), _cap(g), {"right": f"{_cap(g)} {name}"})
+    for form in rx["special"] if c.low else ():
+        for a in _finds(c.low, form):
+            g = t[a : a + len(form) - len(form.split(" ", 2)[2]) - 1]
+            name = t[a + len(g) + 1 : a + len(form)]
+            if g[0].islower() and name[:1].isupper() and _word_at(t, a, a + len(form)):
+                yield Hit("caps.special", (a, a + len(g)), _cap(g), {"right": f"{_cap(g)} {name}"})
     for m in rx["number"].finditer(t):
         g = m.group().split()[0]
         yield Hit("caps.number_unit", (m.start(), m.start() + len(g)), _cap(g), {"right": _cap(m.group())})
