@@ -10,7 +10,6 @@ import zipfile
 from functools import cache
 
 import docx
-from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
 from ..errors import ReadError
@@ -261,8 +260,8 @@ def read_docx(data: bytes, name: str) -> Extracted:
     check_zip(data, name)
     try:
         doc = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
-        raise ReadError(f"{name}: damaged Word file ({exc})") from None
+    except Exception as exc:  # python-docx fails in many ways on a broken package
+        raise ReadError(f"{name}: damaged Word file ({type(exc).__name__}: {exc})") from None
     styles_el = None
     with contextlib.suppress(KeyError, ValueError):
         styles_el = doc.styles.element
