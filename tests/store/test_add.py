@@ -11,7 +11,12 @@ from vanban.store import Archive, Filters
 
 from .conftest import CHI_THI, CORPUS, corpus, write
 
-GOLD = corpus("gold/008.txt", "gold/009.txt", "gold/013.txt", *(f"seeds/{p.name}" for p in sorted((CORPUS / "seeds").glob("*.txt"))))
+GOLD = corpus(
+    "gold/008.txt",
+    "gold/009.txt",
+    "gold/013.txt",
+    *(f"seeds/{p.name}" for p in sorted((CORPUS / "seeds").glob("*.txt"))),
+)
 
 
 def test_add_folder_and_files(archive: Archive) -> None:

@@ -26,7 +26,7 @@ from ..store.link import Brief, Node
 from .app import app
 
 _out = Console(highlight=False)
-_err = Console(stderr=True, highlight=False)
+_err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 HOME = typer.Option(None, "--home", envvar="VANBAN_HOME", help="Data directory (originals, SQLite database).")
 PATHS = typer.Argument(..., help="Files or folders (recursively).")

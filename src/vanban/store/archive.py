@@ -25,7 +25,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -315,55 +315,20 @@ class Archive:
             done(AddResult(r.path, r.status, twin.document_id, twin.version) if twin else r)
 
     def _write(self, rows: list[tuple[Path, bytes, str, Parsed, DocumentRow | None]]) -> list[AddResult]:
-        """Stage the originals, write the documents in one transaction, publish the originals."""
+        """Stage the originals, write the documents in one transaction, publish the originals.
+
+        New documents go in with bulk statements (a few per batch, not per document); a new
+        version or a retried failure updates its document in place.
+        """
         if not rows:
             return []
-        from .. import __version__
-
         staged = []
-        results: list[AddResult] = []
         try:
             for _p, data, sha, _res, _doc in rows:
                 self.blobs.stage(sha, data)
                 staged.append(sha)
             with self.Session() as s, s.begin():
-                for p, data, sha, res, failed_doc in rows:
-                    source = str(p.resolve())
-                    if failed_doc is not None:
-                        doc = s.get(DocumentRow, failed_doc.id)
-                        assert doc is not None
-                        _apply(s, doc, res, __version__)
-                        status = "failed" if res.error else "retried"
-                        results.append(AddResult(str(p), status, doc.id, doc.version, res.error))
-                        continue
-                    doc = s.scalars(
-                        select(DocumentRow)
-                        .where(DocumentRow.source == source, DocumentRow.deleted_at.is_(None))
-                        .order_by(DocumentRow.id.desc())
-                        .limit(1)
-                    ).first()
-                    status = "version"
-                    if doc is None:
-                        doc = DocumentRow(source=source, sha256=sha, version=0, status="ok")
-                        s.add(doc)
-                        status = "added"
-                    doc.version += 1
-                    doc.sha256 = sha
-                    s.add(
-                        OriginalRow(
-                            document=doc,
-                            sha256=sha,
-                            size=len(data),
-                            name=p.name,
-                            source=source,
-                            version=doc.version,
-                        )
-                    )
-                    s.flush()
-                    _apply(s, doc, res, __version__)
-                    if res.error:
-                        status = "failed"
-                    results.append(AddResult(str(p), status, doc.id, doc.version, res.error))
+                results = self._insert(s, rows)
         except OperationalError as exc:
             self.blobs.discard(staged)
             raise ArchiveError(
@@ -375,6 +340,61 @@ class Archive:
         self.blobs.publish(staged)
         return results
 
+    def _insert(
+        self, s: Session, rows: list[tuple[Path, bytes, str, Parsed, DocumentRow | None]]
+    ) -> list[AddResult]:
+        sources = [str(p.resolve()) for p, *_ in rows]
+        current = {
+            src: (i, v)
+            for src, i, v in s.execute(
+                select(DocumentRow.source, DocumentRow.id, DocumentRow.version)
+                .where(DocumentRow.source.in_(sources), DocumentRow.deleted_at.is_(None))
+                .order_by(DocumentRow.id)
+            )
+        }
+        results: list[AddResult | None] = [None] * len(rows)
+        fresh: list[tuple[int, dict[str, Any], list[dict[str, Any]], dict[str, Any]]] = []
+        originals: list[dict[str, Any]] = []
+        for n, ((p, data, sha, res, failed_doc), source) in enumerate(zip(rows, sources, strict=True)):
+            vals, cits, txt = _fields(res, p.name)
+            orig = {"sha256": sha, "size": len(data), "name": p.name, "source": source}
+            if failed_doc is not None:  # same content, stored earlier with a failure: parse again
+                _replace(s, failed_doc.id, vals, cits, txt)
+                status = "failed" if res.error else "retried"
+                results[n] = AddResult(str(p), status, failed_doc.id, failed_doc.version, res.error)
+            elif source in current:  # new content for a path added before: a new version
+                doc_id, version = current[source]
+                version += 1
+                _replace(s, doc_id, {**vals, "sha256": sha, "version": version}, cits, txt)
+                originals.append({**orig, "document_id": doc_id, "version": version})
+                status = "failed" if res.error else "version"
+                results[n] = AddResult(str(p), status, doc_id, version, res.error)
+            else:
+                now = _now()
+                vals.update(source=source, sha256=sha, version=1, created_at=now, updated_at=now)
+                fresh.append((n, vals, cits, txt))
+                originals.append({**orig, "document_id": None, "version": 1, "_n": n})
+        if fresh:
+            ids = s.scalars(
+                insert(DocumentRow).returning(DocumentRow.id, sort_by_parameter_order=True),
+                [vals for _n, vals, _c, _t in fresh],
+            ).all()
+            by_n = {}
+            for (n, *_rest), doc_id in zip(fresh, ids, strict=True):
+                by_n[n] = doc_id
+                p, _data, _sha, res, _f = rows[n]
+                results[n] = AddResult(str(p), "failed" if res.error else "added", doc_id, 1, res.error)
+            cit_rows = [{**c, "document_id": by_n[n]} for n, _v, cits, _t in fresh for c in cits]
+            if cit_rows:
+                s.execute(insert(CitationRow), cit_rows)
+            s.execute(insert(DocTextRow), [{**txt, "document_id": by_n[n]} for n, _v, _c, txt in fresh])
+            for o in originals:
+                if o["document_id"] is None:
+                    o["document_id"] = by_n[o.pop("_n")]
+        if originals:
+            s.execute(insert(OriginalRow), [{**o, "added_at": _now()} for o in originals])
+        return [r for r in results if r is not None]
+
     # -- reparse, rm, restore ------------------------------------------------------------------
 
     def reparse(
@@ -385,7 +405,6 @@ class Archive:
         on_result: Callable[[AddResult], None] | None = None,
     ) -> Summary:
         """Parse the stored originals again with the current parser (all, or only failed ones)."""
-        from .. import __version__
 
         summary = Summary()
         with writer_lock(self.home):
@@ -411,18 +430,9 @@ class Archive:
                     results = []
                     with self.Session() as s, s.begin():
                         for (doc_id, _sha, name), res in zip(pairs, parsed, strict=True):
-                            doc = s.get(DocumentRow, doc_id)
-                            assert doc is not None
-                            _apply(s, doc, res, __version__)
-                            results.append(
-                                AddResult(
-                                    name,
-                                    "failed" if res.error else "reparsed",
-                                    doc_id,
-                                    doc.version,
-                                    res.error,
-                                )
-                            )
+                            _replace(s, doc_id, *_fields(res, name))
+                            status = "failed" if res.error else "reparsed"
+                            results.append(AddResult(name, status, doc_id, None, res.error))
                     for r in results:
                         summary.results.append(r)
                         if on_result:
@@ -625,50 +635,74 @@ def _map(pool: ProcessPoolExecutor | None, jobs: int, items: list[tuple[bytes, s
     return out
 
 
-def _apply(s: Session, doc: DocumentRow, res: Parsed, parser_version: str) -> None:
-    """Write a parse result into the document row, its citations, text and index (one transaction)."""
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _fields(res: Parsed, name: str) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, str]]:
+    """The document columns, citation rows and text row of a parse result."""
+    from .. import __version__
     from ..cite import canonical_key
 
     rec = res.record
-    doc.parser_version = parser_version
-    doc.record = rec
-    doc.status = "failed" if res.error else "ok"
-    doc.error = res.error
-    doc.citations.clear()
-    s.flush()
+    vals: dict[str, Any] = {
+        "parser_version": __version__,
+        "record": rec,
+        "status": "failed" if res.error else "ok",
+        "error": res.error,
+        "updated_at": _now(),
+    }
+    cits: list[dict[str, Any]] = []
     if rec is None:
-        doc.key = doc.number = doc.number_key = doc.doc_type = doc.doc_type_f = None
-        doc.issuer = doc.issuer_f = doc.system = doc.subject = None
-        doc.date, doc.year = None, None
-        head = search.shadow(Path(doc.source or "").name)
-    else:
-        date = dt.date.fromisoformat(rec["date"]) if rec.get("date") else None
-        doc.number, doc.doc_type, doc.issuer = rec.get("number"), rec.get("doc_type"), rec.get("issuer")
-        doc.system, doc.subject, doc.date = rec.get("system"), rec.get("subject"), date
-        doc.year = date.year if date else None
-        doc.key = canonical_key(doc.number, doc.doc_type, date, doc.subject) if doc.number else None
-        doc.number_key = canonical_key(doc.number, None, None) if doc.number else None
-        doc.doc_type_f = search.folded_name(doc.doc_type)
-        doc.issuer_f = search.folded_name(doc.issuer)
-        head = search.shadow(" ".join(x for x in (doc.number, doc.doc_type, doc.issuer, doc.subject) if x))
-        for i, c in enumerate(rec.get("citations", [])):
-            doc.citations.append(
-                CitationRow(
-                    seq=i,
-                    key=c["key"],
-                    number=c.get("number"),
-                    doc_type=c.get("doc_type"),
-                    date=dt.date.fromisoformat(c["date"]) if c.get("date") else None,
-                    title=c.get("title"),
-                    relation=c.get("relation") or "mentions",
-                )
-            )
-    row = s.get(DocTextRow, doc.id)
-    body = search.shadow(res.text)
-    if row is None:
-        s.add(DocTextRow(document_id=doc.id, text=res.text, head=head, body=body))
-    else:
-        row.text, row.head, row.body = res.text, head, body
+        for col in ("key", "number", "number_key", "doc_type", "doc_type_f", "issuer", "issuer_f"):
+            vals[col] = None
+        vals.update(system=None, subject=None, date=None, year=None)
+        return vals, cits, {"text": res.text, "head": search.shadow(name), "body": search.shadow(res.text)}
+    date = dt.date.fromisoformat(rec["date"]) if rec.get("date") else None
+    number, doc_type, issuer, subject = (
+        rec.get("number"),
+        rec.get("doc_type"),
+        rec.get("issuer"),
+        rec.get("subject"),
+    )
+    vals.update(
+        number=number,
+        doc_type=doc_type,
+        issuer=issuer,
+        subject=subject,
+        system=rec.get("system"),
+        date=date,
+        year=date.year if date else None,
+        key=canonical_key(number, doc_type, date, subject) if number else None,
+        number_key=canonical_key(number, None, None) if number else None,
+        doc_type_f=search.folded_name(doc_type),
+        issuer_f=search.folded_name(issuer),
+    )
+    for i, c in enumerate(rec.get("citations", [])):
+        cits.append(
+            {
+                "seq": i,
+                "key": c["key"],
+                "number": c.get("number"),
+                "doc_type": c.get("doc_type"),
+                "date": dt.date.fromisoformat(c["date"]) if c.get("date") else None,
+                "title": c.get("title"),
+                "relation": c.get("relation") or "mentions",
+            }
+        )
+    head = search.shadow(" ".join(x for x in (number, doc_type, issuer, subject) if x))
+    return vals, cits, {"text": res.text, "head": head, "body": search.shadow(res.text)}
+
+
+def _replace(
+    s: Session, doc_id: int, vals: dict[str, Any], cits: list[dict[str, Any]], txt: dict[str, str]
+) -> None:
+    """Rewrite a stored document's record, citations, text and index entry (same transaction)."""
+    s.execute(update(DocumentRow).where(DocumentRow.id == doc_id).values(**vals))
+    s.execute(delete(CitationRow).where(CitationRow.document_id == doc_id))
+    if cits:
+        s.execute(insert(CitationRow), [{**c, "document_id": doc_id} for c in cits])
+    s.execute(update(DocTextRow).where(DocTextRow.document_id == doc_id).values(**txt))
 
 
 def _stored(d: DocumentRow, versions: bool = True) -> StoredDocument:
