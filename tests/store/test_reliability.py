@@ -83,7 +83,7 @@ def test_kill_9_in_the_middle_of_add(home: Path, db_url: str, tmp_path: Path) ->
         with ar.Session() as s:
             assert s.scalar(select(func.count(func.distinct(OriginalRow.sha256)))) == n
         assert_consistent(ar)
-        assert ar.search("\"dot 4321\"").total == 1
+        assert ar.search('"dot 4321"').total == 1
     again = subprocess.run(args, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0 and "trùng" in again.stderr
 
