@@ -127,7 +127,9 @@ def _in(v: float | None, rng: list[float]) -> bool:
     return v is not None and rng[0] <= v <= rng[1]
 
 
-def layout_hits(doc: DocxDocument, paras: list[Para], parsed: Document, params: dict[str, Any]) -> Iterator[Hit]:
+def layout_hits(
+    doc: DocxDocument, paras: list[Para], parsed: Document, params: dict[str, Any]
+) -> Iterator[Hit]:
     """Layout findings for the rules of ``params['layout']``."""
     lay = params.get("layout", {})
     font, size = _defaults(doc)
@@ -135,7 +137,9 @@ def layout_hits(doc: DocxDocument, paras: list[Para], parsed: Document, params: 
     for pa in paras:
         bad = {run_font(pa.paragraph, r, font) for r in _runs(pa.paragraph)} - {want_font}
         if bad:
-            yield Hit("layout.font", (pa.start, pa.end), want_font, {"font": ", ".join(sorted(map(str, bad)))})
+            yield Hit(
+                "layout.font", (pa.start, pa.end), want_font, {"font": ", ".join(sorted(map(str, bad)))}
+            )
     title = lay.get("title_line")
     for pa in paras:
         p, runs = pa.paragraph, _runs(pa.paragraph)
@@ -162,14 +166,18 @@ def layout_hits(doc: DocxDocument, paras: list[Para], parsed: Document, params: 
     if parsed.date is not None:
         a = parsed.date.span[0]
         for pa in paras:
-            if pa.start <= a < pa.end + 1 and not all(run_flag(pa.paragraph, r, "italic") for r in _runs(pa.paragraph)):
+            if pa.start <= a < pa.end + 1 and not all(
+                run_flag(pa.paragraph, r, "italic") for r in _runs(pa.paragraph)
+            ):
                 yield Hit("layout.date_italic", (pa.start, pa.end))
     for item in parsed.distribution:
         for pa in paras:
             if pa.start <= item.span[0] < pa.end + 1:
                 p, runs = pa.paragraph, _runs(pa.paragraph)
                 if runs and not all(_in(run_size(p, r, size), lay["noi_nhan_item_size"]) for r in runs):
-                    yield Hit("layout.noi_nhan_items", (pa.start, pa.end), None, {"found": _describe(p, runs, size)})
+                    yield Hit(
+                        "layout.noi_nhan_items", (pa.start, pa.end), None, {"found": _describe(p, runs, size)}
+                    )
     yield from _sections(doc, lay)
 
 
@@ -195,7 +203,13 @@ def _has_page_field(header: Any) -> bool:
         return False  # no header of its own (or the previous section's, checked there)
     el = header._element
     instr = [x.text or "" for x in el.iter() if x.tag.endswith("}instrText")]
-    simple = [v for x in el.iter() if x.tag.endswith("}fldSimple") for k, v in x.attrib.items() if k.endswith("}instr")]
+    simple = [
+        v
+        for x in el.iter()
+        if x.tag.endswith("}fldSimple")
+        for k, v in x.attrib.items()
+        if k.endswith("}instr")
+    ]
     return any("PAGE" in s.upper() for s in (*instr, *simple))
 
 

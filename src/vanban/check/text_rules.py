@@ -222,7 +222,7 @@ def subject(c: Ctx) -> Iterator[Hit]:
         if vv:
             yield Hit("subject.vv_unexpected", vv.span(), None, {"type": kind or "văn bản"})
         return
-    if kind == "Công văn" and not vv and c.doc.system == "state" and doc.subject is not None:
+    if kind == "Công văn" and not vv and c.doc.system == "state":
         yield Hit("subject.vv_missing", where)
     elif vv and kind and kind != "Công văn":
         yield Hit("subject.vv_unexpected", vv.span(), None, {"type": kind})
@@ -304,7 +304,7 @@ _MARKER = re.compile(
 
 
 def _upper_words(s: str) -> str:
-    return " ".join(_fold_tone(s).upper().split())
+    return " ".join(_fold_tone(s.replace("*", " ")).upper().split())
 
 
 @detector("signer.marker_system", "signer.marker_form", "signer.tm_individual", "signer.collective")
@@ -506,12 +506,15 @@ def confusables(c: Ctx) -> Iterator[Hit]:
             yield Hit("spell.confusable", (a, b), right, {"wrong": t[a:b], "right": right})
 
 
+_PUNCT = ',.;:)”"'
+
+
 def _repeats(low: str, single: set[str]) -> set[str]:
     """Phrases of one (function) word or two words written twice in a row, found on tokens."""
     toks = low.split()
-    found = {a for a, b in pairwise(toks) if a == b and a in single}
+    found = {a for a, b in pairwise(toks) if a in single and b.rstrip(_PUNCT) == a}
     for i, (a, b) in enumerate(zip(toks, toks[2:-1], strict=False)):
-        if a == b and toks[i + 1] == toks[i + 3] and a.isalpha() and toks[i + 1].isalpha():
+        if a == b and toks[i + 3].rstrip(_PUNCT) == toks[i + 1] and a.isalpha() and toks[i + 1].isalpha():
             found.add(f"{a} {toks[i + 1]}")
     return found
 
