@@ -19,7 +19,7 @@ from ..rules import table
 from .profiles import Profile
 
 _ZW = "[\u00ad\u200b-\u200d]*"  # soft hyphens and zero-width marks web pages leave inside words
-_MARKUP = re.compile(r"\*\*|~~|__")
+_MARKUP = re.compile(r"\*\*|~~|__|\|")
 
 
 @dataclass(frozen=True)
