@@ -1,0 +1,53 @@
+"""Database plumbing: migrations, SQLite pragmas, URLs, the watcher without consuming."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import inspect, text
+
+from vanban.store import Archive
+from vanban.store.db import make_engine, migrate, normalize_url
+from vanban.store.watch import Watcher
+
+from .conftest import CHI_THI, write
+
+
+def test_migrations_are_idempotent(db_url: str) -> None:
+    engine = make_engine(db_url)
+    migrate(engine)
+    migrate(engine)
+    tables = set(inspect(engine).get_table_names())
+    assert {"documents", "originals", "citations", "doc_text", "alembic_version"} <= tables
+    with engine.connect() as c:
+        heads = set(c.scalars(text("SELECT version_num FROM alembic_version")))
+        assert "0001_archive" in heads  # other packages' branches (track) sit beside it
+        if engine.dialect.name == "sqlite":
+            assert c.scalar(text("PRAGMA journal_mode")) == "wal"
+            assert c.scalar(text("PRAGMA foreign_keys")) == 1
+    engine.dispose()
+
+
+def test_postgres_urls_use_psycopg() -> None:
+    assert normalize_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalize_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalize_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_default_home_from_environment(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("VANBAN_HOME", str(tmp_path / "h"))
+    monkeypatch.delenv("VANBAN_DB", raising=False)
+    with Archive.open() as ar:
+        assert ar.home == tmp_path / "h" and (tmp_path / "h" / "vanban.db").exists()
+
+
+def test_watcher_adds_settled_files_and_new_versions(archive: Archive, tmp_path: Path) -> None:
+    inbox = tmp_path / "in"
+    p = write(inbox / "ct.txt", CHI_THI.format(extra="x"))
+    w = Watcher(archive, inbox)
+    assert w.scan().results == []  # seen once: may still be being written
+    assert [r.status for r in w.scan().results] == ["added"]
+    assert w.scan().results == []  # unchanged: not added again
+    write(p, CHI_THI.format(extra="y"))
+    w.scan()
+    assert [r.status for r in w.scan().results] == ["version"]
