@@ -23,7 +23,7 @@ _DRAFT = re.compile(r"(?<!\w)(?:DỰ\s+THẢO|\(Dự thảo\)|Dự\s+thảo\s+(?
 
 def is_draft(doc: Document) -> bool:
     """A draft (dự thảo): blanks in the number and date are expected there."""
-    return bool(_DRAFT.search(doc.text, 0, _header_end(doc) + 200))
+    return bool(_DRAFT.search(doc.text, 0, max(_header_end(doc) + 200, 3000)))
 
 
 def _header_end(doc: Document) -> int:

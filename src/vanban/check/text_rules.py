@@ -142,7 +142,7 @@ def numbers(c: Ctx) -> Iterator[Hit]:
     if raw != num.value:
         tight = re.sub(r"\s+", "", raw)
         args = {"right": num.value, "raw": raw}
-        if tight == num.value and re.fullmatch(r"\d+\s+[/-]\S*", raw):
+        if tight == num.value and re.fullmatch(r"\d+\s*[/-]\s*(?:(?:19|20)\d{2}\s*/\s*)?\S+", raw):
             yield Hit("number.filled", (a, b), num.value, args)  # digits written into "Số:    /…"
         elif tight == num.value:
             yield Hit("number.spaces", (a, b), num.value, args)
@@ -429,7 +429,7 @@ def cite_conflicts(c: Ctx) -> Iterator[Hit]:
 _CITED_DATE = re.compile(r"[ \t]*[,(]?[ \t]*(?:(?:được[ \t]+)?ban[ \t]+hành[ \t]+)?ngày(?:[ \t]+ký)?[ \t]+\d")
 
 
-_YEAR_NUMBER = re.compile(r"(?<![\w/.-])\d{1,6}/(?P<y>(?:19|20)\d{2})/[A-ZĐ][\w&-]*")
+_YEAR_NUMBER = re.compile(r"(?<=[Ss]ố )\d{1,6}/(?P<y>(?:19|20)\d{2})/[A-ZĐ][\w&-]*-[\w&]+(?![\w-])")
 _DATE_YEAR = re.compile(
     r"[ \t]*[,(]?[ \t]*ngày[ \t]+\d{1,2}(?:[ \t]+tháng[ \t]+\d{1,2}[ \t]+năm[ \t]+|[/.-]\d{1,2}[/.-])(\d{4})"
 )

@@ -52,11 +52,15 @@ def check_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per file (JSON Lines).")] = False,
     profile: Annotated[
         str | None,
-        typer.Option(help="Rule profile: state, party, party-hd05, base or a .toml file (default: from the document)."),
+        typer.Option(
+            help="Rule profile: state, party, party-hd05, base or a .toml file (default: from the document)."
+        ),
     ] = None,
     fix: Annotated[
         Path | None,
-        typer.Option(help="Write a corrected copy (certain fixes only): a file for one input, else a directory."),
+        typer.Option(
+            help="Write a corrected copy (certain fixes only): a file for one input, else a directory."
+        ),
     ] = None,
 ) -> None:
     """Kiểm tra thể thức (NĐ 30/2020, HD 36), tính nhất quán của trích dẫn và chính tả; mã thoát 1 khi có lỗi."""
