@@ -142,9 +142,19 @@ def arrange(segs: list[Seg], drop_labels: bool = False) -> list[str]:
                 out += lines
                 i = end
                 continue
-        out.append(_text(rows[i]))
+        out += _number_and_date(rows[i])
         i += 1
     return out
+
+
+def _number_and_date(row: list[Seg]) -> list[str]:
+    """A row with the number and, after a gap, the place and date (the header above cut off
+    or not found): two lines; any other row: one."""
+    r = _rules()
+    j = next((k for k, s in enumerate(row) if re.match(r"^\W{0,3}Số", s.text)), None)
+    if j is not None and j + 1 < len(row) and r["date"].search(_text(row[j + 1 :])):
+        return [_text(row[: j + 1]), _text(row[j + 1 :])]
+    return [_text(row)]
 
 
 def _header(rows: list[list[Seg]], q: int, tol: float) -> tuple[int, int, float] | None:

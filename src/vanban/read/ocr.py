@@ -29,6 +29,7 @@ __all__ = ["PageText", "check_tesseract", "ocr_images", "read_image", "workers"]
 
 _APT = "apt-get install tesseract-ocr tesseract-ocr-vie"
 _ROTATE = re.compile(r"Rotate:\s*(\d+)")
+_SPECK = re.compile(r"^[.,`'‘’“”~|]{1,2}\s+(?=\w)")
 
 
 @dataclass(frozen=True)
@@ -136,8 +137,17 @@ def _ocr_one(im: Image.Image, dpi: int) -> PageText:
                 segs, conf = segs2, conf2
             else:
                 rotated = 0
-    lines = tuple(nfc(line) for line in arrange(segs))
+    lines = tuple(x for x in (_clean(nfc(line)) for line in arrange(segs)) if x)
     return PageText(lines, conf, rotated)
+
+
+def _clean(line: str) -> str:
+    """Drop scanner specks Tesseract reads as punctuation: lines of 1-3 such marks, and one
+    leading before a word (list dashes stay)."""
+    line = line.strip()
+    if len(line) <= 3 and not any(c.isalnum() for c in line):
+        return ""
+    return _SPECK.sub("", line)
 
 
 def ocr_images(images: Iterable[tuple[Image.Image, int]], jobs: int | None = None) -> Iterator[PageText]:
