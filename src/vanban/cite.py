@@ -49,17 +49,17 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             re.IGNORECASE,
         ),
         "issuer_after": re.compile(
-            r"^[^;\n]{0,40}?\bcủa\s+(?P<issuer>[^,;:()\n“\"]{3,90}?)(?=\s+(?:về|quy định|hướng dẫn|ban hành|khóa|khoá|và|,|;|\(|“|\")|[;,.)(]|$)"
+            r"của\s+(?P<issuer>[^,;:()\n“\"]{3,90}?)(?=\s+(?:về|quy định|hướng dẫn|ban hành|khóa|khoá|và|,|;|\(|“|\")|[;,.)(]|$)"
         ),
         "title_after": re.compile(
-            r"^[^;\n“\"]{0,160}?\s(?:về\s+việc|về|V/v)\s+(?:(?P<q>[“\"])(?P<quoted>[^”\"\n]{3,300})[”\"]|(?P<title>[^;\n“\"]{3,300}))"
+            r"\s(?:về\s+việc|về|V/v)\s+(?:(?P<q>[“\"])(?P<quoted>[^”\"\n]{3,300})[”\"]|(?P<title>[^;\n“\"]{3,300}))"
         ),
         "named_law": re.compile(
             r"(?P<type>Bộ\s+luật|Luật|Pháp\s+lệnh|Hiến\s+pháp)\s+(?P<name>[A-ZĐ][^\n;,.()“”\"]{2,120}?)"
             r"(?=\s+(?:ngày|số|năm)\s|\s*[;,.(]|$)"
         ),
         # every relation cue in one pass; the last one before the mention wins
-        "relations": re.compile("|".join(f"(?P<{name}>{pat})" for name, pat in rel.items()), re.IGNORECASE),
+        "relations": re.compile("|".join(f"(?P<{name}>{pat})" for name, pat in rel.items())),
     }
 
 
@@ -75,6 +75,8 @@ def _type_words() -> tuple[dict[str, str], int]:
     return words, max(len(w.split()) for w in words)
 
 
+_TITLE_START = re.compile(r"[;\n“\"]|\s(?:về|V/v)\s")
+_TITLE_TAIL = re.compile(r"\s+(?:(?i:số)|[A-ZĐ][\w]*\s+(?i:số)|\S+)$")
 _NUMBER_WORD = re.compile(r"\s*(?:(?:số|Số|SỐ)(?:\s+hiệu)?)?\s*:?\s*$")
 
 
@@ -96,7 +98,7 @@ def _type_before(t: str, pos: int) -> tuple[str, int] | None:
 
 def _relation(t: str, start: int) -> str:
     """The relation a mention expresses, from the words of its clause before it."""
-    lo = max(0, start - 300)
+    lo = max(0, start - 200)
     clause_start = max(t.rfind(";", lo, start), t.rfind(".", lo, start), t.rfind("\n\n", lo, start), t.rfind(":", lo, start))
     best, rank = "mentions", (-1, 0)
     for m in _patterns()["relations"].finditer(t, max(clause_start + 1, lo), start):  # type: ignore[union-attr]
@@ -135,11 +137,13 @@ def get_citations(t: str, start: int = 0, end: int | None = None, own: str | Non
         date = _date_at(p["date_after"].match(after))  # type: ignore[union-attr]
         nxt = NUMBER_RE.search(after)
         after = after[: nxt.start()] if nxt else after  # details up to the next cited number
-        im = p["issuer_after"].match(after)  # type: ignore[union-attr]
-        tm = p["title_after"].match(after)  # type: ignore[union-attr]
+        ci = after.find("của ", 0, 60)
+        im = p["issuer_after"].match(after, ci) if ci >= 0 else None  # type: ignore[union-attr]
+        ts = _TITLE_START.search(after, 0, 200)
+        tm = p["title_after"].match(after, ts.start()) if ts and len(ts.group()) > 1 else None  # type: ignore[union-attr]
         title = (tm.group("quoted") or tm.group("title")).strip(" ,") if tm else None
         if title and not tm.group("quoted"):
-            title = re.sub(r"\s+(?:(?i:số)|[A-ZĐ][\w]*\s+(?i:số)|\S+)$", "", title) or title
+            title = _TITLE_TAIL.sub("", title) or title
         s = tb[1] if tb else m.start()
         out.append(
             Mention(

@@ -104,14 +104,17 @@ def _tables() -> tuple[re.Pattern[str], dict[int, str], re.Pattern[str], dict[st
     return confusable_re, confusables, tone_re, tone
 
 
-_DECOMPOSED = re.compile(r"[^\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff][\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff]+")
+# a word holding combining marks (decomposed text): composed word by word, so that spans of
+# whole words map exactly and the callback runs once per word, not once per letter
+_DECOMPOSED = re.compile(r"[^\s\u0300-\u036f]*[\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff][^\s]*")
 _HEADER_WORDS = re.compile(
     r"CỘNG\s+HÒA\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA|Độc\s+lập\s*[-–]\s*Tự\s+do|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM|V/v\b|Nơi\s+nhận\s*:"
 )
 _MERGE_WINDOW = 8000  # header columns merge only at the top; "Nơi nhận" is handled by tables
 _BLOCK_TAGS = r"p|div|tr|table|thead|tbody|h[1-6]|li|ul|ol|center|section|article|blockquote"
-# (name, pattern, trigger): a branch runs only when its trigger occurs in the text, and every
-# branch begins with the character it consumes, so the scanner skips ordinary letters fast.
+# (name, pattern, triggers): a branch runs only when one of its triggers occurs in the text
+# (no triggers: always), and every branch begins with the character it consumes, so the
+# scanner skips ordinary letters fast.
 _BRANCHES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("crlf", r"\r\n?", ("\r",)),
     ("zw", r"[\u200b-\u200d\u2060\ufeff\u00ad]", ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad")),
@@ -122,15 +125,15 @@ _BRANCHES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("amp", r"&amp;", ("&amp;",)),
     ("bold", r"\*\*|~~|__", ("**", "~~", "__")),
     ("esc", r"\\(?=[*_\-|.\[\]()#+!])", ("\\",)),
-    ("rule", r"\n[ \t]*(?:[-_=–—|: ]{3,}|\|+|\*[ \t]+\*)[ \t]*(?=\n|$)", ("---", "___", "===", "|", "* *", "——", "––")),
+    ("rule", r"\n[ \t]*(?:[-_=–—|: ]{3,}|\|+|\*[ \t]+\*)[ \t]*(?=\n|$)", ()),
     ("head", r"\n#{1,6}[ \t]+", ("\n#",)),
     ("pipe", r"\n[ \t]*\|[ \t]?|[ \t]?\|[ \t]*(?=\n|$)", ("|",)),
-    ("cell", r"[ \t]+\|[ \t]+", (" |", "\t|")),
+    ("cell", r"[ \t]+\|[ \t]+", ("|",)),
     ("inrule", r"[ \t]+[-_=]{4,}(?=[ \t\n]|$)", (" ----", " ____", " ====", "\t----")),
     ("em", r"\*", ("*",)),
     ("tab", r"\t[ \t]*", ("\t",)),
-    ("hyph", r"[-/][ \t]*\n[ \t]*(?=[A-ZĐ0-9])", ("-\n", "/\n", "- \n", "/ \n")),
-    ("item", r"[;:][ \t]+(?=[-–•][ \t]+\S)", ("; -", ": -", "; –", ": –", "; •", ": •")),
+    ("hyph", r"[-/][ \t]*\n[ \t]*(?=[A-ZĐ0-9])", ()),
+    ("item", r"[;:][ \t]+(?=[-–•][ \t]+\S)", ()),
 )
 _FIXED = {"crlf": "\n", "br": "\n", "block": "\n", "cell": "\n\n", "inrule": "\n", "nbsp": " ", "amp": "&"}
 _NEWLINE = {"rule", "head"}
@@ -184,10 +187,10 @@ def normalize(text: str) -> Normalized:
     confusable_re, confusables, tone_re, tone = _tables()
     if confusable_re.search(t):
         t = t.translate(confusables)
-    t = tone_re.sub(lambda m: m.group() if m.start() and m.string[m.start() - 1] in "qQ" else tone[m.group()], t)
+    t = tone_re.sub(lambda m: m.group() if m.start() and m.string[m.start() - 1] in "qQ" else tone.get(m.group(), m.group()), t)
     # one pass per kind of artifact present: a single-branch pattern scans at C speed
     for name, _, triggers in _BRANCHES:
-        if any(x in t for x in triggers):
+        if not triggers or any(x[0] in t and x in t for x in triggers):
             t, edits = _sub(_BRANCH_RE[name], _cleanup_repl, t)
             if edits:
                 steps.append(edits)

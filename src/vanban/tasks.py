@@ -15,7 +15,7 @@ from .parse import dates
 from .units import is_collective, starts_like_unit, unit_key
 
 CUE = re.compile(
-    r"(?<![\w])(?:[Gg]iao|[Đđ]ề\s+nghị)\s+(?P<who>[^.;:\n]{3,220}?)\s+"
+    r"(?:[Gg]iao|[Đđ]ề\s+nghị)\s+(?P<who>[^.;:\n]{3,220}?)\s+"
     r"(?P<verb>chủ\s+trì|phối\s+hợp|chủ\s+động|triển\s+khai|thực\s+hiện|báo\s+cáo|khẩn\s+trương|tổ\s+chức|"
     r"nghiên\s+cứu|xem\s+xét|quan\s+tâm|có\s+trách\s+nhiệm|rà\s+soát|tham\s+mưu|hướng\s+dẫn|tiếp\s+tục|"
     r"chỉ\s+đạo|phổ\s+biến|căn\s+cứ|theo\s+dõi|kiểm\s+tra|xây\s+dựng|cung\s+cấp|gửi|trao\s+đổi|nghiêm\s+túc)\b"
@@ -53,8 +53,10 @@ def _split_units(s: str, base: int) -> list[tuple[str, int, int]]:
 def find_tasks(t: str, body: tuple[int, int], sections: list[tuple[str, str, int, int, int]]) -> list[Found]:
     """Assignments in the body ``t[body[0]:body[1]]``."""
     out: list[Found] = []
-    top = [s for s in sections if body[0] <= s[2] < body[1]]
+    top = [s for s in sections if body[0] <= s[2] < body[1] and s[4] <= 4]
     for i, (_label, heading, s, e, level) in enumerate(top):
+        if len(heading) > 260:
+            continue
         h = heading.strip(" *:")
         h = re.sub(r"^(?:Giao|Đề nghị)\s+", "", h)
         if not h or len(h) > 250 or h.endswith(".") or not starts_like_unit(h) or _has_verb(h):
@@ -63,7 +65,7 @@ def find_tasks(t: str, body: tuple[int, int], sections: list[tuple[str, str, int
         hoff = t.index(h, s, e) if h in t[s:e] else s
         names = _split_units(h, hoff)
         out.append(Found([(n, "execute", a, b) for n, a, b in names], (s, nxt), _deadline(t, e, nxt)))
-    for m in CUE.finditer(t, body[0], body[1]):
+    for m in _cues(t, body[0], body[1]):
         who = m.group("who").strip()
         if not starts_like_unit(who) or _has_verb(who):
             continue
@@ -71,6 +73,24 @@ def find_tasks(t: str, body: tuple[int, int], sections: list[tuple[str, str, int
         role = "lead" if m.group("verb").startswith("chủ") and "trì" in m.group("verb") else "execute"
         names = [(n, role, a, b) for n, a, b in _split_units(who, m.start("who"))]
         out.append(Found(names, (m.start(), sent_end), _deadline(t, m.start(), sent_end)))
+    return out
+
+
+_CUE_WORDS = ("giao", "Giao", "GIAO", "đề nghị", "Đề nghị", "ĐỀ NGHỊ")
+
+
+def _cues(t: str, start: int, end: int) -> list[re.Match[str]]:
+    """Matches of ``CUE``, found from its cue words with ``str.find`` (faster than a regex scan)."""
+    out = []
+    for w in _CUE_WORDS:
+        i = t.find(w, start, end)
+        while i >= 0:
+            if not (i and t[i - 1].isalnum()):
+                m = CUE.match(t, i, end)
+                if m:
+                    out.append(m)
+            i = t.find(w, i + len(w), end)
+    out.sort(key=lambda m: m.start())
     return out
 
 

@@ -27,6 +27,7 @@ def starts_like_unit(text: str) -> bool:
     return bool(_vocab()[3].match(text))
 
 
+@cache
 def unit_key(name: str) -> str:
     """The canonical key of a unit name: abbreviations expanded, folded, connectors unified."""
     abbr_re, abbr, _, _ = _vocab()

@@ -6,8 +6,8 @@ import re
 
 
 SECTION = re.compile(
-    r"(?m)^[ \t*]*(?P<label>(?:Phần|PHẦN)\s+(?:thứ\s+\w+|[IVXLC]+|\d+)|(?:Chương|CHƯƠNG)\s+[IVXLC\d]+|(?:Mục|MỤC)\s+\d+|"
-    r"Điều\s+\d+[a-z]?\.?|[IVXLC]{1,5}\.|\d{1,2}(?:\.\d{1,2}){0,3}\.?(?=\s)|[a-zđ]\))[ \t]*(?P<heading>[^\n]*)$"
+    r"(?:^|\n)[ \t*]*(?P<label>(?:Phần|PHẦN)\s+(?:thứ\s+\w+|[IVXLC]+|\d+)|(?:Chương|CHƯƠNG)\s+[IVXLC\d]+|(?:Mục|MỤC)\s+\d+|"
+    r"Điều\s+\d+[a-z]?\.?|[IVXLC]{1,5}\.|\d{1,2}(?:\.\d{1,2}){0,3}\.?(?=\s)|[a-zđ]\))[ \t]*(?P<heading>[^\n]*)"
 )
 
 
@@ -17,7 +17,7 @@ def level_of(label: str) -> int:
         return 1
     if label[:3] in ("Mục", "MỤC"):
         return 2
-    if label.startswith("Điều") or re.match(r"[IVXLC]+\.", label):
+    if label.startswith("Điều") or (label.endswith(".") and label[0] in "IVXLC" and not label[0].isdigit()):
         return 3
     if label.endswith(")"):
         return 6
@@ -29,7 +29,7 @@ def sections(t: str, start: int, end: int) -> list[tuple[str, str, int, int, int
     out = []
     for m in SECTION.finditer(t, start, end):
         label = m.group("label").strip()
-        if re.fullmatch(r"\d{1,2}", label):  # "2025 …" or a bare count is not a label
+        if label.isdigit():  # "2025 …" or a bare count is not a label
             continue
         heading = m.group("heading").strip(" *")
         s = m.start("label")
