@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
@@ -134,6 +135,16 @@ def _next(request: Request) -> str:
 
 
 def db(request: Request) -> Iterator[Session]:
-    """A session on the archive's database for one request."""
+    """A session on the archive's database for one request; a changing request takes the write
+    lock first, so that its reads and writes form one transaction no concurrent writer breaks."""
     with request.app.state.archive.Session() as s:
+        if request.method not in ("GET", "HEAD"):
+            begin_write(s)
         yield s
+
+
+def begin_write(s: Session) -> None:
+    """End the current transaction and start one holding the write lock (SQLite: waits its turn
+    instead of failing with ``database is locked`` when a read snapshot would be upgraded)."""
+    s.commit()
+    s.execute(text("UPDATE units SET id = id WHERE id = -1"))

@@ -21,6 +21,7 @@ from ..track.models import AuditEntry, Report, Task, Unit
 from ..track.roles import Action, sees_task
 from ..track.status import Status
 from ..track.tracker import Tracker, directive_key
+from .app import begin_write
 from .render import Mark, highlight
 from .security import Principal, safe_filename
 
@@ -87,13 +88,14 @@ async def save_upload(request: Request, upload: UploadFile) -> tuple[Path, str]:
 
 def add_document(request: Request, s: Session, p: Principal, path: Path, name: str) -> Added:
     """Add a saved upload to the archive, then track it (tasks from it, or the report it is)."""
+    s.commit()  # release the write lock: the archive writes on its own connection
     try:
         res = archive(request).add_file(path)
     finally:
         shutil.rmtree(path.parent, ignore_errors=True)
     if res.document_id is None:
         raise HTTPException(422, f"Không lưu được tệp {name}: {res.error or res.status}")
-    s.commit()  # end the read snapshot taken before the archive's own write
+    begin_write(s)
     doc = s.get(DocumentRow, res.document_id)
     assert doc is not None
     audit.log(

@@ -1,0 +1,281 @@
+"""Load run of the web app on loopback: 50 concurrent clients for 60 s over the dashboard,
+search and task pages, on an archive of 10,000 documents. Prints requests, errors, p50/p99.
+
+    python bench/bench_web.py [--docs 10000] [--clients 50] [--seconds 60] [--home DIR]
+
+The archive is synthesized once (records derived from the Hanoi seed's shape, with varied
+numbers, dates, subjects and assignees, then tracked) and reused from ``--home``. The server
+runs in its own process (uvicorn, one worker) bound to 127.0.0.1 only; the run stops by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import random
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+WORDS = [
+    "tuyên",
+    "truyền",
+    "chuyển",
+    "đổi",
+    "số",
+    "cải",
+    "cách",
+    "hành",
+    "chính",
+    "phòng",
+    "chống",
+    "thiên",
+    "tai",
+    "an",
+    "toàn",
+    "giao",
+    "thông",
+    "giáo",
+    "dục",
+    "đào",
+    "tạo",
+    "y",
+    "tế",
+    "dự",
+    "phòng",
+    "kỷ",
+    "luật",
+    "kỷ",
+    "cương",
+    "báo",
+    "chí",
+    "văn",
+    "hóa",
+    "thể",
+    "thao",
+    "đầu",
+    "tư",
+    "công",
+    "xây",
+    "dựng",
+    "Đảng",
+    "quốc",
+    "phòng",
+    "an",
+    "ninh",
+    "môi",
+    "trường",
+    "nông",
+    "thôn",
+    "mới",
+    "thuế",
+    "ngân",
+    "sách",
+]
+PASSWORD = "bench-mat-khau-1"
+
+
+def build(home: Path, n: int) -> None:
+    """Create the archive with ``n`` documents and their tasks (skipped when already there)."""
+    from sqlalchemy import func, select
+
+    from vanban.normalize import fold
+    from vanban.store import Archive
+    from vanban.store.models import CitationRow, DocTextRow, DocumentRow
+    from vanban.store.search import shadow
+    from vanban.track import seed
+    from vanban.track.tracker import Tracker
+    from vanban.web.demo import setup
+
+    arc = Archive.open(home)
+    with arc.Session() as s:
+        have = s.scalar(select(func.count()).select_from(DocumentRow)) or 0
+    if have >= n:
+        arc.close()
+        return
+    setup(arc, [], dict.fromkeys(("admin", "vanthu", "lanhdao", "sotttt", "sovhtt"), PASSWORD))
+    rnd = random.Random(7)
+    units = [u for u, _a, _k in seed.SO] + list(seed.DISTRICTS) + list(seed.PRESS)
+    t0 = time.time()
+    with arc.Session() as s:
+        for i in range(have, n):
+            date = dt.date(2023, 1, 1) + dt.timedelta(days=rnd.randrange(700))
+            num = f"{1000 + i}/UBND-KGVX"
+            subj = " ".join(rnd.sample(WORDS, 6))
+            assignees = rnd.sample(units, rnd.randint(1, 3))
+            body = "\n\n".join(
+                f"{k + 1}. {a}\n\n- Thực hiện {subj} theo Chỉ thị số 24-CT/TU."
+                for k, a in enumerate(assignees)
+            )
+            text = f"ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HÀ NỘI\n\nSố: {num}\nV/v {subj}\n\nHà Nội, ngày {date:%d/%m/%Y}\n\n{body}\n"
+            deadline = date + dt.timedelta(days=rnd.choice((15, 30, 60, 90)))
+            rec = {
+                "issuer": "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI",
+                "number": num,
+                "doc_type": "Công văn",
+                "date": date.isoformat(),
+                "subject": subj,
+                "citations": [
+                    {"number": "24-CT/TU", "key": "24-CT/TU@2023", "relation": "implements", "span": [0, 1]}
+                ],
+                "tasks": [
+                    {
+                        "assignees": [a],
+                        "roles": {a: "execute"},
+                        "deadline": deadline.isoformat(),
+                        "recurrence": None,
+                        "action": f"{a}: {subj}",
+                        "span": [0, len(text)],
+                    }
+                    for a in assignees
+                ],
+            }
+            d = DocumentRow(
+                key=f"{num}@{date.year}",
+                number=num,
+                number_key=num,
+                doc_type="Công văn",
+                doc_type_f="cong van",
+                issuer=rec["issuer"],
+                issuer_f=fold(rec["issuer"]),
+                system="state",
+                date=date,
+                year=date.year,
+                subject=subj,
+                status="ok",
+                record=rec,
+                source=f"bench/{i}.txt",
+                sha256=f"{i:064x}",
+                version=1,
+            )
+            s.add(d)
+            s.flush()
+            s.add(
+                CitationRow(
+                    document_id=d.id,
+                    seq=0,
+                    key="24-CT/TU@2023",
+                    number="24-CT/TU",
+                    doc_type="Chỉ thị",
+                    relation="implements",
+                )
+            )
+            s.add(
+                DocTextRow(
+                    document_id=d.id,
+                    text=text,
+                    head=shadow(f"{num} Công văn {rec['issuer']} {subj}"),
+                    body=shadow(text),
+                )
+            )
+            for t in Tracker(s, dt.date(2024, 12, 1)).tasks_from_document(d, None):
+                if rnd.random() < 0.6:
+                    t.completed_on = (
+                        t.deadline + dt.timedelta(days=rnd.randint(-20, 10)) if t.deadline else date
+                    )
+            if i % 500 == 499:
+                s.commit()
+                print(f"  {i + 1} văn bản ({time.time() - t0:.0f} s)", file=sys.stderr)
+        s.commit()
+    arc.close()
+
+
+async def _client(
+    base: str, user: str, urls: list[str], until: float, lat: list[float], errors: list[str]
+) -> None:
+    import httpx
+
+    async with httpx.AsyncClient(base_url=base, timeout=10, follow_redirects=False) as c:
+        r = await c.get("/login")
+        csrf = re.search(r'name="csrf" value="([^"]+)"', r.text).group(1)  # type: ignore[union-attr]
+        r = await c.post("/login", data={"username": user, "password": PASSWORD, "csrf": csrf})
+        if r.status_code != 303:
+            errors.append(f"login {user}: {r.status_code}")
+            return
+        rnd = random.Random(hash(user) ^ id(lat))
+        while time.perf_counter() < until:
+            url = rnd.choice(urls)
+            t = time.perf_counter()
+            try:
+                r = await c.get(url)
+                if r.status_code != 200:
+                    errors.append(f"{url}: {r.status_code}")
+            except httpx.HTTPError as exc:
+                errors.append(f"{url}: {type(exc).__name__}")
+            lat.append(time.perf_counter() - t)
+
+
+async def load(base: str, clients: int, seconds: float) -> dict[str, object]:
+    until = time.perf_counter() + seconds
+    lat: list[float] = []
+    errors: list[str] = []
+    leader = [
+        "/dashboard",
+        "/search?q=chuyển+đổi+số",
+        "/search?q=tuyên+truyền&year=2024",
+        "/tasks?status=overdue",
+        "/tasks/5",
+        "/tasks/123",
+    ]
+    member = ["/tasks", "/tasks?status=open", "/search?q=giáo+dục"]
+    jobs = [
+        _client(
+            base, "lanhdao" if k % 2 == 0 else "sotttt", leader if k % 2 == 0 else member, until, lat, errors
+        )
+        for k in range(clients)
+    ]
+    t0 = time.perf_counter()
+    await asyncio.gather(*jobs)
+    wall = time.perf_counter() - t0
+    lat.sort()
+
+    def pct(p: float) -> float:
+        return round(1000 * lat[min(len(lat) - 1, int(p * len(lat)))], 1) if lat else 0.0
+
+    return {
+        "requests": len(lat),
+        "errors": len(errors),
+        "error_samples": errors[:5],
+        "rps": round(len(lat) / wall, 1),
+        "p50_ms": pct(0.50),
+        "p90_ms": pct(0.90),
+        "p99_ms": pct(0.99),
+        "max_ms": round(1000 * lat[-1], 1) if lat else 0.0,
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--docs", type=int, default=10_000)
+    ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("--seconds", type=float, default=60)
+    ap.add_argument("--home", type=Path, default=Path("bench/out/web-home"))
+    ap.add_argument("--port", type=int, default=8765)
+    a = ap.parse_args()
+    build(a.home, a.docs)
+    server = subprocess.Popen(
+        ["vanban", "serve", "--home", str(a.home), "--host", "127.0.0.1", "--port", str(a.port)],
+    )
+    try:
+        import httpx
+
+        for _ in range(100):
+            try:
+                httpx.get(f"http://127.0.0.1:{a.port}/login", timeout=1)
+                break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        res = asyncio.run(load(f"http://127.0.0.1:{a.port}", a.clients, a.seconds))
+    finally:
+        server.terminate()
+        server.wait(10)
+    res.update(docs=a.docs, clients=a.clients, seconds=a.seconds)
+    print(json.dumps(res, ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()
