@@ -109,7 +109,7 @@ def parse_header(t: str) -> Header:
             h.number = (p, (num_m.start("seq"), num_m.end("rest")))
     after_number = num_m.end() if num_m else (qh.end() if qh else 0)
     opening = BODY_OPENING.search(w, num_m.end() if num_m else 0)
-    date_m = _find_date(w[: opening.start()] if opening else w, num_m.start() if num_m else 0)
+    date_m = _find_date(w[: opening.start()] if opening else w, num_m)
     if date_m:
         d = dates.make(date_m.group("y"), date_m.group("m"), date_m.group("d")) if date_m.group("d") else None
         ds = date_m.start() + len(date_m.group()) - len(date_m.group().lstrip(", \t"))
@@ -131,7 +131,7 @@ def parse_header(t: str) -> Header:
 
     # the type line (QUYẾT ĐỊNH, KẾ HOẠCH…), first one after the number / date
     issuer_name = h.issuer[0] if h.issuer else None
-    start_types = max(after_number, date_m.end() if date_m else 0)
+    start_types = after_number
     tl = v["type_line"].search(w, start_types)  # type: ignore[union-attr]
     if tl and tl.start() - start_types > 2500:
         tl = None
@@ -167,9 +167,12 @@ def _find_number(w: str) -> re.Match[str] | None:
     return None
 
 
-def _find_date(w: str, after: int) -> re.Match[str] | None:
+def _find_date(w: str, num_m: re.Match[str] | None) -> re.Match[str] | None:
+    after = num_m.start() if num_m else 0
     for m in DATE_LINE.finditer(w, max(0, after - 300)):
         line_start = w.rfind("\n", 0, m.start()) + 1
+        if num_m and line_start <= num_m.end() <= m.start():
+            line_start = num_m.end()  # "Số: 12/UBND-VP Hà Nội, ngày …" merged on one line
         before = w[line_start : m.start()].strip(" *\t")
         # the date line is "Place, ngày …" or "ngày …" alone, never a sentence
         words = before.split()

@@ -23,7 +23,7 @@ NUMBER_RE = re.compile(
 )
 # the header's number, as OCR and typists leave it: spaces around separators, a struck slash
 HEADER_NUMBER = (
-    r"(?P<seq>\d{1,6}(?:\.\d{1,3})?)[ \t]*(?:(?P<sep>[-/])[ \t]*|[ \t]+(?=[A-ZĐ]))"
+    r"(?P<seq>\d{1,6}(?:\.\d{1,3})?)(?:[ \t]*\n?[ \t]*(?P<sep>[-/])[ \t]*|[ \t]+(?=[A-ZĐ]))"
     r"(?:(?P<year>(?:19|20)\d{2})[ \t]*/[ \t]*)?"
     rf"(?P<rest>{SYM}(?:[ \t]*[-/][ \t]*{SYM})*)"
 )
@@ -63,7 +63,7 @@ def type_names() -> list[str]:
 
 def parse_number(seq: str, year: str | None, rest: str, sep: str | None) -> Parsed:
     """Assemble a canonical number from its parts (the header regex's groups)."""
-    rest = re.sub(r"[ \t]+", "", rest)
+    rest = re.sub(r"\s+", "", rest)
     if "/" in rest and sep != "/":  # Party form: seq-TYPE/ISSUER
         ptype, _, issuer = rest.partition("/")
         value = f"{seq}-{ptype}/{issuer}"
