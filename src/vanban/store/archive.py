@@ -549,11 +549,9 @@ class Archive:
             total = None
             counts: dict[str, list[tuple[Any, int]]] = {}
             if facets and after is None:
-                total = s.scalar(search.count_query(self.dialect, terms, filters))
-                for f in search.FACETS:
-                    counts[f] = [
-                        (v, n) for v, n in s.execute(search.facets_query(self.dialect, terms, filters, f))
-                    ]
+                total, counts = search.summarize(
+                    list(s.execute(search.facet_counts(self.dialect, terms, filters)))
+                )
         return Page(hits, nxt, total, counts)
 
     def iter_documents(self, query: str = "", filters: Filters | None = None) -> Iterator[StoredDocument]:

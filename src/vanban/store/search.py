@@ -212,27 +212,37 @@ def page_after(q: Select[Any], sort: ColumnElement[Any], after: str | None, date
     return q.where(or_(sort < value, and_(sort == value, d.id > last_id)))
 
 
-def facets_query(dialect: str, terms: list[Term], filters: Filters, facet: str) -> Select[Any]:
-    """Counts per value of one facet over every match."""
-    d = DocumentRow
-    col = getattr(d, facet)
-    if terms:
-        cond, _score, source = match_clause(dialect, terms)
-        on = d.id == (FTS.c.rowid if dialect == "sqlite" else DocTextRow.document_id)
-        base = select(col, func.count()).select_from(source).join(d, on).where(cond, *filters.clauses())
-    else:
-        base = select(col, func.count()).where(*filters.clauses())
-    return base.group_by(col).order_by(func.count().desc(), col).limit(FACET_LIMIT)
-
-
-def count_query(dialect: str, terms: list[Term], filters: Filters) -> Select[Any]:
-    """How many documents match."""
-    d = DocumentRow
-    if not terms:
-        return select(func.count()).select_from(d).where(*filters.clauses())
+def matching_ids(dialect: str, terms: list[Term]) -> Select[Any]:
+    """The ids of every document the terms match (evaluated once, as a set)."""
     cond, _score, source = match_clause(dialect, terms)
-    on = d.id == (FTS.c.rowid if dialect == "sqlite" else DocTextRow.document_id)
-    return select(func.count()).select_from(source).join(d, on).where(cond, *filters.clauses())
+    col = FTS.c.rowid if dialect == "sqlite" else DocTextRow.document_id
+    return select(col).select_from(source).where(cond)
+
+
+def facet_counts(dialect: str, terms: list[Term], filters: Filters) -> Select[Any]:
+    """Counts per combination of the facet columns over every match (one pass; summed per facet).
+
+    The match is an ``IN`` set rather than a join so that the planner cannot probe the
+    full-text index once per filtered row.
+    """
+    d = DocumentRow
+    cols = [getattr(d, f) for f in FACETS]
+    q = select(*cols, func.count()).where(*filters.clauses())
+    if terms:
+        q = q.where(d.id.in_(matching_ids(dialect, terms)))
+    return q.group_by(*cols)
+
+
+def summarize(rows: list[Any]) -> tuple[int, dict[str, list[tuple[Any, int]]]]:
+    """The total and the top values of each facet from ``facet_counts`` rows."""
+    total = 0
+    per: dict[str, dict[Any, int]] = {f: {} for f in FACETS}
+    for *values, n in rows:
+        total += n
+        for f, v in zip(FACETS, values, strict=True):
+            per[f][v] = per[f].get(v, 0) + n
+    top = {f: sorted(c.items(), key=lambda kv: (-kv[1], str(kv[0])))[:FACET_LIMIT] for f, c in per.items()}
+    return total, top
 
 
 SNIPPET_CHARS = 220
@@ -247,18 +257,29 @@ def snippet(original: str, shadow_text: str, terms: list[Term]) -> tuple[str, tu
     if not terms:
         return _clip(source, 0, SNIPPET_CHARS), ()
     pattern = re.compile("|".join(f"(?P<t{i}>{t.regex()})" for i, t in enumerate(terms)))
-    found = []
+    # slide a window over the matches; stop at the first one holding every term
+    found: list[tuple[int, int, str | None]] = []
+    inside: dict[str | None, int] = {}
+    best, best_n, lo = 0, 0, 0
     for m in pattern.finditer(shadow_text):
         found.append((m.start(), m.end(), m.lastgroup))
-        if len(found) >= 400:
+        inside[m.lastgroup] = inside.get(m.lastgroup, 0) + 1
+        while m.start() - found[lo][0] >= SNIPPET_CHARS - 40:
+            g = found[lo][2]
+            inside[g] -= 1
+            if not inside[g]:
+                del inside[g]
+            lo += 1
+        if len(inside) > best_n:
+            best, best_n = lo, len(inside)
+            if best_n == len(terms):
+                break
+        if len(found) >= 2000:
             break
     if not found:
         return _clip(source, 0, SNIPPET_CHARS), ()
-    best, best_n = 0, 0
-    for i, (s, _e, _g) in enumerate(found):
-        kinds = {g for (s2, _e2, g) in found[i:] if s2 - s < SNIPPET_CHARS - 40}
-        if len(kinds) > best_n:
-            best, best_n = i, len(kinds)
+    end_pos = found[best][0] + SNIPPET_CHARS
+    found += [(m.start(), m.end(), m.lastgroup) for m in pattern.finditer(shadow_text, found[-1][1], end_pos)]
     start = max(0, found[best][0] - 40)
     while start > 0 and not source[start - 1].isspace() and found[best][0] - start < 60:
         start -= 1

@@ -1,0 +1,282 @@
+"""Archive benchmark: ingest rate and memory, search latency at 100,000 documents, size on disk.
+
+    python bench/bench_store.py                 # everything (about 10 minutes on 2 cores)
+    python bench/bench_store.py --docs 20000    # a smaller search archive
+
+Outputs go to ``bench/out/`` (git-ignored): the archives and ``bench_store.json``.
+
+1. *Ingest, end to end*: ``Archive.add_paths(jobs=2)`` over copies of the corpus' text
+   documents (each with an altered number, so each is a new document) — reading, hashing,
+   parsing (the parse engine's cost), writing; RSS sampled as the archive grows.
+2. *Ingest, store only*: the same write path with the parse done beforehand, which is what
+   the archive itself costs per document.
+3. *Search*: a 100k archive built from the corpus texts replicated with altered numbers and
+   dates (parsed once per base text, written through the archive's batch writer), then 2–3-word
+   queries with a filter: p50/p95/p99 with snippets and facets, and without facets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import datetime as dt
+import json
+import random
+import re
+import shutil
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from vanban.store import Archive, Filters
+from vanban.store.archive import Parsed, parse_bytes
+
+ROOT = Path(__file__).resolve().parent
+CORPUS = ROOT.parent.parent / "shared" / "corpus"
+OUT = ROOT / "out"
+SETS = ("gold", "seeds", "tvpl", "vbpl", "wild")
+
+QUERIES = [
+    "ke hoach thuc hien",
+    "chi thi ky cuong",
+    "thue gia tri gia tang",
+    "cai cach hanh chinh",
+    "phong chong tham nhung",
+    "chuyen doi so",
+    "bảo vệ môi trường",
+    "an toàn giao thông",
+    "đầu tư công",
+    "quy hoạch đô thị",
+    "giáo dục đào tạo",
+    "ngân sách nhà nước",
+    "thủ tục hải quan",
+    "đất đai",
+    "y tế cơ sở",
+    "hòa giải",
+    "công tác cán bộ",
+    "phòng cháy chữa cháy",
+]
+
+
+def rss_mb(field: str = "VmRSS") -> float:
+    """Resident memory of this process, MiB (``RssAnon``: the heap, without mapped database pages)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def du_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20
+
+
+def base_texts() -> list[Path]:
+    out = []
+    for s in SETS:
+        out += sorted(
+            p for p in (CORPUS / s).iterdir() if p.suffix in (".txt", ".md") and p.stat().st_size > 200
+        )
+    return out
+
+
+def bench_ingest(n: int, jobs: int) -> dict[str, object]:
+    bases = base_texts()
+    src = OUT / "ingest-src"
+    shutil.rmtree(src, ignore_errors=True)
+    numbers = re.compile(r"\b(\d{1,5})(/(?:\d{4}/)?[A-ZĐ][\wĐ&-]*)")
+    for i in range(n):
+        b = bases[i % len(bases)]
+        t = b.read_text(encoding="utf-8", errors="replace")
+        t = numbers.sub(
+            lambda m, i=i: f"{int(m.group(1)) + 100000 * (1 + i // len(bases))}{m.group(2)}", t, count=1
+        )
+        (src / f"{i // 1000:03d}").mkdir(parents=True, exist_ok=True)
+        (src / f"{i // 1000:03d}" / f"{i:06d}{b.suffix}").write_text(t + f"\n\n{i}\n", encoding="utf-8")
+    home = OUT / "ingest-home"
+    shutil.rmtree(home, ignore_errors=True)
+    samples: list[tuple[int, float]] = []
+    with Archive.open(home) as ar:
+        seen = 0
+
+        def tick(_r: object) -> None:
+            nonlocal seen
+            seen += 1
+            if seen % max(1, n // 10) == 0:
+                samples.append((seen, round(rss_mb(), 1), round(rss_mb("RssAnon"), 1)))
+
+        t0 = time.perf_counter()
+        s = ar.add_paths([src], jobs=jobs, on_result=tick)
+        secs = time.perf_counter() - t0
+        counts = {k: s.count(k) for k in ("added", "duplicate", "failed")}
+    return {
+        "docs": n,
+        "jobs": jobs,
+        "seconds": round(secs, 1),
+        "docs_per_s": round(n / secs, 1),
+        "counts": counts,
+        "docs_rss_anon_mb": samples,
+        "avg_doc_kb": round(du_mb(src) * 1024 / n, 1),
+    }
+
+
+def parsed_bases(limit_chars: int | None) -> list[tuple[str, Parsed]]:
+    out = []
+    for p in base_texts():
+        data = p.read_bytes()
+        if limit_chars:
+            data = data.decode("utf-8", "replace")[:limit_chars].encode()
+        res = parse_bytes(data, p.name)
+        if res.record is not None:
+            out.append((p.name, res))
+    return out
+
+
+def replicate(bases: list[tuple[str, Parsed]], i: int, rnd: random.Random) -> tuple[str, bytes, Parsed]:
+    name, base = bases[i % len(bases)]
+    rec = copy.deepcopy(base.record)
+    assert rec is not None
+    year = rnd.randint(2005, 2025)
+    old = rec.get("number")
+    if old and re.match(r"\d+", old):
+        rec["number"] = re.sub(r"^\d+", str(rnd.randint(1, 99999)), old)
+        rec["number"] = re.sub(r"/(19|20)\d\d/", f"/{year}/", rec["number"])
+    if rec.get("date"):
+        d = dt.date.fromisoformat(rec["date"])
+        rec["date"] = d.replace(year=year, day=min(d.day, 28)).isoformat()
+    text = base.text.replace(old, rec["number"]) if old else base.text
+    text += f"\n(bản {i})\n"  # distinct content even where the number did not change
+    return f"r{i:07d}-{name}", text.encode(), Parsed(rec, text, None)
+
+
+def build_archive(n: int, home: Path, limit_chars: int | None) -> dict[str, object]:
+    shutil.rmtree(home, ignore_errors=True)
+    bases = parsed_bases(limit_chars)
+    rnd = random.Random(5)
+    samples = []
+    t0 = time.perf_counter()
+    with Archive.open(home) as ar:
+        from vanban.store.files import sha256
+
+        batch = []
+        for i in range(n):
+            name, data, res = replicate(bases, i, rnd)
+            batch.append((Path("/bench") / name, data, sha256(data), res, None))
+            if len(batch) == 500 or i == n - 1:
+                ar._write(batch)  # the archive's batch writer, without re-parsing replicas
+                batch = []
+            if (i + 1) % (n // 10) == 0:
+                samples.append(
+                    (
+                        i + 1,
+                        round(rss_mb(), 1),
+                        round(rss_mb("RssAnon"), 1),
+                        round(time.perf_counter() - t0, 1),
+                    )
+                )
+                print(f"  built {i + 1} docs, RSS/anon MiB, s: {samples[-1][1:]}", file=sys.stderr)
+        secs = time.perf_counter() - t0
+    db = home / "vanban.db"
+    return {
+        "docs": n,
+        "base_texts": len(bases),
+        "text_chars_cap": limit_chars,
+        "seconds": round(secs, 1),
+        "store_only_docs_per_s": round(n / secs, 1),
+        "docs_rss_anon_mb_seconds": samples,
+        "size_mb": {
+            "database": round(sum(p.stat().st_size for p in home.glob("vanban.db*")) / 2**20, 1),
+            "originals": round(du_mb(home / "originals"), 1),
+            "total": round(du_mb(home), 1),
+        },
+        "db_file": str(db),
+    }
+
+
+def percentiles(xs: list[float]) -> dict[str, float]:
+    xs = sorted(xs)
+
+    def q(p: float) -> float:
+        return round(xs[min(len(xs) - 1, int(p * len(xs)))], 1)
+
+    return {
+        "p50": q(0.5),
+        "p95": q(0.95),
+        "p99": q(0.99),
+        "mean": round(statistics.mean(xs), 1),
+        "n": len(xs),
+    }
+
+
+def bench_search(home: Path, rounds: int) -> dict[str, object]:
+    rnd = random.Random(7)
+    with Archive.open(home) as ar:
+        types = [v for v, _n in ar.search("", facets=True, limit=1).facets["doc_type"] if v][:6]
+
+        def filt() -> Filters:
+            k = rnd.randrange(4)
+            if k == 0:
+                return Filters(year=rnd.randint(2005, 2025))
+            if k == 1:
+                return Filters(doc_type=rnd.choice(types))
+            if k == 2:
+                return Filters(system=rnd.choice(["state", "party"]))
+            y = rnd.randint(2005, 2024)
+            return Filters(date_from=dt.date(y, 1, 1), date_to=dt.date(y + 1, 6, 30))
+
+        for q in QUERIES:  # warm the page cache
+            ar.search(q, Filters(year=2020))
+        out: dict[str, object] = {}
+        for label, facets in (("with_facets", True), ("hits_only", False)):
+            lat = []
+            totals = []
+            for _ in range(rounds):
+                q, f = rnd.choice(QUERIES), filt()
+                t0 = time.perf_counter()
+                page = ar.search(q, f, limit=20, facets=facets)
+                lat.append((time.perf_counter() - t0) * 1000)
+                totals.append(page.total or 0)
+            out[label] = {
+                "ms": percentiles(lat),
+                "median_matches": statistics.median(totals) if facets else None,
+            }
+        t0 = time.perf_counter()
+        page = ar.search("ke hoach thuc hien", Filters(year=2020), limit=20, facets=False)
+        pages = 0
+        while page.next and pages < 20:
+            page = ar.search(
+                "ke hoach thuc hien", Filters(year=2020), limit=20, after=page.next, facets=False
+            )
+            pages += 1
+        out["page_21_ms_avg"] = round((time.perf_counter() - t0) * 1000 / (pages + 1), 1)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--ingest", type=int, default=2000, help="Documents for the end-to-end ingest run.")
+    ap.add_argument(
+        "--small", type=int, default=2000, help="Small generated documents for a second ingest run."
+    )
+    ap.add_argument("--docs", type=int, default=100_000, help="Documents in the search archive.")
+    ap.add_argument("--chars", type=int, default=8000, help="Cap on each replicated text (0: whole texts).")
+    ap.add_argument("--rounds", type=int, default=400)
+    ap.add_argument("--jobs", type=int, default=2)
+    args = ap.parse_args()
+    OUT.mkdir(exist_ok=True)
+    result: dict[str, object] = {"when": dt.datetime.now().isoformat(timespec="seconds")}
+    print("ingest (corpus texts, end to end)…", file=sys.stderr)
+    result["ingest_corpus"] = bench_ingest(args.ingest, args.jobs)
+    print(json.dumps(result["ingest_corpus"]), file=sys.stderr)
+    print(f"building a {args.docs} document archive…", file=sys.stderr)
+    home = OUT / f"search-{args.docs}"
+    result["archive"] = build_archive(args.docs, home, args.chars or None)
+    print(json.dumps(result["archive"]), file=sys.stderr)
+    print("searching…", file=sys.stderr)
+    result["search"] = bench_search(home, args.rounds)
+    (OUT / "bench_store.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
