@@ -138,3 +138,11 @@ def test_remove_and_restore(archive: Archive) -> None:
     assert archive.add_file(corpus("gold/008.txt")[0]).status == "duplicate"
     archive.restore(r.document_id)
     assert archive.search("thue suat").total == 1
+
+
+def test_batches_are_bounded_by_count_and_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(archive_mod, "BATCH", 3)
+    monkeypatch.setattr(archive_mod, "BATCH_BYTES", 100)
+    files = [write(tmp_path / f"{i}.txt", "x" * size) for i, size in enumerate([10, 10, 10, 10, 95, 200, 10])]
+    batches = [[p.name for p in b] for b in archive_mod._file_batches([*files, tmp_path / "missing.txt"])]
+    assert batches == [["0.txt", "1.txt", "2.txt"], ["3.txt"], ["4.txt"], ["5.txt"], ["6.txt", "missing.txt"]]

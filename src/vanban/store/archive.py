@@ -40,6 +40,7 @@ from .search import Filters, Hit, Page
 __all__ = ["AddResult", "Archive", "Filters", "Hit", "Page", "StoredDocument", "Summary", "default_home"]
 
 BATCH = 200  # documents per transaction
+BATCH_BYTES = 64 * 2**20  # and at most this much original content held in memory at once
 
 
 def default_home() -> Path:
@@ -258,7 +259,7 @@ class Archive:
             self._recover()
             pool = ProcessPoolExecutor(jobs) if jobs > 1 else None
             try:
-                for chunk in _chunks(files, BATCH):
+                for chunk in _file_batches(files):
                     self._add_chunk(chunk, pool, jobs, done)
             finally:
                 if pool:
@@ -617,6 +618,24 @@ class Archive:
 def _chunks(seq: list[Any], n: int) -> Iterator[list[Any]]:
     for i in range(0, len(seq), n):
         yield seq[i : i + n]
+
+
+def _file_batches(files: list[Path]) -> Iterator[list[Path]]:
+    """Batches of at most ``BATCH`` files and ``BATCH_BYTES`` of content (a big file goes alone)."""
+    batch: list[Path] = []
+    size = 0
+    for p in files:
+        try:
+            n = p.stat().st_size
+        except OSError:
+            n = 0  # reported as unreadable when the batch reads it
+        if batch and (len(batch) >= BATCH or size + n > BATCH_BYTES):
+            yield batch
+            batch, size = [], 0
+        batch.append(p)
+        size += n
+    if batch:
+        yield batch
 
 
 def _map(pool: ProcessPoolExecutor | None, jobs: int, items: list[tuple[bytes, str]]) -> list[Parsed]:
