@@ -21,6 +21,8 @@ import sys
 import time
 from pathlib import Path
 
+import httpx
+
 WORDS = [
     "tuyên",
     "truyền",
@@ -184,33 +186,31 @@ def build(home: Path, n: int) -> None:
     arc.close()
 
 
-async def _client(
-    base: str, user: str, urls: list[str], until: float, lat: list[float], errors: list[str]
-) -> None:
-    import httpx
-
-    async with httpx.AsyncClient(base_url=base, timeout=10, follow_redirects=False) as c:
+async def _login(c: httpx.AsyncClient, user: str, gate: asyncio.Semaphore) -> bool:
+    async with gate:
         r = await c.get("/login")
         csrf = re.search(r'name="csrf" value="([^"]+)"', r.text).group(1)  # type: ignore[union-attr]
         r = await c.post("/login", data={"username": user, "password": PASSWORD, "csrf": csrf})
-        if r.status_code != 303:
-            errors.append(f"login {user}: {r.status_code}")
-            return
-        rnd = random.Random(hash(user) ^ id(lat))
-        while time.perf_counter() < until:
-            url = rnd.choice(urls)
-            t = time.perf_counter()
-            try:
-                r = await c.get(url)
-                if r.status_code != 200:
-                    errors.append(f"{url}: {r.status_code}")
-            except httpx.HTTPError as exc:
-                errors.append(f"{url}: {type(exc).__name__}")
-            lat.append(time.perf_counter() - t)
+        return r.status_code == 303
+
+
+async def _client(
+    c: httpx.AsyncClient, urls: list[str], until: list[float], lat: list[float], errors: list[str]
+) -> None:
+    rnd = random.Random(id(c))
+    while time.perf_counter() < until[0]:
+        url = rnd.choice(urls)
+        t = time.perf_counter()
+        try:
+            r = await c.get(url)
+            if r.status_code != 200:
+                errors.append(f"{url}: {r.status_code}")
+        except httpx.HTTPError as exc:
+            errors.append(f"{url}: {type(exc).__name__}")
+        lat.append(time.perf_counter() - t)
 
 
 async def load(base: str, clients: int, seconds: float) -> dict[str, object]:
-    until = time.perf_counter() + seconds
     lat: list[float] = []
     errors: list[str] = []
     leader = [
@@ -222,15 +222,23 @@ async def load(base: str, clients: int, seconds: float) -> dict[str, object]:
         "/tasks/123",
     ]
     member = ["/tasks", "/tasks?status=open", "/search?q=giáo+dục"]
-    jobs = [
-        _client(
-            base, "lanhdao" if k % 2 == 0 else "sotttt", leader if k % 2 == 0 else member, until, lat, errors
-        )
-        for k in range(clients)
-    ]
+    users = ["lanhdao" if k % 2 == 0 else "sotttt" for k in range(clients)]
+    conns = [httpx.AsyncClient(base_url=base, timeout=10, follow_redirects=False) for _ in users]
+    gate = asyncio.Semaphore(4)  # users sign in over a few seconds, not all at one instant
+    ok = await asyncio.gather(*(_login(c, u, gate) for c, u in zip(conns, users, strict=True)))
+    errors += [f"login {u}" for u, good in zip(users, ok, strict=True) if not good]
+    until = [time.perf_counter() + seconds]
     t0 = time.perf_counter()
-    await asyncio.gather(*jobs)
+    await asyncio.gather(
+        *(
+            _client(c, leader if u == "lanhdao" else member, until, lat, errors)
+            for c, u, good in zip(conns, users, ok, strict=True)
+            if good
+        )
+    )
     wall = time.perf_counter() - t0
+    for c in conns:
+        await c.aclose()
     lat.sort()
 
     def pct(p: float) -> float:
@@ -261,8 +269,6 @@ def main() -> None:
         ["vanban", "serve", "--home", str(a.home), "--host", "127.0.0.1", "--port", str(a.port)],
     )
     try:
-        import httpx
-
         for _ in range(100):
             try:
                 httpx.get(f"http://127.0.0.1:{a.port}/login", timeout=1)

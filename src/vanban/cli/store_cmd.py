@@ -51,7 +51,7 @@ class _Rate(ProgressColumn):
     """Documents per second."""
 
     def render(self, task) -> Text:  # type: ignore[no-untyped-def]
-        return Text(f"{task.speed or 0:,.0f} văn bản/s", style="progress.data.speed")
+        return Text(f"{task.speed or 0:,.0f} văn bản/s", style="progress.data.speed", no_wrap=True)
 
 
 _LABEL = {
