@@ -75,6 +75,11 @@ def _type_words() -> tuple[dict[str, str], int]:
     return words, max(len(w.split()) for w in words)
 
 
+_LAW_BEFORE = re.compile(r"(?:Bộ\s+luật|Luật)\s+[A-ZĐ][^;.()\n]{0,120}?\s+(?:số\s*)?$")
+_DATE_BEFORE = re.compile(
+    r"(?:^|[\s(,;])[Nn]gày\s+(?:" + dates.WORDS.replace("ngày\\s{1,3}", "") + r"|" + dates.NUMERIC + r")"
+    r",?\s+[^;.\n\d]{0,120}?(?:ban\s+hành|đã\s+có|đã\s+gửi|có)\s+[^;.\n\d]{0,20}$"
+)
 _TITLE_START = re.compile(r"[;\n“\"]|\s(?:về|V/v)\s")
 _TITLE_TAIL = re.compile(r"\s+(?:(?i:số)|[A-ZĐ][\w]*\s+(?i:số)|\S+)$")
 _NUMBER_WORD = re.compile(r"\s*(?:(?:số|Số|SỐ)(?:\s+hiệu)?)?\s*:?\s*$")
@@ -108,6 +113,14 @@ def _relation(t: str, start: int) -> str:
     return best
 
 
+def _date_before(t: str, pos: int) -> dt.date | None:
+    """A date given before the mention: "Ngày 09/4/2013, Chính phủ đã ban hành Nghị định số …"."""
+    lo = max(0, pos - 200)
+    clause = max(t.rfind(";", lo, pos), t.rfind(".\n", lo, pos), t.rfind("\n\n", lo, pos))
+    m = _DATE_BEFORE.search(t, max(lo, clause + 1), pos)
+    return _date_at(m)
+
+
 def _date_at(m: re.Match[str] | None) -> dt.date | None:
     if not m:
         return None
@@ -133,8 +146,14 @@ def get_citations(t: str, start: int = 0, end: int | None = None, own: str | Non
             doc_type = last_type[0]
         if doc_type in (None, "Văn bản") or (doc_type and not tb and type_of(parsed)):
             doc_type = type_of(parsed) or doc_type
+        if doc_type is None and parsed.year and parsed.symbols[0].startswith("QH") and _LAW_BEFORE.search(
+            t, max(0, m.start() - 160), m.start()
+        ):
+            doc_type = "Luật"  # "Luật Doanh nghiệp số 59/2020/QH14"
+        if doc_type in (None, "Văn bản") and not parsed.party and not parsed.year and not parsed.type_abbr:
+            doc_type = "Công văn"  # a State number without a type code: NĐ 30/2020, Phụ lục I, II.3
         after = t[m.end() : m.end() + 400]
-        date = _date_at(p["date_after"].match(after))  # type: ignore[union-attr]
+        date = _date_at(p["date_after"].match(after)) or _date_before(t, tb[1] if tb else m.start())  # type: ignore[union-attr]
         nxt = NUMBER_RE.search(after)
         after = after[: nxt.start()] if nxt else after  # details up to the next cited number
         ci = after.find("của ", 0, 60)

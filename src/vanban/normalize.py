@@ -153,10 +153,8 @@ def _cleanup_repl(m: re.Match[str]) -> str:
     after = s[b] if b < len(s) else "\n"
     if kind == "pipe":
         return "\n" if m.group().startswith("\n") else ""
-    if kind == "em":  # *emphasis*: an opening star before a word, a closing one after it
-        opening = not (before.isalnum() or before in "*\\") and not (after.isspace() or after == "*")
-        closing = not (before.isspace() or before == "*") and not (after.isalnum() or after == "*")
-        return "" if opening or closing else "*"
+    if kind == "em":  # emphasis, even inside a word ("Q*Đ*-TTg"); a star standing alone stays
+        return "*" if (before.isspace() and after.isspace()) or before == "\\" else ""
     if kind == "tab":
         return "\n" if not before.isspace() and not after.isspace() else ""
     if kind == "hyph":  # "24-\nCT/TU": a number broken at its separator

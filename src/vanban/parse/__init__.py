@@ -62,6 +62,9 @@ def parse(text: str, source: str | None = None, pages: tuple[int, ...] = ()) -> 
     if doc_type is None and recips and h.system == "state" and not h.type_line:
         doc_type = Text("Công văn", n.span(recips[0].start, recips[0].end))  # a letter: Kính gửi, no type
     mentions = cite.get_citations(t, 0, len(t), own=h.number[0].value if h.number else None)
+    main_end = max(sig.end if sig else 0, dist_span[1] if dist_span else 0)
+    if main_end:  # numbers only inside appendix tables (lists of procedures, forms) are not citations
+        mentions = [mt for mt in mentions if mt.span[0] < main_end or not _in_table(text, n.to_original(mt.span[0]))]
     citations: list[Citation] = [_map_citation(c, n) for c in cite.resolve_citations(mentions)]
     for kind, num, _first, other in cite.inconsistencies(mentions):
         msg = (
@@ -126,6 +129,13 @@ def parse(text: str, source: str | None = None, pages: tuple[int, ...] = ()) -> 
         pages=pages,
         problems=tuple(problems),
     )
+
+
+def _in_table(original: str, pos: int) -> bool:
+    """Whether ``pos`` stands in a table of the original text (cells delimited by ``|``)."""
+    lo = original.rfind("\n", 0, max(0, pos - 400))
+    window = original[lo + 1 : pos + 400]
+    return sum(1 for line in window.splitlines() if line.lstrip().startswith("|")) >= 3 or window.count("</td>") >= 2
 
 
 def _doc_type(h, n: Normalized) -> Text | None:
