@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# The test command (README): install vanban with its test tools, then lint, run the test suite
+# and check the seed documents parse exactly to their gold labels.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python3 -m pip install -q -e '.[dev]' 2>&1 | grep -v -i "warning: running pip as" || true
+python3 -m ruff check src tests bench scripts
+python3 -m pytest -p no:cacheprovider "$@"
+# the seeds must be exact: every scored field 1.0
+python3 ../shared/eval/score.py ../shared/corpus/seeds/gold.jsonl --cmd "vanban parse --json --no-spans" --json \
+  | python3 -c 'import json,sys; s=json.load(sys.stdin); bad={k:v for k,v in s["fields"].items() if v.get("accuracy",v.get("f1"))!=1.0}; print("seeds exact:", not bad and not s["failures"]); sys.exit(1 if bad or s["failures"] else 0)'
