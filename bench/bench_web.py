@@ -6,6 +6,8 @@ search and task pages, on an archive of 10,000 documents. Prints requests, error
 The archive is synthesized once (records derived from the Hanoi seed's shape, with varied
 numbers, dates, subjects and assignees, then tracked) and reused from ``--home``. The server
 runs in its own process (uvicorn, one worker) bound to 127.0.0.1 only; the run stops by itself.
+Each simulated user pauses ``--think`` seconds on average between requests (uniform 0..2×);
+``--think 0`` is a closed loop (every client fires its next request as soon as one returns).
 """
 
 from __future__ import annotations
@@ -195,10 +197,17 @@ async def _login(c: httpx.AsyncClient, user: str, gate: asyncio.Semaphore) -> bo
 
 
 async def _client(
-    c: httpx.AsyncClient, urls: list[str], until: list[float], lat: list[float], errors: list[str]
+    c: httpx.AsyncClient,
+    urls: list[str],
+    until: list[float],
+    lat: list[float],
+    errors: list[str],
+    think: float,
 ) -> None:
     rnd = random.Random(id(c))
     while time.perf_counter() < until[0]:
+        if think:
+            await asyncio.sleep(rnd.uniform(0, 2 * think))
         url = rnd.choice(urls)
         t = time.perf_counter()
         try:
@@ -210,7 +219,7 @@ async def _client(
         lat.append(time.perf_counter() - t)
 
 
-async def load(base: str, clients: int, seconds: float) -> dict[str, object]:
+async def load(base: str, clients: int, seconds: float, think: float) -> dict[str, object]:
     lat: list[float] = []
     errors: list[str] = []
     leader = [
@@ -231,7 +240,7 @@ async def load(base: str, clients: int, seconds: float) -> dict[str, object]:
     t0 = time.perf_counter()
     await asyncio.gather(
         *(
-            _client(c, leader if u == "lanhdao" else member, until, lat, errors)
+            _client(c, leader if u == "lanhdao" else member, until, lat, errors, think)
             for c, u, good in zip(conns, users, ok, strict=True)
             if good
         )
@@ -261,6 +270,9 @@ def main() -> None:
     ap.add_argument("--docs", type=int, default=10_000)
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=60)
+    ap.add_argument(
+        "--think", type=float, default=1.0, help="mean pause of a user between requests, s (0: closed loop)"
+    )
     ap.add_argument("--home", type=Path, default=Path("bench/out/web-home"))
     ap.add_argument("--port", type=int, default=8765)
     a = ap.parse_args()
@@ -275,11 +287,11 @@ def main() -> None:
                 break
             except httpx.HTTPError:
                 time.sleep(0.2)
-        res = asyncio.run(load(f"http://127.0.0.1:{a.port}", a.clients, a.seconds))
+        res = asyncio.run(load(f"http://127.0.0.1:{a.port}", a.clients, a.seconds, a.think))
     finally:
         server.terminate()
         server.wait(10)
-    res.update(docs=a.docs, clients=a.clients, seconds=a.seconds)
+    res.update(docs=a.docs, clients=a.clients, seconds=a.seconds, think=a.think)
     print(json.dumps(res, ensure_ascii=False, indent=1))
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import Column, Date, Integer, MetaData, Table, create_engine, insert, select
 
-from vanban.track.status import Status, due_soon, status, status_sql
+from vanban.track.status import Status, due_soon, status, status_sql, status_where
 
 D = dt.date
 TODAY = D(2024, 3, 10)
@@ -64,3 +64,9 @@ def test_sql_expression_agrees() -> None:
         c.execute(insert(t), [{"id": i, "dl": dl, "done": done} for i, (dl, done, _) in enumerate(CASES)])
         rows = c.execute(select(t.c.id, status_sql(t.c.dl, t.c.done, TODAY)).order_by(t.c.id)).all()
     assert [Status(s) for _, s in rows] == [e for _, _, e in CASES]
+    with eng.begin() as c:
+        for st in Status:
+            ids = c.execute(
+                select(t.c.id).where(status_where(st, t.c.dl, t.c.done, TODAY)).order_by(t.c.id)
+            ).scalars()
+            assert list(ids) == [i for i, (_, _, e) in enumerate(CASES) if e is st], st

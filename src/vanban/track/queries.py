@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from ..store.models import CitationRow, DocumentRow
 from .models import Report, Task, Unit
 from .recurrence import add_months
-from .status import Status, due_soon, status, status_sql
+from .status import Status, due_soon, status, status_sql, status_where
 from .tracker import citing_documents, directive_key
 
 
@@ -44,7 +44,7 @@ def task_select(
     if document_ids is not None:
         q = q.where(Task.document_id.in_(list(document_ids)))
     if status_ is not None:
-        q = q.where(st == status_.value)
+        q = q.where(status_where(status_, Task.deadline, Task.completed_on, today))
     return q.order_by(func.coalesce(Task.deadline, dt.date.max), Task.id)
 
 

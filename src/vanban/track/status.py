@@ -11,7 +11,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, case, literal
+from sqlalchemy import and_, case, literal, or_
 
 
 class Status(StrEnum):
@@ -60,6 +60,17 @@ def due_soon(deadline: dt.date | None, completed_on: dt.date | None, today: dt.d
     if left < 0:
         return None
     return next((d for d in DUE_SOON_DAYS if left <= d), None)
+
+
+def status_where(st: Status, deadline: Any, completed_on: Any, today: dt.date) -> Any:
+    """The condition "status is ``st``" as plain comparisons an index can serve (same rule)."""
+    if st is Status.OVERDUE:
+        return and_(completed_on.is_(None), deadline.is_not(None), deadline < today)
+    if st is Status.OPEN:
+        return and_(completed_on.is_(None), or_(deadline.is_(None), deadline >= today))
+    if st is Status.DONE_ON_TIME:
+        return and_(completed_on.is_not(None), or_(deadline.is_(None), completed_on <= deadline))
+    return and_(completed_on.is_not(None), deadline.is_not(None), completed_on > deadline)
 
 
 def status_sql(deadline: Any, completed_on: Any, today: dt.date) -> Any:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -272,7 +272,7 @@ def tasks(
     p: Me,
     unit_id: int | None = None,
     document_id: int | None = None,
-    status_: Status | None = None,
+    status_: Annotated[Status | None, Query(alias="status")] = None,
     limit: int = 200,
 ) -> list[TaskOut]:
     on = sv.today(request)

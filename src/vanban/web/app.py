@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
@@ -37,17 +38,24 @@ class LoginRequired(Exception):
 
 
 class _Headers(BaseHTTPMiddleware):
-    """Security headers on every response; request bodies over the upload limit refused (413)."""
+    """Security headers on every response; request bodies over the upload limit refused (413);
+    at most ``concurrency`` requests at work at once (the others wait their turn here, instead of
+    holding database connections while they wait for a worker thread)."""
 
-    def __init__(self, app: Any, max_body: int) -> None:
+    def __init__(self, app: Any, max_body: int, concurrency: int) -> None:
         super().__init__(app)
         self.max_body = max_body
+        self.gate = asyncio.Semaphore(concurrency)
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         length = request.headers.get("content-length")
         if length and length.isdigit() and int(length) > self.max_body:
             return _too_large(request)
-        resp = await call_next(request)
+        if request.url.path.startswith("/static/"):
+            resp = await call_next(request)
+        else:
+            async with self.gate:
+                resp = await call_next(request)
         resp.headers.setdefault("Content-Security-Policy", CSP)
         resp.headers["X-Content-Type-Options"] = "nosniff"
         resp.headers["Referrer-Policy"] = "same-origin"
@@ -91,7 +99,7 @@ def create_app(config: WebConfig | None = None, archive: Archive | None = None) 
     )
     tpl.env.filters["vndate"] = lambda d: d.strftime("%d/%m/%Y") if isinstance(d, dt.date) else "—"
     app.state.templates = tpl
-    app.add_middleware(_Headers, max_body=cfg.max_upload + 64 * 1024)
+    app.add_middleware(_Headers, max_body=cfg.max_upload + 64 * 1024, concurrency=cfg.concurrency)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     @app.exception_handler(LoginRequired)
@@ -136,9 +144,10 @@ def _next(request: Request) -> str:
 
 def db(request: Request) -> Iterator[Session]:
     """A session on the archive's database for one request; a changing request takes the write
-    lock first, so that its reads and writes form one transaction no concurrent writer breaks."""
+    lock first, so that its reads and writes form one transaction no concurrent writer breaks
+    (signing in takes it only after the password check, not to serialize Argon2)."""
     with request.app.state.archive.Session() as s:
-        if request.method not in ("GET", "HEAD"):
+        if request.method not in ("GET", "HEAD") and request.url.path != "/login":
             begin_write(s)
         yield s
 

@@ -17,4 +17,5 @@ class WebConfig:
     max_upload: int = 20 * 1024 * 1024  # bytes per uploaded file
     session_ttl: dt.timedelta = dt.timedelta(hours=8)
     secure_cookies: bool = False  # set on HTTPS deployments
+    concurrency: int = 6  # requests at work at once (each may use two pooled connections)
     today: Callable[[], dt.date] = field(default=dt.date.today)

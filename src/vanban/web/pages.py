@@ -21,12 +21,13 @@ from ..track.roles import Action, Role
 from ..track.status import Status
 from ..track.tracker import ROLES, Tracker, directive_key
 from . import services as sv
-from .app import LoginRequired, db
+from .app import LoginRequired, begin_write, db
 from .render import graph
 from .security import LOGIN_CSRF_COOKIE, SESSION_COOKIE, Principal, check_csrf, from_cookie, new_login_csrf
 
 router = APIRouter(include_in_schema=False)
 DB = Annotated[Session, Depends(db)]
+PAGE = 50  # tasks per page
 
 
 def me(request: Request, s: DB) -> Principal:
@@ -105,6 +106,7 @@ def login(
         resp.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict")
         return resp
     cfg = request.app.state.config
+    begin_write(s)
     accounts.purge_sessions(s)
     token, _row = accounts.open_session(s, u, cfg.session_ttl)
     audit.log(s, u.id, "login", "user", u.id)
@@ -299,6 +301,7 @@ def tasks(
     status: Status | None = None,
     document: int | None = None,
     pending: bool = False,
+    page_no: Annotated[int, Query(alias="page", ge=1)] = 1,
 ) -> HTMLResponse:
     on = sv.today(request)
     if unit is not None and p.visible is not None and unit not in p.visible:
@@ -306,13 +309,23 @@ def tasks(
     q = queries.task_select(on, p.visible, unit_id=unit, status_=status, document_id=document)
     if pending:
         q = q.where(Task.confirmed_at.is_(None))
-    rows = s.execute(q.limit(300)).all()
+    rows = s.execute(q.offset((page_no - 1) * PAGE).limit(PAGE + 1)).all()
+    more = len(rows) > PAGE
     units = [u for u in sv.unit_options(s) if p.visible is None or u.id in p.visible]
+    args = {
+        "unit": unit,
+        "status": status.value if status else None,
+        "document": document,
+        "pending": pending or None,
+    }
     return page(
         request,
         "tasks.html",
         p,
-        rows=rows,
+        rows=rows[:PAGE],
+        page_no=page_no,
+        more=more,
+        args={k: v for k, v in args.items() if v is not None},
         units=units,
         unit=unit,
         status=status,
