@@ -1,8 +1,15 @@
 """Tasks (nhiệm vụ): who is assigned what, by when, and to whom they report.
 
-Finds the assignment structures official documents use: numbered sections headed by a unit
-(duties listed under it), ``giao/đề nghị X chủ trì, phối hợp …`` sentences, the executors of a
-Quyết định's last article. Works on normalized text; spans are offsets into it.
+Finds the assignment structures official documents use, on normalized text:
+
+* numbered sections headed by a unit, duties listed under it (``2. Sở Thông tin và Truyền thông``);
+* ``Giao Sở X chủ trì, phối hợp với Y …`` and ``Đề nghị các đơn vị …`` sentences;
+* items and sentences that open with units and a duty verb (``- Các sở, ban, ngành … triển khai``);
+* a Quyết định's executor article (``Điều 3. Chánh Văn phòng …, Giám đốc … chịu trách nhiệm thi hành``).
+
+Deadlines: absolute, year-less (the year of issue, or the next if already past), relative to the
+date of issue, recurring. Report obligations: ``báo cáo UBND tỉnh (qua Sở Nội vụ)``.
+Cue words and verbs are in ``data/tasks.toml``.
 """
 
 from __future__ import annotations
@@ -10,21 +17,23 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from .parse import dates
+from .rules import table
 from .units import is_collective, starts_like_unit, unit_key
 
-CUE = re.compile(
-    r"(?:[Gg]iao|[Đđ]ề\s+nghị)\s+(?P<who>[^.;:\n]{3,220}?)\s+"
-    r"(?P<verb>chủ\s+trì|phối\s+hợp|chủ\s+động|triển\s+khai|thực\s+hiện|báo\s+cáo|khẩn\s+trương|tổ\s+chức|"
-    r"nghiên\s+cứu|xem\s+xét|quan\s+tâm|có\s+trách\s+nhiệm|rà\s+soát|tham\s+mưu|hướng\s+dẫn|tiếp\s+tục|"
-    r"chỉ\s+đạo|phổ\s+biến|căn\s+cứ|theo\s+dõi|kiểm\s+tra|xây\s+dựng|cung\s+cấp|gửi|trao\s+đổi|nghiêm\s+túc)\b"
-)
-DEADLINE = re.compile(
-    r"(?:trước|chậm\s+nhất\s+(?:là\s+)?(?:vào\s+)?|hạn\s+chót|hoàn\s+thành\s+trong|trước\s+hoặc\s+trong)\s+"
-    r"(?:ngày\s+)?(?:" + dates.WORDS.replace("ngày\\s{1,3}", "") + r"|" + dates.NUMERIC + r")",
-    re.IGNORECASE,
-)
+
+@dataclass(frozen=True)
+class FoundDeadline:
+    """A deadline found in a task's text (normalized offsets)."""
+
+    date: dt.date | None
+    kind: str  # absolute, relative, recurring
+    text: str
+    start: int
+    end: int
+    recurrence: str | None = None
 
 
 @dataclass(frozen=True)
@@ -33,60 +42,239 @@ class Found:
 
     assignees: list[tuple[str, str, int, int]]  # name, role, start, end
     action: tuple[int, int]
-    deadline: tuple[dt.date | None, str, int, int] | None
+    deadline: FoundDeadline | None
+    report_to: str | None = None
+    report_via: str | None = None
+
+
+@cache
+def _vocab() -> dict[str, re.Pattern[str]]:
+    d = table("tasks")
+    verbs = sorted(d["duty_verbs"], key=len, reverse=True)
+    heads = sorted(d["unit_heads"], key=len, reverse=True)
+    verb_alt = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in verbs)
+    head_alt = "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in heads)
+    rec = d["recurrence"]
+    return {
+        "verb": re.compile(rf"(?<!\S)(?P<verb>{verb_alt})(?!\w)"),
+        # a split point inside a list of units: "; X", ", Giám đốc …", " và Sở …"
+        "split": re.compile(
+            rf"\s*;\s*|\s*,\s*(?=(?:{head_alt})(?!\w))|\s+và\s+(?=(?:{head_alt}|{'|'.join(d['and_heads'])})(?!\w))"
+        ),
+        "verb_cap": re.compile(
+            "|".join(re.escape(v[0].upper() + v[1:]).replace(r"\ ", r"\s+") for v in verbs) + r"(?!\w)"
+        ),
+        "head": re.compile(rf"^(?:{head_alt})(?!\w)"),
+        "cue": re.compile(rf"(?:{'|'.join(d['cues'])})\s+"),
+        "not_task": re.compile(rf"(?:{'|'.join(d['not_task'])})"),
+        "not_in_gap": re.compile(rf"(?:{'|'.join(d['not_in_gap'])})"),
+        "executor": re.compile(rf"(?:{'|'.join(d['executor_verbs'])})"),
+        "recurrence": re.compile("|".join(f"(?P<{k}>{v})" for k, v in rec.items())),
+    }
+
+
+# item or sentence openings: a bullet, a number, a letter, then the text
+_OPENING = re.compile(r"(?:^|\n|(?<=[.;:]\s))[ \t*]*(?:[-–+•][ \t]*|(?:\d{1,2}(?:\.\d{1,2})*\.|[a-zđ]\)|[IVX]{1,4}\.)[ \t]*)?")
+_DEADLINE = re.compile(
+    r"(?:trước|chậm\s+nhất(?:\s+là)?(?:\s+vào)?|hạn\s+chót(?:\s+là)?|hoàn\s+thành\s+(?:trong|trước|vào)|"
+    r"(?:thời\s+hạn|hạn)\s+(?:hoàn\s+thành\s+)?(?:là\s+)?|không\s+quá|đến\s+hết)\s+(?:ngày\s+)?"
+    r"(?:" + dates.WORDS.replace("ngày\\s{1,3}", "") + "|" + dates.NUMERIC
+    + r"|(?P<dd>\d{1,2})\s?/\s?(?P<mm>\d{1,2})(?![\d/]))",
+    re.IGNORECASE,
+)
+_RELATIVE = re.compile(
+    r"(?:trong\s+(?:vòng|thời\s+hạn)|chậm\s+nhất(?:\s+là)?|không\s+quá|sau)\s+(?P<n>\d{1,3})\s+(?P<unit>ngày\s+làm\s+việc|ngày|tuần|tháng)"
+    r"\s+(?:kể\s+)?từ\s+ngày\s+(?:ký|ban\s+hành|văn\s+bản\s+này\s+có\s+hiệu\s+lực)",
+    re.IGNORECASE,
+)
+_REPORT = re.compile(
+    r"báo\s+cáo\s+(?:kết\s+quả\s+)?(?:về\s+)?(?P<to>(?:Ủy ban|UBND|Bộ|Sở|Ban|Văn phòng|Thủ tướng|Chủ tịch|Thường trực|Tỉnh ủy|Thành ủy|Đảng ủy|Cục|Chính phủ)[^,;.()\n]{0,80}?)"
+    r"(?:\s*\(\s*qua\s+(?P<via>[^)\n]{2,80})\))?(?=\s*(?:[,;.(]|để|trước|theo|trong|$))"
+)
+
+
+_OFFICE_OF = re.compile(r"(?:^|[;,]\s*)(?:Chánh\s+)?Văn\s+phòng\s+(?:Hội\s+đồng\s+nhân\s+dân|HĐND|Đoàn)[^,;]*$")
 
 
 def _split_units(s: str, base: int) -> list[tuple[str, int, int]]:
-    """Split "A; B" (and "A, B" when each part is a unit) into unit names with offsets."""
+    """Split "A; B", "A, Giám đốc B" and "A và Sở B" into unit names with offsets."""
+    v = _vocab()
     out = []
     pos = 0
-    for part in re.split(r";", s):
-        raw = part
-        stripped = raw.strip(" ,.*")
+    cuts = [m for m in v["split"].finditer(s) if not (m.group().strip() == "và" and _OFFICE_OF.search(s, 0, m.start()))]
+    for m in [*cuts, None]:
+        end = m.start() if m else len(s)
+        raw = s[pos:end]
+        stripped = raw.strip(" ,.*:")
+        stripped = re.sub(r"^(?:và|cùng)\s+", "", stripped)
         if stripped:
             off = base + pos + raw.index(stripped)
-            out.append((stripped, off, off + len(stripped)))
-        pos += len(part) + 1
+            out.append((" ".join(stripped.split()), off, off + len(stripped)))
+        if m:
+            pos = m.end()
     return out
 
 
-def find_tasks(t: str, body: tuple[int, int], sections: list[tuple[str, str, int, int, int]]) -> list[Found]:
+def _clean_units(s: str) -> str:
+    s = re.sub(r"^(?:Giao|giao|Đề nghị|đề nghị|Yêu cầu|yêu cầu)\s+", "", s.strip(" *:-–"))
+    s = re.sub(r"\s*\((?:sau đây|gọi tắt|giao|để|qua|theo)\b[^)]*\)?", "", s)
+    return re.sub(r"\s+(?:theo\s+chức\s+năng,?\s+nhiệm\s+vụ(?:\s+được\s+giao)?|căn\s+cứ\s+chức\s+năng.*)$", "", s)
+
+
+def _is_units(s: str, issuer_key: str | None) -> bool:
+    """A phrase that names units and nothing else."""
+    if not s or len(s) > 260 or not starts_like_unit(s):
+        return False
+    if _vocab()["not_task"].search(s):
+        return False
+    return not (issuer_key and unit_key(s) in (issuer_key, issuer_key.split(" ", 1)[-1]))
+
+
+def find_tasks(
+    t: str,
+    body: tuple[int, int],
+    sections: list[tuple[str, str, int, int, int]],
+    issued: dt.date | None = None,
+    issuer: str | None = None,
+) -> list[Found]:
     """Assignments in the body ``t[body[0]:body[1]]``."""
+    v = _vocab()
+    issuer_key = unit_key(issuer) if issuer else None
     out: list[Found] = []
+    claimed: list[tuple[int, int]] = []  # unit spans already taken, so one phrase is one task
+
+    def add(names: list[tuple[str, int, int]], role: str, action: tuple[int, int]) -> None:
+        names = [(n, a, b) for n, a, b in names if not any(x <= a < y for x, y in claimed)]
+        if not names:
+            return
+        claimed.extend((a, b) for _, a, b in names)
+        dl = _deadline(t, action[0], action[1], issued)
+        to, via = _report(t, action[0], action[1])
+        out.append(Found([(n, _role(t, a, role), a, b) for n, a, b in names], action, dl, to, via))
+
+    # 1. numbered sections headed by a unit: the duties below it are its task
     top = [s for s in sections if body[0] <= s[2] < body[1] and s[4] <= 4]
     for i, (_label, heading, s, e, level) in enumerate(top):
-        if len(heading) > 260:
-            continue
-        h = heading.strip(" *:")
-        h = re.sub(r"^(?:Giao|Đề nghị)\s+", "", h)
-        if not h or len(h) > 250 or h.endswith(".") or not starts_like_unit(h) or _has_verb(h):
+        h = _clean_units(heading)
+        if not _stands_alone(t, e):  # the heading wraps: take it up to its first item or blank line
+            more = re.compile(r"\n[ \t]*\n|\n[ \t*]*(?:[-–+•]|\d{1,2}\.|[a-zđ]\))\s").search(t, e, e + 300)
+            cap = _cap_verb_line(t, e, e + 300)
+            if cap is not None and (not more or cap < more.start()):
+                more = re.compile(r"\n").search(t, cap - 1)
+            if not more:
+                continue
+            e = more.start()
+            h = _clean_units(" ".join(t[s:e].split()[1:]))
+        if not _is_units(h, issuer_key) or h.endswith(".") or v["verb"].search(h):
             continue
         nxt = next((x[2] for x in top[i + 1 :] if x[4] <= level), body[1])
-        hoff = t.index(h, s, e) if h in t[s:e] else s
-        names = _split_units(h, hoff)
-        out.append(Found([(n, "execute", a, b) for n, a, b in names], (s, nxt), _deadline(t, e, nxt)))
+        add(_split_units(h, _find_loose(t, h, s, e)), "execute", (s, nxt))
+
+    # 2. "Giao / Đề nghị X <verb>": the cue names the assignee
     for m in _cues(t, body[0], body[1]):
-        who = m.group("who").strip()
-        if not starts_like_unit(who) or _has_verb(who):
+        who_start = m.end()
+        vm = v["verb"].search(t, who_start, min(body[1], who_start + 260))
+        if not vm or re.search(r"[.:\n]", t[who_start : vm.start()]):
             continue
-        sent_end = _sentence_end(t, m.end(), body[1])
-        role = "lead" if m.group("verb").startswith("chủ") and "trì" in m.group("verb") else "execute"
-        names = [(n, role, a, b) for n, a, b in _split_units(who, m.start("who"))]
-        out.append(Found(names, (m.start(), sent_end), _deadline(t, m.start(), sent_end)))
+        who = _clean_units(t[who_start : vm.start()])
+        if not _is_units(who, issuer_key):
+            continue
+        off = t.find(who, who_start, vm.start())
+        add(_split_units(who, off), _verb_role(vm.group("verb")), (m.start(), _sentence_end(t, vm.end(), body[1])))
+
+    # 3. items and sentences that open with units and a duty verb; the executor article
+    for om in _OPENING.finditer(t, body[0], body[1]):
+        st = om.end()
+        if st >= body[1] or not starts_like_unit(t[st : st + 40]) or not _real_opening(t, om):
+            continue
+        vm = v["verb"].search(t, st, min(body[1], st + 300))
+        ex = v["executor"].search(t, st, min(body[1], st + 900))
+        stop = re.compile(r"[.:]\s|\n\s*\n").search(t, st, min(body[1], st + 900))
+        if ex and (not stop or ex.start() < stop.start()) and (not vm or ex.start() <= vm.start() or "thi hành" in ex.group()):
+            who = _clean_units(t[st : ex.start()])
+            if who and starts_like_unit(who) and len(who) < 900:
+                add(_split_units(who, st + t[st : ex.start()].find(who)), "execute", (st, ex.end()))
+            continue
+        if not vm or (stop and stop.start() < vm.start()):
+            continue
+        gap = t[st : vm.start()]
+        if (
+            re.search(r"\b(?:đã|đang|sẽ|được|là|của|tại|nhận|có|có ý kiến|tạm thời|cần)\s*$", gap)
+            or v["not_in_gap"].search(gap)
+            or re.search(r"\n[ \t*]*(?:[-–+•]|\d{1,2}\.|[a-zđ]\))", gap)
+        ):
+            continue
+        who = _clean_units(gap)
+        if not _is_units(who, issuer_key) or re.search(r"\bnhư\s+sau\b", t[vm.end() : vm.end() + 20]):
+            continue
+        add(_split_units(who, st + gap.find(who)), _verb_role(vm.group("verb")), (st, _sentence_end(t, vm.end(), body[1])))
+    out.sort(key=lambda f: f.action[0])
     return out
 
 
-_CUE_WORDS = ("giao", "Giao", "GIAO", "đề nghị", "Đề nghị", "ĐỀ NGHỊ")
+def _cap_verb_line(t: str, start: int, end: int) -> int | None:
+    """Where a line opening with a capitalised duty verb ("Khẩn trương …") starts."""
+    i = t.find("\n", start, end)
+    while i >= 0:
+        j = i + 1
+        while j < end and t[j] in " \t*":
+            j += 1
+        if _vocab()["verb_cap"].match(t, j):
+            return j
+        i = t.find("\n", i + 1, end)
+    return None
+
+
+def _find_loose(t: str, phrase: str, start: int, end: int) -> int:
+    """Where ``phrase`` (white space squashed) begins in ``t[start:end]``."""
+    first = phrase.split()[0] if phrase.split() else ""
+    i = t.find(first, start, end)
+    return i if i >= 0 else start
+
+
+def _stands_alone(t: str, line_end: int) -> bool:
+    """A heading line that is not the first line of a wrapped sentence: a blank line, a bullet
+    or a number follows it."""
+    m = re.compile(r"\n([ \t]*\n)?[ \t*]*(\S)").search(t, line_end, line_end + 400)
+    if not m:
+        return True
+    return bool(m.group(1)) or bool(re.match(r"[-–+•]|\d{1,2}\.|[a-zđ]\)", t[m.start(2) : m.start(2) + 3]))
+
+
+def _real_opening(t: str, om: re.Match[str]) -> bool:
+    """An item or sentence start, not a line that wraps a paragraph (crawled pages wrap anywhere)."""
+    if om.group().strip(" \t*\n"):
+        return True  # a bullet or a number
+    a = om.start()
+    if a == 0 or t[a] != "\n":
+        return True  # after ". " or at the start
+    prev = t[:a].rstrip(" \t*")
+    return not prev or prev.endswith(("\n", ".", ":", ";", "!", "?"))
+
+
+def _verb_role(verb: str) -> str:
+    return "lead" if verb.startswith("chủ") and "trì" in verb else "execute"
+
+
+def _role(t: str, start: int, default: str) -> str:
+    """``phối hợp với X`` makes X a coordinating unit."""
+    return "coordinate" if re.search(r"phối\s+hợp(?:\s+với)?\s*$", t[max(0, start - 20) : start]) else default
+
+
+@cache
+def _cue_words() -> tuple[str, ...]:
+    return tuple(table("tasks")["cue_words"])
 
 
 def _cues(t: str, start: int, end: int) -> list[re.Match[str]]:
-    """Matches of ``CUE``, found from its cue words with ``str.find`` (faster than a regex scan)."""
+    """Matches of the cue pattern, found from its words with ``str.find`` (faster than a regex scan)."""
+    v = _vocab()
     out = []
-    for w in _CUE_WORDS:
+    for w in _cue_words():
         i = t.find(w, start, end)
         while i >= 0:
             if not (i and t[i - 1].isalnum()):
-                m = CUE.match(t, i, end)
+                m = v["cue"].match(t, i, end)
                 if m:
                     out.append(m)
             i = t.find(w, i + len(w), end)
@@ -94,29 +282,64 @@ def _cues(t: str, start: int, end: int) -> list[re.Match[str]]:
     return out
 
 
-_VERBS = re.compile(
-    r"\b(?:có\s+báo\s+cáo|thực\s+hiện|triển\s+khai|tổ\s+chức\s+thực|báo\s+cáo|quy\s+định|ban\s+hành|được|là|gồm|"
-    r"phải|cần|đã|sẽ|nhằm|tăng\s+cường|đẩy\s+mạnh)\b"
-)
-
-
-def _has_verb(s: str) -> bool:
-    return bool(_VERBS.search(s))
-
-
 def _sentence_end(t: str, pos: int, limit: int) -> int:
-    m = re.compile(r"\.(?:\s|$)|\n\s*\n|;\s*\n").search(t, pos, limit)
+    m = re.compile(r"\.(?:\s|$)|\n\s*\n|;\s*\n|\n(?=[ \t]*(?:\d{1,2}\.|[a-zđ]\)|[-–+•])\s)").search(t, pos, limit)
     return m.end() if m else limit
 
 
-def _deadline(t: str, start: int, end: int) -> tuple[dt.date | None, str, int, int] | None:
-    m = DEADLINE.search(t, start, end)
+def _deadline(t: str, start: int, end: int, issued: dt.date | None) -> FoundDeadline | None:
+    m = _DEADLINE.search(t, start, end)
+    if m:
+        text = " ".join(m.group().split())
+        if m.group("dd"):  # "trước ngày 15/12": the year of issue, or the next if already past
+            if not issued:
+                return FoundDeadline(None, "absolute", text, m.start(), m.end())
+            d = dates.make(issued.year, m.group("mm"), m.group("dd"))
+            if d and d < issued:
+                d = dates.make(issued.year + 1, m.group("mm"), m.group("dd"))
+            return FoundDeadline(d, "absolute", text, m.start(), m.end())
+        d = dates.make(m.group("y") or m.group("y2"), m.group("m") or m.group("m2"), m.group("d") or m.group("d2"))
+        rec = _recurrence(t, start, end)
+        return FoundDeadline(d, "absolute", text, m.start(), m.end(), rec)
+    r = _RELATIVE.search(t, start, end)
+    if r:
+        text = " ".join(r.group().split())
+        d = _add(issued, int(r.group("n")), r.group("unit")) if issued else None
+        return FoundDeadline(d, "relative", text, r.start(), r.end())
+    rec_m = _vocab()["recurrence"].search(t, start, end)
+    if rec_m:
+        return FoundDeadline(None, "recurring", " ".join(rec_m.group().split()), rec_m.start(), rec_m.end(), rec_m.lastgroup)
+    return None
+
+
+def _recurrence(t: str, start: int, end: int) -> str | None:
+    m = _vocab()["recurrence"].search(t, start, end)
+    return m.lastgroup if m else None
+
+
+def _add(d: dt.date, n: int, unit: str) -> dt.date:
+    """``n`` days / working days / weeks / months after ``d``."""
+    if unit.startswith("ngày làm"):
+        cur = d
+        while n > 0:
+            cur += dt.timedelta(days=1)
+            if cur.weekday() < 5:
+                n -= 1
+        return cur
+    if unit == "tuần":
+        return d + dt.timedelta(weeks=n)
+    if unit == "tháng":
+        y, m = divmod(d.month - 1 + n, 12)
+        day = min(d.day, [31, 29 if (d.year + y) % 4 == 0 else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m])
+        return dt.date(d.year + y, m + 1, day)
+    return d + dt.timedelta(days=n)
+
+
+def _report(t: str, start: int, end: int) -> tuple[str | None, str | None]:
+    m = _REPORT.search(t, start, end)
     if not m:
-        return None
-    d = dates.make(
-        m.group("y") or m.group("y2"), m.group("m") or m.group("m2"), m.group("d") or m.group("d2")
-    )
-    return d, " ".join(m.group().split()), m.start(), m.end()
+        return None, None
+    return " ".join(m.group("to").split()), " ".join(m.group("via").split()) if m.group("via") else None
 
 
 def key_of(name: str) -> str:

@@ -1,37 +1,54 @@
 """Units (đơn vị): canonical keys so that ``Sở Thông tin và Truyền thông``, ``Sở TT&TT`` and
-``Sở Thông tin - Truyền thông`` are one unit; collective addressees recognised as groups."""
+``Sở Thông tin - Truyền thông`` are one unit; collective addressees recognised as groups.
+Vocabulary in ``data/units.toml``."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache
 
 from .normalize import fold
 from .rules import table
 
 
+@dataclass(frozen=True)
+class _Vocab:
+    abbr_re: re.Pattern[str]
+    abbr: dict[str, str]
+    collective: tuple[str, ...]
+    start: re.Pattern[str]
+    not_start: re.Pattern[str]
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
 @cache
-def _vocab() -> tuple[re.Pattern[str], dict[str, str], tuple[str, ...], re.Pattern[str]]:
+def _vocab() -> _Vocab:
     u = table("units")
     abbr = u["abbreviations"]
-    abbr_re = re.compile(
-        r"(?<![\w&])(" + "|".join(re.escape(a) for a in sorted(abbr, key=len, reverse=True)) + r")(?![\w&])"
+    abbr_re = re.compile(r"(?<![\w&])(" + "|".join(re.escape(a) for a in sorted(abbr, key=len, reverse=True)) + r")(?![\w&])")
+    # "các"/"Các" begins a unit only before a unit noun ("các sở", not "các chuyên đề")
+    start = re.compile(
+        rf"^(?:(?:các|Các)\s+(?:{_alt(u['collective_nouns'])})|(?!(?:các|Các)\s)(?:{_alt(u['starts'])}))(?=[\s,;:]|$)"
     )
-    starts = sorted(u["starts"], key=len, reverse=True)
-    start_re = re.compile(r"^(?:" + "|".join(re.escape(s) for s in starts) + r")(?=\s|$)")
-    return abbr_re, abbr, tuple(u["collective"]), start_re
+    not_start = re.compile(rf"^(?:{_alt(u['not_starts'])})(?!\w)")
+    return _Vocab(abbr_re, abbr, tuple(u["collective"]), start, not_start)
 
 
 def starts_like_unit(text: str) -> bool:
     """True when ``text`` begins with a word that begins a unit's name."""
-    return bool(_vocab()[3].match(text))
+    v = _vocab()
+    return bool(v.start.match(text)) and not v.not_start.match(text)
 
 
 @cache
 def unit_key(name: str) -> str:
     """The canonical key of a unit name: abbreviations expanded, folded, connectors unified."""
-    abbr_re, abbr, _, _ = _vocab()
-    s = abbr_re.sub(lambda m: abbr[m.group(1)], name)
+    v = _vocab()
+    s = v.abbr_re.sub(lambda m: v.abbr[m.group(1)], name)
     s = fold(s)
     s = re.sub(r"\s*(?:&|-|–|,)\s*", " va ", s)
     s = re.sub(r"\b(?:va\s+)+", "va ", s)
@@ -42,4 +59,4 @@ def unit_key(name: str) -> str:
 def is_collective(name: str) -> bool:
     """A collective addressee ("Các Sở, ban, ngành", "UBND các quận, huyện")."""
     low = name.lower()
-    return any(low.startswith(c) or f" {c}" in low for c in _vocab()[2])
+    return any(low.startswith(c) or f" {c}" in low for c in _vocab().collective)

@@ -74,7 +74,16 @@ def parse(text: str, source: str | None = None, pages: tuple[int, ...] = ()) -> 
         )
         problems.append(Problem(f"cite.{kind}", "warning", msg, n.span(*other.span)))
 
-    found = tasks.find_tasks(t, (body_start, body_end), secs)
+    issued = h.date[0] if h.date else None
+    issuer = h.issuer[0] if h.issuer else None
+    found = tasks.find_tasks(t, (body_start, body_end), secs, issued, issuer)
+    if main_end and main_end < len(t):  # a plan or regulation issued with the document (ban hành kèm theo)
+        rest = find_sections(t, main_end, len(t))
+        found += [
+            f
+            for f in tasks.find_tasks(t, (main_end, len(t)), rest, issued, issuer)
+            if not _in_table(text, n.to_original(f.action[0]))
+        ]
     task_objs = tuple(_map_task(f, n, t) for f in found)
 
     signer = None
@@ -173,7 +182,7 @@ def _map_task(f, n: Normalized, t: str) -> Task:
     )
     dl = None
     if f.deadline:
-        d, txt, a, b = f.deadline
-        dl = Deadline(d, "absolute" if d else "none", txt, n.span(a, b))
+        fd = f.deadline
+        dl = Deadline(fd.date, fd.kind, fd.text, n.span(fd.start, fd.end), fd.recurrence)
     a, b = f.action
-    return Task(assignees, Text(" ".join(t[a:b].split())[:1000], n.span(a, b)), dl)
+    return Task(assignees, Text(" ".join(t[a:b].split())[:1000], n.span(a, b)), dl, f.report_to, f.report_via)
