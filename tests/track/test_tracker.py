@@ -16,7 +16,7 @@ from vanban.track import registry, seed
 from vanban.track.models import Task, Unit
 from vanban.track.tracker import Tracker
 
-SEED = Path("/work/shared/corpus/seeds/002_852c67c28b4a1981.txt")
+SEED = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "seeds" / "002_852c67c28b4a1981.txt"
 REPORT = Path(__file__).parents[1] / "web" / "fixtures" / "bao_cao_stttt.txt"
 TODAY = dt.date(2023, 10, 25)
 

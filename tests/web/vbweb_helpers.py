@@ -8,7 +8,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-SEED = Path("/work/shared/corpus/seeds/002_852c67c28b4a1981.txt")
+SEED = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "seeds" / "002_852c67c28b4a1981.txt"
 FIXTURES = Path(__file__).parent / "fixtures"
 PASSWORDS = {u: f"{u}-mat-khau-1" for u in ("admin", "vanthu", "lanhdao", "sotttt", "sovhtt")}
 TODAY = dt.date(2023, 10, 25)
