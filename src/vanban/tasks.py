@@ -150,7 +150,12 @@ def find_tasks(
         claimed.extend((a, b) for _, a, b in names)
         dl = _deadline(t, action[0], action[1], issued)
         to, via = _report(t, action[0], action[1])
-        out.append(Found([(n, _role(t, a, role), a, b) for n, a, b in names], action, dl, to, via))
+        assignees = [(n, _role(t, a, role), a, b) for n, a, b in names]
+        for n, a, b in _coordinators(t, action[0], action[1]):
+            if not any(x <= a < y for x, y in claimed):
+                claimed.append((a, b))
+                assignees.append((n, "coordinate", a, b))
+        out.append(Found(assignees, action, dl, to, via))
 
     # 1. numbered sections headed by a unit: the duties below it are its task
     top = [s for s in sections if body[0] <= s[2] < body[1] and s[4] <= 4]
@@ -190,7 +195,8 @@ def find_tasks(
         vm = v["verb"].search(t, st, min(body[1], st + 300))
         ex = v["executor"].search(t, st, min(body[1], st + 900))
         stop = re.compile(r"[.:]\s|\n\s*\n").search(t, st, min(body[1], st + 900))
-        if ex and (not stop or ex.start() < stop.start()) and (not vm or ex.start() <= vm.start() or "thi hành" in ex.group()):
+        ex_stop = re.compile(r"\.\s|\n\s*\n").search(t, st, min(body[1], st + 900))
+        if ex and (not ex_stop or ex.start() < ex_stop.start()) and (not vm or ex.start() <= vm.start() or "thi hành" in ex.group()):
             who = _clean_units(t[st : ex.start()])
             if who and starts_like_unit(who) and len(who) < 900:
                 add(_split_units(who, st + t[st : ex.start()].find(who)), "execute", (st, ex.end()))
@@ -250,6 +256,25 @@ def _real_opening(t: str, om: re.Match[str]) -> bool:
         return True  # after ". " or at the start
     prev = t[:a].rstrip(" \t*")
     return not prev or prev.endswith(("\n", ".", ":", ";", "!", "?"))
+
+
+_COORD = re.compile(r"phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?\s+")
+
+
+def _coordinators(t: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    """Units named after ``phối hợp (với)`` in a task's text: they coordinate."""
+    m = _COORD.search(t, start, min(end, start + 600))
+    if not m:
+        return []
+    st = m.end()
+    lim = min(end, st + 300)
+    vm = _vocab()["verb"].search(t, st, lim)
+    stop = re.compile(r"[.;:]|\n\s*\n|\s(?:để|trong|nhằm|theo)\s").search(t, st, lim)
+    cut = min(x.start() for x in (vm, stop) if x) if (vm or stop) else lim
+    who = _clean_units(t[st:cut])
+    if not who or not starts_like_unit(who) or _vocab()["not_in_gap"].search(who):
+        return []
+    return _split_units(who, st + t[st:cut].find(who))
 
 
 def _verb_role(verb: str) -> str:
