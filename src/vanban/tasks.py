@@ -101,7 +101,16 @@ def _split_units(s: str, base: int) -> list[tuple[str, int, int]]:
     v = _vocab()
     out = []
     pos = 0
-    cuts = [m for m in v["split"].finditer(s) if not (m.group().strip() == "và" and _OFFICE_OF.search(s, 0, m.start()))]
+    cuts = []
+    last = 0
+    for m in v["split"].finditer(s):
+        sep = m.group().strip()
+        if sep == "và" and _OFFICE_OF.search(s, 0, m.start()):
+            continue  # "Văn phòng HĐND và UBND": one office
+        if sep == "," and len(s[last : m.start()].split()) <= 2:
+            continue  # "Giám đốc Sở, Thủ trưởng cơ quan, ban, ngành": one generic phrase
+        cuts.append(m)
+        last = m.end()
     for m in [*cuts, None]:
         end = m.start() if m else len(s)
         raw = s[pos:end]
@@ -307,9 +316,13 @@ def _cues(t: str, start: int, end: int) -> list[re.Match[str]]:
     return out
 
 
+_PARAGRAPH_END = re.compile(r"\n\s*\n|\n(?=[ \t*]*(?:\d{1,2}(?:\.\d{1,2})*\.|[a-zđ]\)|[-–+•])\s)")
+
+
 def _sentence_end(t: str, pos: int, limit: int) -> int:
-    m = re.compile(r"\.(?:\s|$)|\n\s*\n|;\s*\n|\n(?=[ \t]*(?:\d{1,2}\.|[a-zđ]\)|[-–+•])\s)").search(t, pos, limit)
-    return m.end() if m else limit
+    """The end of the task's paragraph (its deadline often follows in the next sentence)."""
+    m = _PARAGRAPH_END.search(t, pos, min(limit, pos + 1500))
+    return m.start() if m else min(limit, pos + 1500)
 
 
 def _deadline(t: str, start: int, end: int, issued: dt.date | None) -> FoundDeadline | None:
@@ -317,6 +330,9 @@ def _deadline(t: str, start: int, end: int, issued: dt.date | None) -> FoundDead
     if m:
         text = " ".join(m.group().split())
         if m.group("dd"):  # "trước ngày 15/12": the year of issue, or the next if already past
+            rec = _recurrence(t, start, end)
+            if rec:  # "định kỳ hằng năm (trước ngày 25/12)": a recurring day, no single date
+                return FoundDeadline(None, "recurring", text, m.start(), m.end(), rec)
             if not issued:
                 return FoundDeadline(None, "absolute", text, m.start(), m.end())
             d = dates.make(issued.year, m.group("mm"), m.group("dd"))
