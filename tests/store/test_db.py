@@ -6,11 +6,11 @@ from pathlib import Path
 
 from sqlalchemy import inspect, text
 
-from vanban.store import Archive
+from vanban.store import Archive, Filters
 from vanban.store.db import make_engine, migrate, normalize_url
 from vanban.store.watch import Watcher
 
-from .conftest import CHI_THI, write
+from .conftest import CHI_THI, corpus, write
 
 
 def test_migrations_are_idempotent(db_url: str) -> None:
@@ -63,3 +63,37 @@ def test_watcher_adds_settled_files_and_new_versions(archive: Archive, tmp_path:
     write(p, CHI_THI.format(extra="y"))
     w.scan()
     assert [r.status for r in w.scan().results] == ["version"]
+
+
+def test_migration_builds_the_same_filter_tokens_as_python(archive: Archive) -> None:
+    import importlib
+
+    mig = importlib.import_module("vanban.store.migrations.versions.0002_filter_tokens")
+    archive.add_paths(
+        [
+            *corpus("gold/008.txt", "gold/001.txt"),
+            write(archive.home / "in" / "ct.txt", CHI_THI.format(extra="x")),
+        ]
+    )
+    with archive.Session() as s:
+        rows = s.execute(
+            text(f"SELECT t.meta, {mig.META_SQL} FROM doc_text t JOIN documents d ON d.id = t.document_id")
+        ).all()
+    assert len(rows) == 3 and all(py == sql for py, sql in rows)
+    assert any("sparty" in py and "tchithi" in py and "y2019" in py for py, _sql in rows)
+
+
+def test_downgrade_and_upgrade_again(archive: Archive) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    from vanban.store.db import MIGRATIONS
+
+    archive.add_file(corpus("gold/008.txt")[0])
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with archive.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0001_archive")
+    migrate(archive.engine)
+    assert archive.search("thue suat", Filters(year=2025)).total == 1

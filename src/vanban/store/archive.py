@@ -674,7 +674,8 @@ def _fields(res: Parsed, name: str) -> tuple[dict[str, Any], list[dict[str, Any]
         for col in ("key", "number", "number_key", "doc_type", "doc_type_f", "issuer", "issuer_f"):
             vals[col] = None
         vals.update(system=None, subject=None, date=None, year=None)
-        return vals, cits, {"text": res.text, "head": search.shadow(name), "body": search.shadow(res.text)}
+        txt = {"text": res.text, "head": search.shadow(name), "body": search.shadow(res.text), "meta": ""}
+        return vals, cits, txt
     date = dt.date.fromisoformat(rec["date"]) if rec.get("date") else None
     number, doc_type, issuer, subject = (
         rec.get("number"),
@@ -708,7 +709,8 @@ def _fields(res: Parsed, name: str) -> tuple[dict[str, Any], list[dict[str, Any]
             }
         )
     head = search.shadow(" ".join(x for x in (number, doc_type, issuer, subject) if x))
-    return vals, cits, {"text": res.text, "head": head, "body": search.shadow(res.text)}
+    meta = search.meta_tokens(vals["year"], vals["system"], vals["doc_type_f"], vals["issuer_f"])
+    return vals, cits, {"text": res.text, "head": head, "body": search.shadow(res.text), "meta": meta}
 
 
 def _replace(

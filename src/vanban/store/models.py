@@ -97,7 +97,8 @@ class CitationRow(Base):
 class DocTextRow(Base):
     """The extracted text of a document and its folded shadow, which the full-text index covers.
 
-    ``head`` is the folded number, type, issuer and subject (weighted above the body in ranking).
+    ``head`` is the folded number, type, issuer and subject (weighted above the body in ranking);
+    ``meta`` the filter values as tokens (not ranked), so filters narrow the match in the index.
     """
 
     __tablename__ = "doc_text"
@@ -108,3 +109,4 @@ class DocTextRow(Base):
     text: Mapped[str] = mapped_column(Text)
     head: Mapped[str] = mapped_column(Text)
     body: Mapped[str] = mapped_column(Text)
+    meta: Mapped[str] = mapped_column(Text, default="")  # filter tokens: search.meta_tokens

@@ -66,23 +66,39 @@ def parse_query(q: str) -> list[Term]:
     return terms
 
 
-def fts5_match(terms: list[Term]) -> str:
-    """The FTS5 MATCH expression (every term required)."""
+def meta_tokens(year: int | None, system: str | None, doc_type_f: str | None, issuer_f: str | None) -> str:
+    """Filter values as index tokens (``y2019 sparty tchithi itinh iuy``), in the ``meta`` column.
+
+    A filter then narrows the full-text match itself (a doclist intersection) instead of being
+    checked row by row on every match; migration 0002 builds the same string in SQL.
+    """
+    parts = [f"y{year}" if year else "", f"s{system}" if system else ""]
+    parts.append("t" + doc_type_f.replace(" ", "") if doc_type_f else "")
+    parts.append(" ".join("i" + w for w in issuer_f.split()) if issuer_f else "")
+    return " ".join(p for p in parts if p)
+
+
+def fts5_match(terms: list[Term], groups: list[list[tuple[str, ...]]]) -> str:
+    """The FTS5 MATCH expression: every term in head or body, every filter group in meta."""
     out = []
     for t in terms:
         phrase = '"' + " ".join(t.words) + '"'
-        out.append(phrase + ("*" if t.prefix else ""))
+        out.append("{head body} : " + phrase + ("*" if t.prefix else ""))
+    for g in groups:
+        out.append("meta : (" + " OR ".join('"' + " ".join(alt) + '"' for alt in g) + ")")
     return " AND ".join(out)
 
 
-def pg_tsquery(terms: list[Term]) -> str:
-    """The PostgreSQL ``to_tsquery('simple', …)`` expression (every term required)."""
+def pg_tsquery(terms: list[Term], groups: list[list[tuple[str, ...]]]) -> str:
+    """The PostgreSQL ``to_tsquery('simple', …)`` expression (every term and filter group)."""
     out = []
     for t in terms:
         words = list(t.words)
         if t.prefix:
             words[-1] += ":*"
         out.append("(" + " <-> ".join(words) + ")")
+    for g in groups:
+        out.append("(" + " | ".join("(" + " <-> ".join(alt) + ")" for alt in g) + ")")
     return " & ".join(out)
 
 
@@ -99,6 +115,25 @@ class Filters:
     system: str | None = None  # state, party, other
     status: str | None = None  # ok, failed
     deleted: bool = False  # search the removed documents instead
+
+    def groups(self) -> list[list[tuple[str, ...]]]:
+        """The filters as ``meta`` token groups (alternatives of phrases); ``clauses`` stays exact."""
+        out: list[list[tuple[str, ...]]] = []
+        years = None
+        if self.year is not None:
+            years = [self.year]
+        elif self.date_from and self.date_to and self.date_to.year - self.date_from.year < 30:
+            years = list(range(self.date_from.year, self.date_to.year + 1))
+        if years:
+            out.append([(f"y{y}",) for y in years])
+        if self.system:
+            out.append([(f"s{folded_name(self.system)}",)])
+        if self.doc_type:
+            out.append([("t" + (folded_name(self.doc_type) or "").replace(" ", ""),)])
+        words = (folded_name(self.issuer) or "").split() if self.issuer else []
+        if words:
+            out.append([tuple("i" + w for w in words)])
+        return out
 
     def clauses(self) -> list[ColumnElement[bool]]:
         """SQL conditions on ``documents`` for these filters."""
@@ -174,13 +209,15 @@ def decode_cursor(cursor: str) -> list[Any]:
     return out
 
 
-def match_clause(dialect: str, terms: list[Term]) -> tuple[ColumnElement[bool], ColumnElement[float], Any]:
+def match_clause(
+    dialect: str, terms: list[Term], filters: Filters
+) -> tuple[ColumnElement[bool], ColumnElement[float], Any]:
     """``(condition, score, from-clause)`` of a full-text match; a higher score is better."""
     if dialect == "sqlite":
-        cond = text("doc_fts MATCH :fts_q").bindparams(fts_q=fts5_match(terms))
-        score = literal_column("-bm25(doc_fts, 6.0, 1.0)")
+        cond = text("doc_fts MATCH :fts_q").bindparams(fts_q=fts5_match(terms, filters.groups()))
+        score = literal_column("-bm25(doc_fts, 6.0, 1.0, 0.0)")
         return cond, score, FTS
-    q = func.to_tsquery(literal_column("'simple'::regconfig"), pg_tsquery(terms))
+    q = func.to_tsquery(literal_column("'simple'::regconfig"), pg_tsquery(terms, filters.groups()))
     tsv = literal_column("doc_text.tsv")
     # double precision: the score must survive a round trip through the cursor unchanged
     return tsv.op("@@")(q), cast(func.ts_rank_cd(tsv, q, 1), Float(53)), DocTextRow
@@ -193,7 +230,7 @@ def hits_query(dialect: str, terms: list[Term], filters: Filters) -> tuple[Selec
     if not terms:
         sort = func.coalesce(d.date, dt.date(1, 1, 1))
         return select(*cols, sort.label("score")).where(*filters.clauses()), sort
-    cond, score, source = match_clause(dialect, terms)
+    cond, score, source = match_clause(dialect, terms, filters)
     on = d.id == (FTS.c.rowid if dialect == "sqlite" else DocTextRow.document_id)
     q = select(*cols, score.label("score")).select_from(source).join(d, on).where(cond, *filters.clauses())
     return q, score
@@ -212,9 +249,9 @@ def page_after(q: Select[Any], sort: ColumnElement[Any], after: str | None, date
     return q.where(or_(sort < value, and_(sort == value, d.id > last_id)))
 
 
-def matching_ids(dialect: str, terms: list[Term]) -> Select[Any]:
-    """The ids of every document the terms match (evaluated once, as a set)."""
-    cond, _score, source = match_clause(dialect, terms)
+def matching_ids(dialect: str, terms: list[Term], filters: Filters) -> Select[Any]:
+    """The ids of every document the terms (and the filters' tokens) match, evaluated as a set."""
+    cond, _score, source = match_clause(dialect, terms, filters)
     col = FTS.c.rowid if dialect == "sqlite" else DocTextRow.document_id
     return select(col).select_from(source).where(cond)
 
@@ -229,7 +266,7 @@ def facet_counts(dialect: str, terms: list[Term], filters: Filters) -> Select[An
     cols = [getattr(d, f) for f in FACETS]
     q = select(*cols, func.count()).where(*filters.clauses())
     if terms:
-        q = q.where(d.id.in_(matching_ids(dialect, terms)))
+        q = q.where(d.id.in_(matching_ids(dialect, terms, filters)))
     return q.group_by(*cols)
 
 
