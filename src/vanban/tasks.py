@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 
@@ -73,8 +74,8 @@ def _vocab() -> dict[str, re.Pattern[str]]:
     }
 
 
-# item or sentence openings: a bullet, a number, a letter, then the text
-_OPENING = re.compile(r"(?:^|\n|(?<=[.;:]\s))[ \t*]*(?:[-–+•][ \t]*|(?:\d{1,2}(?:\.\d{1,2})*\.|[a-zđ]\)|[IVX]{1,4}\.)[ \t]*)?")
+# item or sentence openings (a bullet, a number, a letter) followed by a unit's first word;
+# built with the unit vocabulary in ``_opening_re`` so that only unit-like openings match
 _DEADLINE = re.compile(
     r"(?:trước|chậm\s+nhất(?:\s+là)?(?:\s+vào)?|hạn\s+chót(?:\s+là)?|hoàn\s+thành\s+(?:trong|trước|vào)|"
     r"(?:thời\s+hạn|hạn)\s+(?:hoàn\s+thành\s+)?(?:là\s+)?|không\s+quá|đến\s+hết)\s+(?:ngày\s+)?"
@@ -196,31 +197,34 @@ def find_tasks(
         off = t.find(who, who_start, vm.start())
         add(_split_units(who, off), _verb_role(vm.group("verb")), (m.start(), _sentence_end(t, vm.end(), body[1])))
 
-    # 3. items and sentences that open with units and a duty verb; the executor article
-    for om in _OPENING.finditer(t, body[0], body[1]):
+    # 3. items and sentences that open with units and a duty verb; the executor article.
+    # Executor phrases and sentence stops are found once for the whole body (C-speed scans);
+    # each unit-like opening then looks them up by bisection.
+    executors = list(v["executor"].finditer(t, body[0], body[1]))
+    ex_starts = [m.start() for m in executors]
+    stops = [m.start() for m in _STOP.finditer(t, body[0], body[1])]
+    full_stops = [m.start() for m in _FULL_STOP.finditer(t, body[0], body[1])]
+    for om in _opening_re().finditer(t, body[0], body[1]):
         st = om.end()
         if st >= body[1] or not starts_like_unit(t[st : st + 40]) or not _real_opening(t, om):
             continue
-        vm = v["verb"].search(t, st, min(body[1], st + 300))
-        ex = v["executor"].search(t, st, min(body[1], st + 900))
-        stop = re.compile(r"[.:]\s|\n\s*\n").search(t, st, min(body[1], st + 900))
-        ex_stop = re.compile(r"\.\s|\n\s*\n").search(t, st, min(body[1], st + 900))
-        if ex and (not ex_stop or ex.start() < ex_stop.start()) and (not vm or ex.start() <= vm.start() or "thi hành" in ex.group()):
+        stop = _next(stops, st, st + 900)
+        ex_i = bisect_left(ex_starts, st)
+        ex = executors[ex_i] if ex_i < len(executors) and ex_starts[ex_i] < st + 900 else None
+        ex_stop = _next(full_stops, st, st + 900)
+        vm = v["verb"].search(t, st, min(body[1], st + 300, stop if stop is not None else body[1]))
+        if ex and (ex_stop is None or ex.start() < ex_stop) and (not vm or ex.start() <= vm.start() or "thi hành" in ex.group()):
             who = _clean_units(t[st : ex.start()])
             if who and starts_like_unit(who) and len(who) < 900:
                 add(_split_units(who, st + t[st : ex.start()].find(who)), "execute", (st, ex.end()))
             continue
-        if not vm or (stop and stop.start() < vm.start()):
+        if not vm:
             continue
         gap = t[st : vm.start()]
-        if (
-            re.search(r"\b(?:đã|đang|sẽ|được|là|của|tại|nhận|có|có ý kiến|tạm thời|cần)\s*$", gap)
-            or v["not_in_gap"].search(gap)
-            or re.search(r"\n[ \t*]*(?:[-–+•]|\d{1,2}\.|[a-zđ]\))", gap)
-        ):
+        if _GAP_END.search(gap) or v["not_in_gap"].search(gap) or _ITEM_INSIDE.search(gap):
             continue
         who = _clean_units(gap)
-        if not _is_units(who, issuer_key) or re.search(r"\bnhư\s+sau\b", t[vm.end() : vm.end() + 20]):
+        if not _is_units(who, issuer_key) or _AS_FOLLOWS.match(t, vm.end(), vm.end() + 20):
             continue
         add(_split_units(who, st + gap.find(who)), _verb_role(vm.group("verb")), (st, _sentence_end(t, vm.end(), body[1])))
     out.sort(key=lambda f: f.action[0])
@@ -229,6 +233,7 @@ def find_tasks(
 
 def _cap_verb_line(t: str, start: int, end: int) -> int | None:
     """Where a line opening with a capitalised duty verb ("Khẩn trương …") starts."""
+    end = min(end, len(t))
     i = t.find("\n", start, end)
     while i >= 0:
         j = i + 1
@@ -247,6 +252,17 @@ def _find_loose(t: str, phrase: str, start: int, end: int) -> int:
     return i if i >= 0 else start
 
 
+@cache
+def _opening_re() -> re.Pattern[str]:
+    u = table("units")
+    words = sorted({w.split()[0] for w in u["starts"]} | {"các", "Các"}, key=len, reverse=True)
+    # starts with the character it consumes (a line break or a sentence stop) so the scan is fast
+    return re.compile(
+        r"(?:\n|[.;:][ \t])[ \t*]*(?:[-–+•][ \t]*|(?:\d{1,2}(?:\.\d{1,2})*\.|[a-zđ]\)|[IVX]{1,4}\.)[ \t]*)?"
+        r"(?=(?:" + "|".join(re.escape(w) for w in words) + r")\s)"
+    )
+
+
 def _stands_alone(t: str, line_end: int) -> bool:
     """A heading line that is not the first line of a wrapped sentence: a blank line, a bullet
     or a number follows it."""
@@ -258,11 +274,11 @@ def _stands_alone(t: str, line_end: int) -> bool:
 
 def _real_opening(t: str, om: re.Match[str]) -> bool:
     """An item or sentence start, not a line that wraps a paragraph (crawled pages wrap anywhere)."""
-    if om.group().strip(" \t*\n"):
+    if om.group().strip(" \t*\n.;:"):
         return True  # a bullet or a number
     a = om.start()
-    if a == 0 or t[a] != "\n":
-        return True  # after ". " or at the start
+    if t[a] != "\n":
+        return True  # after ". " 
     prev = t[:a].rstrip(" \t*")
     return not prev or prev.endswith(("\n", ".", ":", ";", "!", "?"))
 
@@ -284,6 +300,19 @@ def _coordinators(t: str, start: int, end: int) -> list[tuple[str, int, int]]:
     if not who or not starts_like_unit(who) or _vocab()["not_in_gap"].search(who):
         return []
     return _split_units(who, st + t[st:cut].find(who))
+
+
+_STOP = re.compile(r"[.:]\s|\n\s*\n")
+_FULL_STOP = re.compile(r"\.\s|\n\s*\n")
+_GAP_END = re.compile(r"\b(?:đã|đang|sẽ|được|là|của|tại|nhận|có|có ý kiến|tạm thời|cần)\s*$")
+_ITEM_INSIDE = re.compile(r"\n[ \t*]*(?:[-–+•]|\d{1,2}\.|[a-zđ]\))")
+_AS_FOLLOWS = re.compile(r"\s*(?:\S+\s+){0,2}như\s+sau\b")
+
+
+def _next(positions: list[int], start: int, limit: int) -> int | None:
+    """The first position at or after ``start`` and before ``limit``."""
+    i = bisect_left(positions, start)
+    return positions[i] if i < len(positions) and positions[i] < limit else None
 
 
 def _verb_role(verb: str) -> str:
