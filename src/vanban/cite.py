@@ -48,8 +48,11 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             + r")",
             re.IGNORECASE,
         ),
+        # "của <issuer>": up to a verb or a title word; "và" and "," go on inside a name
+        # ("Bộ Khoa học và Công nghệ", "Bộ Văn hóa, Thể thao và Du lịch") before a capital letter
         "issuer_after": re.compile(
-            r"của\s+(?P<issuer>[^,;:()\n“\"]{3,90}?)(?=\s+(?:về|quy định|hướng dẫn|ban hành|khóa|khoá|và|,|;|\(|“|\")|[;,.)(]|$)"
+            r"của\s+(?P<issuer>[^;:()\n“\"]{3,90}?)(?=\s+(?:" + _ISSUER_STOPS + r")(?!\w)|\s*,\s*(?![A-ZĐ])|\s+và\s+(?![A-ZĐ])"
+            r"|\s*[;.)(“\":]|\s*$)"
         ),
         "title_after": re.compile(
             r"\s(?:về\s+việc|về|V/v)\s+(?:(?P<q>[“\"])(?P<quoted>[^”\"\n]{3,300})[”\"]|(?P<title>[^;\n“\"]{3,300}))"
@@ -80,6 +83,12 @@ _DATE_BEFORE = re.compile(
     r"(?:^|[\s(,;])[Nn]gày\s+(?:" + dates.WORDS.replace("ngày\\s{1,3}", "") + r"|" + dates.NUMERIC + r")"
     r",?\s+[^;.\n\d]{0,120}?(?:ban\s+hành|đã\s+có|đã\s+gửi|có)\s+[^;.\n\d]{0,20}$"
 )
+_ISSUER_STOPS = (
+    r"về|quy\s+định|Quy\s+định|hướng\s+dẫn|ban\s+hành|khóa|khoá|phê\s+duyệt|sửa\s+đổi|thực\s+hiện|giao|đã|được|"
+    r"trong|theo|đối\s+với|với|cho|năm|ngày|số|là|để|trình|kèm\s+theo|Kết\s+luận|Quyết\s+định|Chỉ\s+thị|"
+    r"Nghị\s+quyết|Thông\s+báo|Kế\s+hoạch|Hướng\s+dẫn|quy\s+chế|Quy\s+chế|tiếp\s+tục|triển\s+khai|nhằm"
+)
+_NOT_ISSUER = re.compile(r"^(?:Nghị\s+định|Luật|Thông\s+tư|Quyết\s+định|Nghị\s+quyết|Chỉ\s+thị|văn\s+bản|Văn\s+bản)\b")
 _TITLE_START = re.compile(r"[;\n“\"]|\s(?:về|V/v)\s")
 _TITLE_TAIL = re.compile(r"\s+(?:(?i:số)|[A-ZĐ][\w]*\s+(?i:số)|\S+)$")
 _NUMBER_WORD = re.compile(r"\s*(?:(?:số|Số|SỐ)(?:\s+hiệu)?)?\s*:?\s*$")
@@ -101,15 +110,27 @@ def _type_before(t: str, pos: int) -> tuple[str, int] | None:
     return None
 
 
+_BASIS_CLAUSE = re.compile(r"\s*[-–+•*]?\s*(?:[a-zđ]\)\s*)?Căn\s+cứ\b")
+
+
 def _relation(t: str, start: int) -> str:
     """The relation a mention expresses, from the words of its clause before it."""
     lo = max(0, start - 200)
-    clause_start = max(t.rfind(";", lo, start), t.rfind(".", lo, start), t.rfind("\n\n", lo, start), t.rfind(":", lo, start))
+    clause_start = max(t.rfind(";", lo, start), t.rfind(".", lo, start), t.rfind("\n\n", lo, start))
+    begin = max(clause_start + 1, lo)
+    basis = _BASIS_CLAUSE.match(t, begin)
     best, rank = "mentions", (-1, 0)
-    for m in _patterns()["relations"].finditer(t, max(clause_start + 1, lo), start):  # type: ignore[union-attr]
+    for m in _patterns()["relations"].finditer(t, begin, start):  # type: ignore[union-attr]
+        if t[max(0, m.start() - 5) : m.start()].rstrip().endswith("Luật"):
+            continue  # the law's own name ("Luật Thực hiện dân chủ ở cơ sở") is no cue
         r = (m.end(), m.end() - m.start())  # the last cue; the longer of two ending together
         if r > rank:
             best, rank = m.lastgroup or best, r
+    if basis:
+        # a "Căn cứ …" clause cites its legal bases (amending acts included); a document named in
+        # the title of a basis keeps its own cue ("… hướng dẫn tuyên truyền thực hiện Chỉ thị số …")
+        nested = best in ("implements", "continues") and NUMBER_RE.search(t, begin, rank[0] - rank[1])
+        return best if nested else "basis"
     return best
 
 
@@ -158,6 +179,9 @@ def get_citations(t: str, start: int = 0, end: int | None = None, own: str | Non
         after = after[: nxt.start()] if nxt else after  # details up to the next cited number
         ci = after.find("của ", 0, 60)
         im = p["issuer_after"].match(after, ci) if ci >= 0 else None  # type: ignore[union-attr]
+        issuer = im.group("issuer").strip().removesuffix(" và").rstrip(" ,") if im else None
+        if issuer and _NOT_ISSUER.match(issuer):
+            issuer = None  # "theo quy định của Nghị định số …": another document, not an issuer
         ts = _TITLE_START.search(after, 0, 200)
         tm = p["title_after"].match(after, ts.start()) if ts and len(ts.group()) > 1 else None  # type: ignore[union-attr]
         title = (tm.group("quoted") or tm.group("title")).strip(" ,") if tm else None
@@ -169,7 +193,7 @@ def get_citations(t: str, start: int = 0, end: int | None = None, own: str | Non
                 parsed.value,
                 doc_type,
                 date,
-                im.group("issuer").strip() if im else None,
+                issuer,
                 title,
                 _relation(t, s),
                 (s, m.end()),
