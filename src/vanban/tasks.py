@@ -89,8 +89,8 @@ _RELATIVE = re.compile(
     re.IGNORECASE,
 )
 _REPORT = re.compile(
-    r"báo\s+cáo\s+(?:kết\s+quả\s+)?(?:về\s+)?(?P<to>(?:Ủy ban|UBND|Bộ|Sở|Ban|Văn phòng|Thủ tướng|Chủ tịch|Thường trực|Tỉnh ủy|Thành ủy|Đảng ủy|Cục|Chính phủ)[^,;.()\n]{0,80}?)"
-    r"(?:\s*\(\s*qua\s+(?P<via>[^)\n]{2,80})\))?(?=\s*(?:[,;.(]|để|trước|theo|trong|$))"
+    r"[Bb]áo\s+cáo\s+(?:kết\s+quả\s+)?(?:về\s+)?(?P<to>(?:Ủy ban|UBND|Bộ|Sở|Ban|Văn phòng|Thủ tướng|Chủ tịch|Thường trực|Tỉnh ủy|Thành ủy|Đảng ủy|Cục|Chính phủ|Công an)[^,;.()\n]{0,80}?)"
+    r"(?:\s*\(\s*qua\s+(?P<via>[^)\n]{2,80})\))?(?=\s*(?:[,;.(]|để|trước|theo|trong|về|kết\s+quả|tình\s+hình|$))"
 )
 
 
@@ -125,10 +125,17 @@ def _split_units(s: str, base: int) -> list[tuple[str, int, int]]:
     return out
 
 
+_TRAILING_ADVERB = re.compile(
+    r"(?:\s*,)?\s+(?:(?:định\s+kỳ|hằng\s+năm|hàng\s+năm|hằng\s+quý|hàng\s+quý|hằng\s+tháng|hàng\s+tháng|thường\s+xuyên|"
+    r"kịp\s+thời|tích\s+cực|khẩn\s+trương)\s*)+(?:\([^)]*\))?$"
+)
+
+
 def _clean_units(s: str) -> str:
     s = re.sub(r"^(?:Giao|giao|Đề nghị|đề nghị|Yêu cầu|yêu cầu)\s+", "", s.strip(" *:-–"))
     s = re.sub(r"\s*\((?:sau đây|gọi tắt|giao|để|qua|theo)\b[^)]*\)?", "", s)
-    return re.sub(r"\s+(?:theo\s+chức\s+năng,?\s+nhiệm\s+vụ(?:\s+được\s+giao)?|căn\s+cứ\s+chức\s+năng.*)$", "", s)
+    s = re.sub(r"\s+(?:theo\s+chức\s+năng,?\s+nhiệm\s+vụ(?:\s+được\s+giao)?|căn\s+cứ\s+chức\s+năng.*)$", "", s)
+    return _TRAILING_ADVERB.sub("", s)
 
 
 def _is_units(s: str, issuer_key: str | None) -> bool:
@@ -218,6 +225,13 @@ def find_tasks(
             if who and starts_like_unit(who) and len(who) < 900:
                 add(_split_units(who, st + t[st : ex.start()].find(who)), "execute", (st, ex.end()))
             continue
+        if stop is not None and t[stop] == ":" and (vm is None or vm.start() > stop):
+            after = t[stop + 1 : stop + 40].lstrip()
+            head = _clean_units(t[st:stop])
+            if v["verb_cap"].match(after) and _is_units(head, issuer_key):  # "- Sở Tư pháp: Phối hợp với …"
+                role = "lead" if after.startswith("Chủ trì") else "execute"
+                add(_split_units(head, st + t[st:stop].find(head)), role, (st, _sentence_end(t, stop + 1, body[1])))
+                continue
         if not vm:
             continue
         gap = t[st : vm.start()]
@@ -226,7 +240,8 @@ def find_tasks(
         who = _clean_units(gap)
         if not _is_units(who, issuer_key) or _AS_FOLLOWS.match(t, vm.end(), vm.end() + 20):
             continue
-        add(_split_units(who, st + gap.find(who)), _verb_role(vm.group("verb")), (st, _sentence_end(t, vm.end(), body[1])))
+        role = _verb_role(vm.group("verb"), t[vm.end() : vm.end() + 20])
+        add(_split_units(who, st + gap.find(who)), role, (st, _sentence_end(t, vm.end(), body[1])))
     out.sort(key=lambda f: f.action[0])
     return out
 
@@ -315,8 +330,10 @@ def _next(positions: list[int], start: int, limit: int) -> int | None:
     return positions[i] if i < len(positions) and positions[i] < limit else None
 
 
-def _verb_role(verb: str) -> str:
-    return "lead" if verb.startswith("chủ") and "trì" in verb else "execute"
+def _verb_role(verb: str, after: str = "") -> str:
+    """``chủ trì`` (also ``có trách nhiệm chủ trì``) makes the unit the lead."""
+    lead = verb.startswith("chủ") and "trì" in verb
+    return "lead" if lead or re.match(r"\s*(?:chủ\s+trì)\b", after) else "execute"
 
 
 def _role(t: str, start: int, default: str) -> str:

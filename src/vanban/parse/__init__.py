@@ -84,7 +84,7 @@ def parse(text: str, source: str | None = None, pages: tuple[int, ...] = ()) -> 
             for f in tasks.find_tasks(t, (main_end, len(t)), rest, issued, issuer)
             if not _in_table(text, n.to_original(f.action[0]))
         ]
-    task_objs = tuple(_map_task(f, n, t) for f in found)
+    task_objs = tuple(_map_task(_addressed(f, recips), n, t) for f in found)
 
     signer = None
     if sig:
@@ -138,6 +138,18 @@ def parse(text: str, source: str | None = None, pages: tuple[int, ...] = ()) -> 
         pages=pages,
         problems=tuple(problems),
     )
+
+
+_GENERIC = {"các đơn vị", "các cơ quan, đơn vị"}
+
+
+def _addressed(f, recips):
+    """"Các đơn vị …" in a letter means its addressees (Kính gửi): name them."""
+    from dataclasses import replace
+
+    if recips and f.assignees and all(name.lower() in _GENERIC for name, *_ in f.assignees):
+        return replace(f, assignees=[(r.text, "addressee", r.start, r.end) for r in recips])
+    return f
 
 
 def _in_table(original: str, pos: int) -> bool:
