@@ -105,7 +105,7 @@ def _type_before(t: str, pos: int) -> tuple[str, int] | None:
         cand = " ".join(toks[-k:]).lower()
         if cand in words:
             # start of the type word in t
-            idx = head.lower().rfind(toks[-k].lower() if k == 1 else toks[-k].lower())
+            idx = head.lower().rfind(toks[-k].lower())
             return words[cand], max(0, pos - len(before) + idx)
     return None
 

@@ -293,7 +293,7 @@ def _real_opening(t: str, om: re.Match[str]) -> bool:
         return True  # a bullet or a number
     a = om.start()
     if t[a] != "\n":
-        return True  # after ". " 
+        return True  # after ". "
     prev = t[:a].rstrip(" \t*")
     return not prev or prev.endswith(("\n", ".", ":", ";", "!", "?"))
 

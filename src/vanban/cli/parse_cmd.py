@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -33,9 +34,10 @@ def _parse_one(name: str) -> Document:
 
 @app.command("parse")
 def parse_cmd(
-    files: list[str] = typer.Argument(..., help="Files to parse; '-' reads standard input."),
-    as_json: bool = typer.Option(False, "--json", help="One JSON object per file (JSON Lines)."),
-    spans: bool = typer.Option(True, "--spans/--no-spans", help="Include character spans in JSON."),
+    files: Annotated[list[str], typer.Argument(help="Files to parse; '-' reads standard input.")],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per file (JSON Lines).")] = False,
+    spans: Annotated[bool, typer.Option("--spans/--no-spans", help="Include character spans in JSON.")] = True,
+    check: Annotated[bool, typer.Option("--check/--no-check", help="Add the checker's findings to 'problems'.")] = True,
 ) -> None:
     """Đọc văn bản và in bản ghi: số, ngày, cơ quan, trích yếu, người ký, nơi nhận, trích dẫn, nhiệm vụ."""
     failed = 0
@@ -43,6 +45,8 @@ def parse_cmd(
     for name in files:
         try:
             doc = _parse_one(name)
+            if check:
+                doc = _with_checks(doc)
         except VanbanError as exc:
             failed += 1
             _err.print(f"[red]lỗi[/red] {exc}", markup=True, highlight=False)
@@ -60,6 +64,19 @@ def parse_cmd(
             _summary(name, doc)
     if failed:
         raise typer.Exit(1)
+
+
+def _with_checks(doc: Document) -> Document:
+    """The record with the checker's findings (``vanban check``) in ``problems``; the checker's
+    citation findings replace the parser's own of the same rule."""
+    from dataclasses import replace
+
+    from ..check import check
+
+    found = check(doc)
+    rules = {p.rule for p in found}
+    kept = tuple(p for p in doc.problems if p.rule not in rules)
+    return replace(doc, problems=kept + tuple(found))
 
 
 def _summary(name: str, doc: Document) -> None:

@@ -215,7 +215,7 @@ def _issuer(t: str, h: Header, end: int, anchors: list[re.Match[str]]) -> None:
     kept: list[Line] = []
     for ln in lines(t, 0, end):
         pieces = _minus(ln, cut)
-        for text, s, e in pieces:
+        for text, s, _e in pieces:
             text2 = text.strip(" *-_.,;:")
             if not text2 or text2 in v["not_issuer"] or text2.upper() in v["marks"]:  # type: ignore[operator]
                 continue

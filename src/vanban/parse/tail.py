@@ -276,7 +276,6 @@ def _block_above(lns: list[Line], i: int) -> SignatureBlock | None:
     """Collect the upper-case lines above name line ``i`` into a signature block."""
     v = _vocab()
     marker_re = v["marker"]
-    name_ln = lns[i]
     ups: list[Line] = []
     signed = False
     j = i - 1
