@@ -9,5 +9,9 @@ class ReadError(VanbanError):
     """The input could not be turned into text (corrupt, encrypted, unsupported, empty…)."""
 
 
+class EmptyInputError(ReadError):
+    """The input holds no text at all (0 bytes, or white space only)."""
+
+
 class MissingToolError(ReadError):
     """An external program (tesseract, LibreOffice) or its language pack is not installed."""

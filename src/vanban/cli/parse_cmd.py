@@ -11,8 +11,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from ..errors import VanbanError
-from ..model import Document
+from ..errors import EmptyInputError, VanbanError
+from ..model import Document, Problem
 from .app import app
 
 _err = Console(stderr=True)
@@ -47,6 +47,8 @@ def parse_cmd(
             doc = _parse_one(name)
             if check:
                 doc = _with_checks(doc)
+        except EmptyInputError as exc:  # nothing to read: a record with empty fields says why
+            doc = Document(text="", source=name, problems=(Problem("input.empty", "error", f"Văn bản trống: {exc}"),))
         except VanbanError as exc:
             failed += 1
             _err.print(f"[red]lỗi[/red] {exc}", markup=True, highlight=False)
