@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import ReadError
+from ..errors import EmptyInputError, ReadError
 from .base import Extracted
 from .detect import sniff
 
@@ -22,7 +22,7 @@ def read_bytes(data: bytes, name: str = "input") -> Extracted:
     """Extract text from the content of a file (format detected from the bytes)."""
     kind = sniff(data)
     if kind == "empty":
-        raise ReadError(f"{name}: the file is empty (0 bytes)")
+        raise EmptyInputError(f"{name}: the file is empty (0 bytes)")
     if kind == "pdf":
         from .pdf import read_pdf
 

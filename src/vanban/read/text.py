@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..errors import ReadError
+from ..errors import EmptyInputError, ReadError
 from .base import Extracted
 from .encoding import best_decoding, nfc, to_unicode
 
@@ -19,7 +19,7 @@ def decode(data: bytes, name: str = "input") -> Extracted:
     """Decode a text file; binary content is a ``ReadError``; legacy Vietnamese encodings
     (Windows-1258, TCVN3, VNI) are detected and converted."""
     if not data.strip():
-        raise ReadError(f"{name}: the file is empty")
+        raise EmptyInputError(f"{name}: the file is empty")
     text = None
     for bom, enc in _BOMS:
         if data.startswith(bom):
