@@ -135,7 +135,7 @@ SIGNATURES = [
     ("TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nNguyễn Văn An", "TM.", "PHÓ CHỦ TỊCH", "Nguyễn Văn An"),
     ("KT. BỘ TRƯỞNG THỨ TRƯỞNG Bùi Hồng Lĩnh", "KT.", "THỨ TRƯỞNG", "Bùi Hồng Lĩnh"),
     ("T/M BAN THƯỜNG VỤ\nPHÓ BÍ THƯ THƯỜNG TRỰC\n\nNguyễn Huỳnh Long", "T/M", "PHÓ BÍ THƯ THƯỜNG TRỰC", "Nguyễn Huỳnh Long"),
-    ("KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\n(Đã ký)\nThượng tướng Lê Huy Vịnh", "KT.", "THỨ TRƯỞNG", "Thượng tướng Lê Huy Vịnh"),
+    ("KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\n(Đã ký)\nThượng tướng Lê Huy Vịnh", "KT.", "THỨ TRƯỞNG", "Lê Huy Vịnh"),  # rank dropped
     (
         "**TL. CỤC TRƯỞNG**\n**KT. TRƯỞNG BAN GIÁM SÁT QUẢN LÝ VỀ HQ PHÓ TRƯỞNG BAN**\n**Nguyễn Bắc Hải**",
         "TL.",

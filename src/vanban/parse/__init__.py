@@ -20,7 +20,7 @@ from ..model import (
 )
 from ..normalize import Normalized, normalize
 from .body import sections as find_sections
-from .header import parse_header
+from .header import identity_fallback, parse_header
 from .numbers import type_of
 from .tail import distribution, end_mark, recipients, signature
 
@@ -41,6 +41,7 @@ def parse(text: str, source: str | None = None, pages: tuple[int, ...] = ()) -> 
         return Document(text=text, source=source, pages=pages, problems=tuple(problems))
 
     h = parse_header(t)
+    fallback = None if h.number else identity_fallback(t)
     recips, rend = recipients(t, h.end, 1500)
     body_start = max(h.end, rend)
     dist, dist_span = distribution(t, body_start)
@@ -51,6 +52,16 @@ def parse(text: str, source: str | None = None, pages: tuple[int, ...] = ()) -> 
             body_end = cand
     secs = find_sections(t, body_start, body_end)
 
+    if fallback:  # the header is gone: the document names itself in a summary or appendix caption
+        p, sp, type_name, fdate = fallback
+        h.number = (p, sp)
+        if not h.type_line:
+            h.type_line = (type_name, sp)
+        if fdate and not h.date:
+            h.date = (fdate, fdate.isoformat(), sp)
+        problems.append(Problem("header.missing", "info", "Không thấy phần đầu văn bản: số và ngày lấy từ câu giới thiệu hoặc phụ lục.", n.span(*sp)))
+        if h.system == "other":
+            h.system = "party" if p.party else "state"
     if h.system == "other" and not (h.issuer or h.number) and sig and sig.authority:
         h.system = "party" if "/" in sig.authority else "state"  # header lost: the signature tells
     number = None

@@ -24,8 +24,8 @@ NUMBER_LINE = re.compile(
     + r")?"
 )
 DATE_LINE = re.compile(
-    r"(?:,|^|(?<=\s))[ \t]*ngày[ \t\n]+(?P<d>\d{1,2})?[ \t\n.…_]*th[áa]ng[ \t\n]+(?P<m>\d{1,2})?[ \t\n.…_]*"
-    r"n[ăa]m[ \t\n]+(?P<y>\d{4})",
+    r"(?:,|^|(?<=\s))[ \t]*ngày[ \t\n]+(?P<d>\d{1,2})?[ \t\n.…_]*th[áa]ng[ \t\n]*(?P<m>\d{1,2})?[ \t\n.…_]*"
+    r"n[ăa]m[ \t\n]*(?P<y>\d{4})",
     re.MULTILINE | re.IGNORECASE,
 )
 VV = re.compile(r"(?:^|(?<=\s))(?:V/v|V/V|v/v|Về việc|VỀ VIỆC)[ \t:\n]+", re.MULTILINE)
@@ -70,7 +70,7 @@ def _vocab() -> dict[str, object]:
     locality = re.compile(r"^(?:" + "|".join(re.escape(s) for s in loc) + r")(?=\s)(?!\s+(?:ỦY|UỶ)\b)")
     upper_types = sorted({n.upper() for n in type_names()}, key=len, reverse=True)
     type_line = re.compile(
-        r"^(?P<t>" + "|".join(re.escape(t) for t in upper_types) + r")(?=$|[\s:]+)[ \t:]*(?P<rest>[^\n]*)$",
+        r"^(?P<t>" + "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in upper_types) + r")(?=$|[\s:]+)[ \t:]*(?P<rest>[^\n]*)$",
         re.MULTILINE,
     )
     marks = {**h["urgency"], **h["secrecy"]}
@@ -137,7 +137,7 @@ def parse_header(t: str) -> Header:
         tl = None
     vv = VV.search(w, num_m.end() if num_m else 0, (num_m.end() + 400) if num_m else 2000)
     if tl:
-        name = v["type_by_upper"][tl.group("t")]  # type: ignore[index]
+        name = v["type_by_upper"][" ".join(tl.group("t").split())]  # type: ignore[index]
         h.type_line = (name, tl.span("t"))
         rest = tl.group("rest").strip(" :*")
         first = tl.start("rest") + (len(tl.group("rest")) - len(tl.group("rest").lstrip(" :*")))
@@ -151,6 +151,41 @@ def parse_header(t: str) -> Header:
         h.end = max(h.end, date_m.end() if date_m else 0, num_m.end() if num_m else 0)
     _marks(t, h, h.end or min(len(w), 2000))
     return h
+
+
+@cache
+def _identity_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    types = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in type_names())
+    num = r"(?P<num>\d{1,6}(?:[-/][A-Za-zĐđ0-9&.]+)+)"
+    date = r"(?:\s+ngày\s+(?P<date>" + dates.WORDS.replace("ngày\\s{1,3}", "") + "|" + dates.NUMERIC + "))?"
+    caption = re.compile(r"(?:[Bb]an\s+hành\s+)?[Kk]èm\s+theo\s+(?P<type>(?i:" + types + r"))\s+(?:số\s+)?" + num + date)
+    summary = re.compile(
+        r"[Nn]gày\s+(?P<date>" + dates.WORDS.replace("ngày\\s{1,3}", "") + "|" + dates.NUMERIC + r"),\s+[^.\n]{0,100}?"
+        r"(?:đã\s+)?ban\s+hành\s+(?P<type>(?i:" + types + r"))\s+(?:số\s+)?" + num
+    )
+    return caption, summary
+
+
+def identity_fallback(t: str) -> tuple[Parsed, tuple[int, int], str, dates.dt.date | None] | None:
+    """The document's own number when the header did not survive (a crawled page that kept only
+    the body): a summary's "Ngày …, X ban hành Công văn 12/…" or an appendix's "(Kèm theo Công văn số …)"."""
+    from .numbers import NUMBER_RE, from_match
+
+    caption, summary = _identity_res()
+    for rx, limit in ((summary, 1500), (caption, len(t))):
+        m = rx.search(t, 0, limit)
+        if not m:
+            continue
+        nm = NUMBER_RE.match(t, m.start("num"))
+        if not nm:
+            continue
+        d = None
+        if m.group("date"):
+            g = m.groupdict()
+            d = dates.make(g["y"] or g["y2"], g["m"] or g["m2"], g["d"] or g["d2"])
+        name = next((n for n in type_names() if n.lower() == " ".join(m.group("type").split()).lower()), None)
+        return from_match(nm), nm.span(), name or m.group("type"), d
+    return None
 
 
 def _find_number(w: str) -> re.Match[str] | None:

@@ -13,7 +13,7 @@ from functools import cache
 
 from ..rules import table
 
-SYM = r"[A-ZĐ][A-Za-zĐđ0-9&]*"
+SYM = r"[A-ZĐ][A-Za-zĐđ0-9&]*(?:\.[A-ZĐ][A-Za-zĐđ0-9&]*)*"  # "V.I" in 11554/VPCP-V.I
 GROUP = rf"{SYM}(?:- ?[A-ZĐ0-9][A-Za-zĐđ0-9&]*)*"  # "NĐ- CP": a stray space after the hyphen
 # strict forms, for running text
 # one pattern that starts with a digit (fast to scan); ``iter_numbers`` checks the left edge

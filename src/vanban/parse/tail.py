@@ -43,7 +43,9 @@ def _vocab() -> dict[str, object]:
         + "|".join(re.escape(x) for x in titles)
         + r")\b)"
     )
+    ranks = sorted(s["ranks"], key=len, reverse=True)
     return {
+        "rank": re.compile(r"(?:" + "|".join(re.escape(r) for r in ranks) + r")\s+(?=[A-ZĐ])"),
         "anchor": anchor,
         "authority": s["authority"],
         "marker": marker,
@@ -396,6 +398,10 @@ def _name_item(lns: list[Line], i: int) -> Item:
         if not nxt.gap and re.fullmatch(r"[A-ZĐ][^\W\d_]{0,8}", word or "-") and len(text.split()) < 4:
             text = f"{text} {word}"
             end = nxt.start + nxt.text.index(word) + len(word)
+    rank = _vocab()["rank"].match(text)  # type: ignore[union-attr]
+    if rank:  # "Thượng tướng Lê Huy Vịnh": the rank is not the name
+        off += rank.end()
+        text = text[rank.end() :]
     return Item(squash(text), off, end)
 
 
