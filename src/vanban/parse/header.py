@@ -323,7 +323,7 @@ def _subject(
             got.append(ln)
             continue
         prev = got[-1].text
-        if SUBJECT_STOP.match(text) or _is_formula(text, issuer):
+        if SUBJECT_STOP.match(text) or (_is_formula(text, issuer) and not CONNECTOR_END.search(prev)):
             break
         if len(got) >= 8 or sum(len(x.text) for x in got) > 700:
             break

@@ -23,7 +23,7 @@ NUMBER_RE = re.compile(
 )
 # the header's number, as OCR and typists leave it: spaces around separators, a struck slash
 HEADER_NUMBER = (
-    r"(?P<seq>\d{1,6}(?:\.\d{1,3})?)(?:[ \t]*\n?[ \t]*(?P<sep>[-/])[ \t]*|[ \t]+(?=[A-ZĐ]))"
+    r"(?P<seq>\d{1,6}(?:\.\d{1,3})?)(?:(?:[ \t]*\n){0,3}[ \t]*(?P<sep>[-/])[ \t]*|[ \t]+(?=[A-ZĐ]))"
     r"(?:(?P<year>(?:19|20)\d{2})[ \t]*/[ \t]*)?"
     rf"(?P<rest>{SYM}(?:[ \t]*[-/][ \t]*{SYM})*)"
 )
