@@ -138,11 +138,20 @@ _ASIDE = re.compile(r"\s*\((?:sau đây|gọi tắt|giao|để|qua|theo)\b[^)]*\
 _BY_FUNCTION = re.compile(r"\s+(?:theo\s+chức\s+năng,?\s+nhiệm\s+vụ(?:\s+được\s+giao)?|căn\s+cứ\s+chức\s+năng.*)$")
 
 
+_ADVERB_WORDS = ("định kỳ", "năm", "quý", "tháng", "thường xuyên", "kịp thời", "tích cực", "khẩn trương")
+
+
 def _clean_units(s: str) -> str:
-    s = _CUE_HEAD.sub("", s.strip(" *:-–"))
+    s = s.strip(" *:-–")
+    if s[:1] in "GgĐđYy":
+        s = _CUE_HEAD.sub("", s)
     if "(" in s:
         s = _ASIDE.sub("", s)
-    return _TRAILING_ADVERB.sub("", _BY_FUNCTION.sub("", s))
+    if "chức năng" in s:
+        s = _BY_FUNCTION.sub("", s)
+    if any(w in s for w in _ADVERB_WORDS):
+        s = _TRAILING_ADVERB.sub("", s)
+    return s
 
 
 def _is_units(s: str, issuer_key: str | None) -> bool:
