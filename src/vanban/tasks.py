@@ -53,7 +53,11 @@ def _vocab() -> dict[str, re.Pattern[str]]:
     d = table("tasks")
     verbs = sorted(d["duty_verbs"], key=len, reverse=True)
     heads = sorted(d["unit_heads"], key=len, reverse=True)
-    verb_alt = "|".join(re.escape(v).replace(r"\ ", r"\s+") for v in verbs)
+    # "xây dựng" is a duty ("Sở X xây dựng kế hoạch") except inside a name ("Cục … đầu tư xây dựng")
+    verb_alt = "|".join(
+        (r"(?<!tư\s)(?<!tầng\s)(?<!Sở\s)(?<!Bộ\s)" if v == "xây dựng" else "") + re.escape(v).replace(r"\ ", r"\s+")
+        for v in verbs
+    )
     head_alt = "|".join(re.escape(h).replace(r"\ ", r"\s+") for h in heads)
     rec = d["recurrence"]
     return {
@@ -99,6 +103,10 @@ _REPORT = re.compile(
 _OFFICE_OF = re.compile(r"(?:^|[;,]\s*)(?:Chánh\s+)?Văn\s+phòng\s+(?:Hội\s+đồng\s+nhân\s+dân|HĐND|Đoàn)[^,;]*$")
 
 
+_BARE_TITLE_LIST = re.compile(r"(?:Giám\s+đốc|Thủ\s+trưởng|Chủ\s+tịch)\s*:\s*")
+_GENERIC_HEAD = re.compile(r"(?:\w+\s+){0,2}(?:Sở|sở|Bộ|bộ|Ban|ban|ngành|cơ quan|đơn vị)|\w+(?:\s+\w+)?")
+
+
 def _split_units(s: str, base: int) -> list[tuple[str, int, int]]:
     """Split "A; B", "A, Giám đốc B" and "A và Sở B" into unit names with offsets."""
     v = _vocab()
@@ -106,12 +114,17 @@ def _split_units(s: str, base: int) -> list[tuple[str, int, int]]:
     pos = 0
     cuts = []
     last = 0
-    for m in v["split"].finditer(s):
+    bare = _BARE_TITLE_LIST.match(s)
+    if bare:  # "Giám đốc: Trung tâm A, Trung tâm B": the list after the colon names the units
+        pos = last = bare.end()
+    for m in v["split"].finditer(s, pos):
         sep = m.group().strip()
         if sep == "và" and _OFFICE_OF.search(s, 0, m.start()):
             continue  # "Văn phòng HĐND và UBND": one office
-        if sep == "," and len(s[last : m.start()].split()) <= 2:
+        if sep == "," and _GENERIC_HEAD.fullmatch(s[last : m.start()].strip()):
             continue  # "Giám đốc Sở, Thủ trưởng cơ quan, ban, ngành": one generic phrase
+        if sep != ";" and ":" in s[last : m.start()]:
+            continue  # "Giám đốc các Sở: Dân tộc và Tôn giáo, Nội vụ và …": a list inside one unit
         cuts.append(m)
         last = m.end()
     for m in [*cuts, None]:
@@ -318,6 +331,7 @@ def _real_opening(t: str, om: re.Match[str]) -> bool:
     return not prev or prev.endswith(("\n", ".", ":", ";", "!", "?"))
 
 
+_RELATED = re.compile(r"\bliên\s+quan\b")
 _COORD = re.compile(r"phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?\s+")
 
 
@@ -331,6 +345,9 @@ def _coordinators(t: str, start: int, end: int) -> list[tuple[str, int, int]]:
     vm = _vocab()["verb"].search(t, st, lim)
     stop = re.compile(r"[.;:]|\n\s*\n|\s(?:để|trong|nhằm|theo)\s").search(t, st, lim)
     cut = min(x.start() for x in (vm, stop) if x) if (vm or stop) else lim
+    rel = _RELATED.search(t, st, cut)
+    if rel:
+        cut = rel.end()  # "… các cơ quan, đơn vị (có) liên quan": the list ends there
     who = _clean_units(t[st:cut])
     if not who or not starts_like_unit(who) or _vocab()["not_in_gap"].search(who):
         return []

@@ -85,7 +85,6 @@ P: list[dict[str, Any]] = [
         src="gold/058.txt",
         text="Giao Sở Tài chính phối hợp với Sở Lao động - Thương binh và Xã hội và Ủy ban nhân dân các quận, huyện lập thủ tục giải quyết kinh phí để trợ cấp cho những người có công giúp đỡ cách mạng theo mức nêu trên.",
         who=["Sở Tài chính", "Sở Lao động - Thương binh và Xã hội", "Ủy ban nhân dân các quận, huyện"],
-        xfail="'Giao Sở Tài chính phối hợp với A và B lập thủ tục': coordinators not split, the verb swallowed",
     ),
     dict(
         src="tvpl/02b9be7711f88c70.txt",

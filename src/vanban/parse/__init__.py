@@ -95,7 +95,7 @@ def parse(text: str, source: str | None = None, pages: tuple[int, ...] = ()) -> 
             for f in tasks.find_tasks(t, (main_end, len(t)), rest, issued, issuer)
             if not _in_table(text, n.to_original(f.action[0]))
         ]
-    task_objs = tuple(_map_task(_addressed(f, recips), n, t) for f in found)
+    task_objs = tuple(_map_task(a, n, t) for a in (_addressed(f, recips, t) for f in found) if a)
 
     signer = None
     if sig:
@@ -154,11 +154,16 @@ def parse(text: str, source: str | None = None, pages: tuple[int, ...] = ()) -> 
 _GENERIC = {"các đơn vị", "các cơ quan, đơn vị"}
 
 
-def _addressed(f, recips):
-    """"Các đơn vị …" in a letter means its addressees (Kính gửi): name them."""
+def _addressed(f, recips, t: str):
+    """"Các đơn vị …" in a letter means its addressees (Kính gửi): name them — unless it is the
+    closing request ("Đề nghị các cơ quan, đơn vị khẩn trương triển khai, thực hiện./.")."""
     from dataclasses import replace
 
-    if recips and f.assignees and all(name.lower() in _GENERIC for name, *_ in f.assignees):
+    if not (f.assignees and all(name.lower() in _GENERIC for name, *_ in f.assignees)):
+        return f
+    if "./." in t[f.action[0] : f.action[1] + 4]:
+        return None
+    if recips:
         return replace(f, assignees=[(r.text, "addressee", r.start, r.end) for r in recips])
     return f
 
