@@ -197,10 +197,10 @@ def find_tasks(
         dl = _deadline(t, action[0], action[1], issued)
         to, via = _report(t, action[0], action[1])
         assignees = [(n, _role(t, a, role), a, b) for n, a, b in names]
-        for n, a, b in _coordinators(t, action[0], action[1]):
+        for n, crole, a, b in _coordinators(t, action[0], action[1]):
             if not any(x <= a < y for x, y in claimed):
                 claimed.append((a, b))
-                assignees.append((n, "coordinate", a, b))
+                assignees.append((n, crole, a, b))
         out.append(Found(assignees, action, dl, to, via))
 
     # 1. numbered sections headed by a unit: the duties below it are its task
@@ -268,6 +268,8 @@ def find_tasks(
         if not vm:
             continue
         gap = t[st : vm.start("verb")]
+        if gap.rstrip().endswith(" sẽ"):  # a commitment: "Văn phòng sẽ phối hợp với …"
+            gap = gap.rstrip()[:-3]
         if _GAP_END.search(gap) or v["not_in_gap"].search(gap) or _ITEM_INSIDE.search(gap):
             continue
         who = _clean_units(gap)
@@ -332,14 +334,16 @@ def _real_opening(t: str, om: re.Match[str]) -> bool:
 
 
 _RELATED = re.compile(r"\bliên\s+quan\b")
-_COORD = re.compile(r"phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?\s+")
+_COORD = re.compile(r"(?P<coord>phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?)\s+|(?P<direct>chỉ\s+đạo)\s+(?=các\s)")
 
 
-def _coordinators(t: str, start: int, end: int) -> list[tuple[str, int, int]]:
-    """Units named after ``phối hợp (với)`` in a task's text: they coordinate."""
+def _coordinators(t: str, start: int, end: int) -> list[tuple[str, str, int, int]]:
+    """Units named after ``phối hợp (với)`` in a task's text (they coordinate) or after ``chỉ đạo
+    các …`` (they carry it out)."""
     m = _COORD.search(t, start, min(end, start + 600))
     if not m:
         return []
+    role = "coordinate" if m.group("coord") else "execute"
     st = m.end()
     lim = min(end, st + 300)
     vm = _vocab()["verb"].search(t, st, lim)
@@ -351,12 +355,12 @@ def _coordinators(t: str, start: int, end: int) -> list[tuple[str, int, int]]:
     who = _clean_units(t[st:cut])
     if not who or not starts_like_unit(who) or _vocab()["not_in_gap"].search(who):
         return []
-    return _split_units(who, st + t[st:cut].find(who))
+    return [(n, role, a, b) for n, a, b in _split_units(who, st + t[st:cut].find(who))]
 
 
 _STOP = re.compile(r"[.:]\s|\n\s*\n")
 _FULL_STOP = re.compile(r"\.\s|\n\s*\n")
-_GAP_END = re.compile(r"\b(?:đã|đang|sẽ|được|là|của|tại|nhận|có|có ý kiến|tạm thời|cần)\s*$")
+_GAP_END = re.compile(r"\b(?:đã|đang|được|là|của|tại|nhận|có|có ý kiến|tạm thời|cần)\s*$")
 _ITEM_INSIDE = re.compile(r"\n[ \t*]*(?:[-–+•]|\d{1,2}\.|[a-zđ]\))")
 _AS_FOLLOWS = re.compile(r"\s*(?:\S+\s+){0,2}như\s+sau\b")
 
