@@ -109,29 +109,36 @@ _GENERIC_HEAD = re.compile(r"(?:\w+\s+){0,2}(?:Sở|sở|Bộ|bộ|Ban|ban|ngàn
 
 def _split_units(s: str, base: int) -> list[tuple[str, int, int]]:
     """Split "A; B", "A, Giám đốc B" and "A và Sở B" into unit names with offsets."""
-    v = _vocab()
-    out = []
+    out: list[tuple[str, int, int]] = []
     pos = 0
-    cuts = []
-    last = 0
-    bare = _BARE_TITLE_LIST.match(s)
+    for part in s.split(";"):
+        out += _split_part(part, base + pos)
+        pos += len(part) + 1
+    return out
+
+
+def _split_part(s: str, base: int) -> list[tuple[str, int, int]]:
+    v = _vocab()
+    pos = last = 0
+    bare = _BARE_TITLE_LIST.match(s.lstrip())
     if bare:  # "Giám đốc: Trung tâm A, Trung tâm B": the list after the colon names the units
-        pos = last = bare.end()
+        pos = last = len(s) - len(s.lstrip()) + bare.end()
+    cuts = []
     for m in v["split"].finditer(s, pos):
         sep = m.group().strip()
         if sep == "và" and _OFFICE_OF.search(s, 0, m.start()):
             continue  # "Văn phòng HĐND và UBND": one office
         if sep == "," and _GENERIC_HEAD.fullmatch(s[last : m.start()].strip()):
             continue  # "Giám đốc Sở, Thủ trưởng cơ quan, ban, ngành": one generic phrase
-        if sep != ";" and ":" in s[last : m.start()]:
+        if ":" in s[last : m.start()]:
             continue  # "Giám đốc các Sở: Dân tộc và Tôn giáo, Nội vụ và …": a list inside one unit
         cuts.append(m)
         last = m.end()
+    out = []
     for m in [*cuts, None]:
         end = m.start() if m else len(s)
         raw = s[pos:end]
-        stripped = raw.strip(" ,.*:")
-        stripped = re.sub(r"^(?:và|cùng)\s+", "", stripped)
+        stripped = re.sub(r"^(?:và|cùng)\s+", "", raw.strip(" ,.*:"))
         if stripped:
             off = base + pos + raw.index(stripped)
             out.append((" ".join(stripped.split()), off, off + len(stripped)))
