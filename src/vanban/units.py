@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .normalize import fold
-from .rules import table
+from .rules import table, trie_regex
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class _Vocab:
 
 
 def _alt(words: list[str]) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    return trie_regex(words)
 
 
 @cache
