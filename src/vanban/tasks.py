@@ -333,7 +333,7 @@ def _opening_re() -> re.Pattern[str]:
     # starts with the character it consumes (a line break or a sentence stop) so the scan is fast
     return re.compile(
         r"(?:\n|[.;:][ \t])[ \t*]*(?:[-–+•][ \t]*|(?:\d{1,2}(?:\.\d{1,2})*\.|[a-zđ]\)|[IVX]{1,4}\.)[ \t]*)?"
-        r"(?=(?:" + "|".join(re.escape(w) for w in words) + r")\s)"
+        r"(?=(?:" + trie_regex(words) + r")\s)"
     )
 
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from ..rules import table
+from ..rules import table, trie_regex
 from .lines import Line, is_upper, lines, squash
 
 KINH_GUI = re.compile(r"(?i:K[íi]nh[ \t\n]+g[ửu]i)[ \t]*:?|(?<=[A-ZĐ])[ \t]+điện[ \t]*:")
@@ -38,11 +38,7 @@ def _vocab() -> dict[str, object]:
     title_any = re.compile(r"(?<!\S)(?:" + "|".join(re.escape(x) for x in titles) + r")(?!\S)")
     prefixes = sorted(s["name_prefixes"], key=len, reverse=True)
     prefix = re.compile(r"^(?:(?:" + "|".join(re.escape(p) for p in prefixes) + r")\s*)+")
-    anchor = re.compile(
-        r"(?m)^[ \t*]*(?:(?:" + "|".join(re.escape(a) for a in auth) + r")(?=[\s.])|(?:"
-        + "|".join(re.escape(x) for x in titles)
-        + r")\b)"
-    )
+    anchor = re.compile(r"(?m)^[ \t*]*(?:(?:" + trie_regex(auth) + r")(?=[\s.])|(?:" + trie_regex(titles) + r")\b)")
     ranks = sorted(s["ranks"], key=len, reverse=True)
     return {
         "rank": re.compile(r"(?:" + "|".join(re.escape(r) for r in ranks) + r")\s+(?=[A-ZĐ])"),
