@@ -17,7 +17,7 @@ from .errors import ReadError, VanbanError
 from .model import Document
 from .parse import parse as _parse
 
-__all__ = ["Document", "ReadError", "VanbanError", "parse", "parse_file"]
+__all__ = ["Document", "ReadError", "VanbanError", "parse", "parse_bytes", "parse_file"]
 __version__ = "0.1.0"
 
 
@@ -30,13 +30,23 @@ def parse_file(path: str | Path) -> Document:
     """Read a file (text, PDF, scan, DOCX…) and parse it; ``ReadError`` if it cannot be read."""
     from .read import read_file
 
-    ex = read_file(path)
-    doc = _parse(ex.text, str(path), ex.pages)
+    return _from_extracted(read_file(path), str(path))
+
+
+def parse_bytes(data: bytes, name: str = "input") -> Document:
+    """Parse the content of a file (format detected from the bytes); ``ReadError`` if unreadable."""
+    from .read import read_bytes
+
+    return _from_extracted(read_bytes(data, name), name)
+
+
+def _from_extracted(ex, source: str) -> Document:
+    from dataclasses import replace
+
+    from .model import Problem
+
+    doc = _parse(ex.text, source, ex.pages)
     if ex.problems:
-        from dataclasses import replace
-
-        from .model import Problem
-
         notes = tuple(Problem("read.note", "info", p) for p in ex.problems)
         doc = replace(doc, problems=notes + doc.problems)
     return doc

@@ -172,7 +172,7 @@ def _clean_units(s: str) -> str:
 
 def _is_units(s: str, issuer_key: str | None) -> bool:
     """A phrase that names units and nothing else."""
-    if not s or len(s) > 260 or not starts_like_unit(s):
+    if not s or len(s) > 260 or not starts_like_unit(s) or s.lower() in _BARE_NOUNS:
         return False
     if _vocab()["not_task"].search(s):
         return False
@@ -196,6 +196,7 @@ class _Spans:
         return any(self._starts[j] <= pos < self._ends[j] for j in range(max(0, i - 3), i + 1))
 
 
+_BARE_NOUNS = {"cơ quan", "cán bộ", "đơn vị", "tổ chức", "người", "lãnh đạo", "cơ quan chuyên môn"}
 _DEADLINE_WORDS = ("trước", "Trước", "chậm nhất", "Chậm nhất", "hạn", "hoàn thành", "không quá", "đến hết")
 
 
@@ -384,7 +385,7 @@ def _coordinators(t: str, start: int, end: int) -> list[tuple[str, str, int, int
 
 _STOP = re.compile(r"[.:]\s|\n\s*\n")
 _FULL_STOP = re.compile(r"\.\s|\n\s*\n")
-_GAP_END = re.compile(r"\b(?:đã|đang|được|là|của|tại|nhận|có|có ý kiến|tạm thời|cần)\s*$")
+_GAP_END = re.compile(r"\b(?:đã|đang|được|là|của|tại|nhận|có|có ý kiến|tạm thời|cần|không|chưa)\s*$")
 _ITEM_INSIDE = re.compile(r"\n[ \t*]*(?:[-–+•]|\d{1,2}\.|[a-zđ]\))")
 _AS_FOLLOWS = re.compile(r"\s*(?:\S+\s+){0,2}như\s+sau\b")
 
