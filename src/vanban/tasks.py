@@ -174,7 +174,7 @@ def _is_units(s: str, issuer_key: str | None) -> bool:
     """A phrase that names units and nothing else."""
     if not s or len(s) > 260 or not starts_like_unit(s) or s.lower() in _BARE_NOUNS:
         return False
-    if _vocab()["not_task"].search(s):
+    if _vocab()["not_task"].search(s) or _vocab()["not_in_gap"].search(s):
         return False
     return not (issuer_key and unit_key(s) in (issuer_key, issuer_key.split(" ", 1)[-1]))
 
@@ -196,7 +196,9 @@ class _Spans:
         return any(self._starts[j] <= pos < self._ends[j] for j in range(max(0, i - 3), i + 1))
 
 
-_BARE_NOUNS = {"cơ quan", "cán bộ", "đơn vị", "tổ chức", "người", "lãnh đạo", "cơ quan chuyên môn"}
+# a bare noun refers back to a body named before ("Trung tâm gửi …" in the Centre's own rules)
+_BARE_NOUNS = {"cơ quan", "cán bộ", "đơn vị", "tổ chức", "người", "lãnh đạo", "cơ quan chuyên môn", "trung tâm", "sở", "bộ",
+               "ban", "cục", "công ty", "văn phòng"}
 _DEADLINE_WORDS = ("trước", "Trước", "chậm nhất", "Chậm nhất", "hạn", "hoàn thành", "không quá", "đến hết")
 
 
