@@ -212,7 +212,9 @@ def record(doc: Document, spans: bool = True) -> dict[str, Any]:
             {
                 "assignees": [a.name for a in t.assignees],
                 "roles": {a.name: a.role for a in t.assignees},
-                "deadline": _iso(t.deadline.date) if t.deadline else None,
+                # FIELDS.md: an explicit date (a relative one, counted from the date of issue, is "due")
+                "deadline": _iso(t.deadline.date) if t.deadline and t.deadline.kind != "relative" else None,
+                "due": _iso(t.deadline.date) if t.deadline else None,
                 "deadline_kind": t.deadline.kind if t.deadline else None,
                 "recurrence": t.deadline.recurrence if t.deadline else None,
                 "report_to": t.report_to,

@@ -80,7 +80,7 @@ def _vocab() -> dict[str, re.Pattern[str]]:
 # built with the unit vocabulary in ``_opening_re`` so that only unit-like openings match
 _DEADLINE = re.compile(
     r"(?:trước|chậm\s+nhất(?:\s+là)?(?:\s+vào)?|hạn\s+chót(?:\s+là)?|hoàn\s+thành\s+(?:trong|trước|vào)|"
-    r"(?:thời\s+hạn|hạn)\s+(?:hoàn\s+thành\s+)?(?:là\s+)?|không\s+quá|đến\s+hết)\s+(?:ngày\s+)?"
+    r"(?:thời\s+hạn|hạn)\s+(?:hoàn\s+thành\s+)?(?:là\s+)?|không\s+quá)\s+(?:ngày\s+)?"
     r"(?:" + dates.WORDS.replace("ngày\\s{1,3}", "") + "|" + dates.NUMERIC
     + r"|(?P<dd>\d{1,2})\s?/\s?(?P<mm>\d{1,2})(?![\d/]))",
     re.IGNORECASE,
@@ -151,7 +151,11 @@ _TRAILING_ADVERB = re.compile(
 
 _CUE_HEAD = re.compile(r"^(?:Giao|giao|Đề nghị|đề nghị|Yêu cầu|yêu cầu)\s+")
 _ASIDE = re.compile(r"\s*\((?:sau đây|gọi tắt|giao|để|qua|theo)\b[^)]*\)?")
-_BY_FUNCTION = re.compile(r"\s+(?:theo\s+chức\s+năng,?\s+nhiệm\s+vụ(?:\s+được\s+giao)?|căn\s+cứ\s+chức\s+năng.*)$")
+_BY_FUNCTION = re.compile(
+    r"\s+(?:theo\s+chức\s+năng,?\s+nhiệm\s+vụ(?:\s+được\s+giao)?|căn\s+cứ\s+chức\s+năng.*|trong\s+phạm\s+vi\s+chức\s+năng.*)$"
+)
+# what a cue's assignee phrase never crosses: a sentence end, a colon, a paragraph or a list item
+_CUE_BREAK = re.compile(r"[.:]|\n\s*\n|\n[ \t*]*(?:[-–+•]|\d{1,2}\.|[a-zđ]\))\s")
 
 
 _ADVERB_WORDS = ("định kỳ", "năm", "quý", "tháng", "thường xuyên", "kịp thời", "tích cực", "khẩn trương")
@@ -198,8 +202,8 @@ class _Spans:
 
 # a bare noun refers back to a body named before ("Trung tâm gửi …" in the Centre's own rules)
 _BARE_NOUNS = {"cơ quan", "cán bộ", "đơn vị", "tổ chức", "người", "lãnh đạo", "cơ quan chuyên môn", "trung tâm", "sở", "bộ",
-               "ban", "cục", "công ty", "văn phòng"}
-_DEADLINE_WORDS = ("trước", "Trước", "chậm nhất", "Chậm nhất", "hạn", "hoàn thành", "không quá", "đến hết")
+               "ban", "cục", "công ty"}
+_DEADLINE_WORDS = ("trước", "Trước", "chậm nhất", "Chậm nhất", "hạn", "hoàn thành", "không quá")
 
 
 def find_tasks(
@@ -252,7 +256,7 @@ def find_tasks(
     for m in _cues(t, body[0], body[1]):
         who_start = m.end()
         vm = v["verb"].search(t, who_start, min(body[1], who_start + 260))
-        if not vm or re.search(r"[.:\n]", t[who_start : vm.start()]):
+        if not vm or _CUE_BREAK.search(t, who_start, vm.start()):
             continue
         who = _clean_units(t[who_start : vm.start()])
         if not _is_units(who, issuer_key):
@@ -374,6 +378,9 @@ def _coordinators(t: str, start: int, end: int) -> list[tuple[str, str, int, int
     st = m.end()
     lim = min(end, st + 300)
     vm = _vocab()["verb"].search(t, st, lim)
+    cap = _vocab()["verb_cap"].search(t, st, lim)  # ") Rà soát …": a capitalised duty after a name
+    if cap and (not vm or cap.start() < vm.start()) and cap.start() > st and t[cap.start() - 1] in " )\n":
+        vm = cap
     stop = re.compile(r"[.;:]|\n\s*\n|\s(?:để|trong|nhằm|theo)\s").search(t, st, lim)
     cut = min(x.start() for x in (vm, stop) if x) if (vm or stop) else lim
     rel = _RELATED.search(t, st, cut)
