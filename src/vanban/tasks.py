@@ -233,6 +233,12 @@ def find_tasks(
                 claimed.add(a, b)
                 assignees.append((n, crole, a, b))
         out.append(Found(assignees, action, dl, to, via))
+        # one duty per dated clause: "… trước ngày 28/2/2023; … báo cáo … trước ngày 10/11/2023"
+        if dl and dl.kind == "absolute":
+            nxt = dl.end
+            while (more := _deadline(t, nxt, action[1], issued)) and more.kind == "absolute" and more.date:
+                out.append(Found(assignees, (nxt, more.end), more, to, via))
+                nxt = more.end
 
     # 1. numbered sections headed by a unit: the duties below it are its task
     top = [s for s in sections if body[0] <= s[2] < body[1] and s[4] <= 4]
@@ -299,12 +305,13 @@ def find_tasks(
         if not vm:
             continue
         gap = t[st : vm.start("verb")]
-        if gap.rstrip().endswith(" sẽ"):  # a commitment: "Văn phòng sẽ phối hợp với …"
+        committed = gap.rstrip().endswith(" sẽ")  # "Văn phòng sẽ phối hợp với …": the issuer commits too
+        if committed:
             gap = gap.rstrip()[:-3]
         if _GAP_END.search(gap) or v["not_in_gap"].search(gap) or _ITEM_INSIDE.search(gap):
             continue
         who = _clean_units(gap)
-        if not _is_units(who, issuer_key) or _AS_FOLLOWS.match(t, vm.end(), vm.end() + 20):
+        if not _is_units(who, None if committed else issuer_key) or _AS_FOLLOWS.match(t, vm.end(), vm.end() + 20):
             continue
         role = _verb_role(vm.group("verb"), t[vm.end() : vm.end() + 20])
         add(_split_units(who, st + gap.find(who)), role, (st, _sentence_end(t, vm.end(), body[1])))
