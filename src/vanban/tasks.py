@@ -150,7 +150,7 @@ _TRAILING_ADVERB = re.compile(
 
 
 _CUE_HEAD = re.compile(r"^(?:Giao|giao|Đề nghị|đề nghị|Yêu cầu|yêu cầu)\s+")
-_ASIDE = re.compile(r"\s*\((?:sau đây|gọi tắt|giao|để|qua|theo)\b[^)]*\)?")
+_ASIDE = re.compile(r"\s*\((?i:sau đây|gọi tắt|giao|để|qua|theo)\b[^)]*\)?")
 _BY_FUNCTION = re.compile(
     r"\s+(?:theo\s+chức\s+năng,?\s+nhiệm\s+vụ(?:\s+được\s+giao)?|căn\s+cứ\s+chức\s+năng.*|trong\s+phạm\s+vi\s+chức\s+năng.*)$"
 )
@@ -202,7 +202,13 @@ class _Spans:
 
 # a bare noun refers back to a body named before ("Trung tâm gửi …" in the Centre's own rules)
 _BARE_NOUNS = {"cơ quan", "cán bộ", "đơn vị", "tổ chức", "người", "lãnh đạo", "cơ quan chuyên môn", "trung tâm", "sở", "bộ",
-               "ban", "cục", "công ty"}
+               "ban", "cục", "các sở"}
+# "phối hợp với các cơ quan, đơn vị liên quan": the usual formula, not a named coordinator
+_GENERIC_RELATED = re.compile(
+    r"(?:các\s+)?(?:bộ|cơ quan|đơn vị|sở|ngành|tổ chức|địa phương)(?:,\s*(?:bộ|cơ quan|đơn vị|sở|ngành|tổ chức|cá nhân|địa phương))*"
+    r"(?:\s+có)?\s+liên\s+quan",
+    re.IGNORECASE,
+)
 _DEADLINE_WORDS = ("trước", "Trước", "chậm nhất", "Chậm nhất", "hạn", "hoàn thành", "không quá")
 
 
@@ -220,7 +226,7 @@ def find_tasks(
     claimed = _Spans()  # unit spans already taken, so one phrase is one task
 
     def add(names: list[tuple[str, int, int]], role: str, action: tuple[int, int]) -> None:
-        names = [(n, a, b) for n, a, b in names if a not in claimed]
+        names = [(n, a, b) for n, a, b in names if a not in claimed and n.lower() not in _BARE_NOUNS]
         if not names:
             return
         for _, a, b in names:
@@ -396,7 +402,11 @@ def _coordinators(t: str, start: int, end: int) -> list[tuple[str, str, int, int
     who = _clean_units(t[st:cut])
     if not who or not starts_like_unit(who) or _vocab()["not_in_gap"].search(who):
         return []
-    return [(n, role, a, b) for n, a, b in _split_units(who, st + t[st:cut].find(who))]
+    return [
+        (n, role, a, b)
+        for n, a, b in _split_units(who, st + t[st:cut].find(who))
+        if n.lower() not in _BARE_NOUNS and not _GENERIC_RELATED.fullmatch(n)
+    ]
 
 
 _STOP = re.compile(r"[.:]\s|\n\s*\n")

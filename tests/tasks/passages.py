@@ -312,7 +312,8 @@ P: list[dict[str, Any]] = [
         src="gold/077.txt",
         party=True,
         text="2. Văn phòng Tỉnh ủy chủ trì, phối hợp với các cơ quan liên quan tham mưu thực hiện. Thời gian hoàn thành trước ngày 30/12/2025",
-        who=["Văn phòng Tỉnh ủy", "các cơ quan liên quan"],
+        # "phối hợp với các cơ quan liên quan" is the usual formula, not a named coordinator (as 077's gold)
+        who=["Văn phòng Tỉnh ủy"],
         roles={"Văn phòng Tỉnh ủy": "lead"},
         deadlines=["2025-12-30"],
         kind="absolute",
