@@ -138,7 +138,7 @@ P: list[dict[str, Any]] = [
     dict(
         src="gold/074.txt",
         text="Sở Xây dựng thành phố Hà Nội có trách nhiệm chủ trì phối hợp với Sở Nội vụ và các cơ quan, đơn vị có liên quan thực hiện chuyển đổi cơ quan chủ quản đối với các đơn vị trực thuộc Sở.",
-        who=["Sở Xây dựng thành phố Hà Nội", "Sở Nội vụ", "các cơ quan, đơn vị có liên quan"],
+        who=["Sở Xây dựng thành phố Hà Nội", "Sở Nội vụ"],  # the "… có liên quan" formula is no unit (as 074's gold)
         roles={"Sở Xây dựng thành phố Hà Nội": "lead", "Sở Nội vụ": "coordinate"},
     ),
     dict(
