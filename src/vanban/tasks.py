@@ -203,7 +203,7 @@ class _Spans:
 # a bare noun refers back to a body named before ("Trung tâm gửi …" in the Centre's own rules)
 _BARE_NOUNS = {"cơ quan", "cán bộ", "đơn vị", "tổ chức", "người", "lãnh đạo", "cơ quan chuyên môn", "trung tâm", "sở", "bộ",
                "ban", "cục", "các sở"}
-# "phối hợp với các cơ quan, đơn vị liên quan": the usual formula, not a named coordinator
+# "các cơ quan, đơn vị (có) liên quan": the usual formula for "whoever else is concerned"
 _GENERIC_RELATED = re.compile(
     r"(?:các\s+)?(?:bộ|cơ quan|đơn vị|sở|ngành|tổ chức|địa phương)(?:,\s*(?:bộ|cơ quan|đơn vị|sở|ngành|tổ chức|cá nhân|địa phương))*"
     r"(?:\s+có)?\s+liên\s+quan",
@@ -402,11 +402,11 @@ def _coordinators(t: str, start: int, end: int) -> list[tuple[str, str, int, int
     who = _clean_units(t[st:cut])
     if not who or not starts_like_unit(who) or _vocab()["not_in_gap"].search(who):
         return []
-    return [
-        (n, role, a, b)
-        for n, a, b in _split_units(who, st + t[st:cut].find(who))
-        if n.lower() not in _BARE_NOUNS and not _GENERIC_RELATED.fullmatch(n)
-    ]
+    names = [(n, a, b) for n, a, b in _split_units(who, st + t[st:cut].find(who)) if n.lower() not in _BARE_NOUNS]
+    named = [x for x in names if not _GENERIC_RELATED.fullmatch(x[0])]
+    # "… phối hợp với Sở A và các cơ quan liên quan": the formula after named units adds no one;
+    # alone ("phối hợp với các đơn vị có liên quan") it is the coordinator
+    return [(n, role, a, b) for n, a, b in (named or names)]
 
 
 _STOP = re.compile(r"[.:]\s|\n\s*\n")

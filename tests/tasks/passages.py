@@ -106,7 +106,8 @@ P: list[dict[str, Any]] = [
     dict(
         src="tvpl/45cc2b3cda45b66c.txt",
         text="Giao Bộ Công an chủ trì, phối hợp với các bộ, cơ quan ngang bộ và các cơ quan có liên quan nghiên cứu, tiếp thu tối đa ý kiến Thành viên Chính phủ;",
-        who=["Bộ Công an", "các bộ, cơ quan ngang bộ", "các cơ quan có liên quan"],
+        # after named coordinators the "… có liên quan" formula adds no one (as 009's and 074's gold)
+        who=["Bộ Công an", "các bộ, cơ quan ngang bộ"],
         roles={"Bộ Công an": "lead", "các bộ, cơ quan ngang bộ": "coordinate"},
     ),
     dict(
@@ -128,19 +129,18 @@ P: list[dict[str, Any]] = [
         text="1. Sở Dân tộc và Tôn giáo có trách nhiệm chủ trì, phối hợp với các cơ quan, đơn vị liên quan tổ chức triển khai thực hiện Quyết định này.",
         who=["Sở Dân tộc và Tôn giáo", "các cơ quan, đơn vị liên quan"],
         roles={"Sở Dân tộc và Tôn giáo": "lead", "các cơ quan, đơn vị liên quan": "coordinate"},
-        xfail="036's gold counts the generic coordinator 'các cơ quan, đơn vị liên quan'; 004/009/074/077's do not, "
-        "and vanban follows the majority",
     ),
     dict(
         src="tvpl/14893cd21e801bb3.txt",
         text="1. Sở Tài chính chủ trì, phối hợp với các đơn vị có liên quan căn cứ Quyết định này xây dựng quy trình nội bộ trong giải quyết thủ tục hành chính.",
-        who=["Sở Tài chính"],  # the "các đơn vị có liên quan" formula is no named coordinator (the gold's convention)
-        roles={"Sở Tài chính": "lead"},
+        who=["Sở Tài chính", "các đơn vị có liên quan"],
+        roles={"Sở Tài chính": "lead", "các đơn vị có liên quan": "coordinate"},
     ),
     dict(
         src="gold/074.txt",
         text="Sở Xây dựng thành phố Hà Nội có trách nhiệm chủ trì phối hợp với Sở Nội vụ và các cơ quan, đơn vị có liên quan thực hiện chuyển đổi cơ quan chủ quản đối với các đơn vị trực thuộc Sở.",
-        who=["Sở Xây dựng thành phố Hà Nội", "Sở Nội vụ"],  # the "… có liên quan" formula is no unit (as 074's gold)
+        # after a named coordinator the "… có liên quan" formula adds no one (as 074's gold)
+        who=["Sở Xây dựng thành phố Hà Nội", "Sở Nội vụ"],
         roles={"Sở Xây dựng thành phố Hà Nội": "lead", "Sở Nội vụ": "coordinate"},
     ),
     dict(
@@ -314,8 +314,7 @@ P: list[dict[str, Any]] = [
         src="gold/077.txt",
         party=True,
         text="2. Văn phòng Tỉnh ủy chủ trì, phối hợp với các cơ quan liên quan tham mưu thực hiện. Thời gian hoàn thành trước ngày 30/12/2025",
-        # "phối hợp với các cơ quan liên quan" is the usual formula, not a named coordinator (as 077's gold)
-        who=["Văn phòng Tỉnh ủy"],
+        who=["Văn phòng Tỉnh ủy", "các cơ quan liên quan"],
         roles={"Văn phòng Tỉnh ủy": "lead"},
         deadlines=["2025-12-30"],
         kind="absolute",
