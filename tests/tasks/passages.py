@@ -211,7 +211,6 @@ P: list[dict[str, Any]] = [
             "các Sở, ban, ngành Thành phố",
             "các tổ chức, cá nhân có liên quan",
         ],
-        xfail="executor article with ';' after the first executor: names split wrongly",
     ),
     dict(
         src="gold/028.txt",
