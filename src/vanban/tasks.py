@@ -99,6 +99,7 @@ _REPORT = re.compile(
 _OFFICE_OF = re.compile(r"(?:^|[;,]\s*)(?:Chánh\s+)?Văn\s+phòng\s+(?:Hội\s+đồng\s+nhân\s+dân|HĐND|Đoàn)[^,;]*$")
 
 
+_PERSON_HEAD = re.compile(r"(?:[Nn]gười\s+đứng\s+đầu|Thủ\s+trưởng|Giám\s+đốc|Chủ\s+tịch|Chánh\s+[Vv]ăn\s+phòng)\b")
 _BARE_TITLE_LIST = re.compile(r"(?:Giám\s+đốc|Thủ\s+trưởng|Chủ\s+tịch)\s*:\s*")
 _GENERIC_HEAD = re.compile(r"(?:\w+\s+){0,2}(?:Sở|sở|Bộ|bộ|Ban|ban|ngành|cơ quan|đơn vị)|\w+(?:\s+\w+)?")
 
@@ -128,6 +129,8 @@ def _split_part(s: str, base: int) -> list[tuple[str, int, int]]:
             continue  # "Giám đốc Sở, Thủ trưởng cơ quan, ban, ngành": one generic phrase
         if ":" in s[last : m.start()]:
             continue  # "Giám đốc các Sở: Dân tộc và Tôn giáo, Nội vụ và …": a list inside one unit
+        if sep == "," and not s[m.end() : m.end() + 1].isupper() and _PERSON_HEAD.match(s[last:].lstrip()):
+            continue  # "người đứng đầu các cơ quan …, các đơn vị …": the head of each, one phrase
         cuts.append(m)
         last = m.end()
     out = []
