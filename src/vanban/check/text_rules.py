@@ -7,11 +7,12 @@ clause come from the profile's data. Detectors read ``doc.text`` as the reader p
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import pairwise
+from itertools import compress
 from typing import Any
 
 from ..model import Document, Span
@@ -506,17 +507,45 @@ def confusables(c: Ctx) -> Iterator[Hit]:
             yield Hit("spell.confusable", (a, b), right, {"wrong": t[a:b], "right": right})
 
 
-_PUNCT = ',.;:)”"'
+# The repeat scan splits the UTF-8 bytes of the text at whitespace and punctuation: ASCII
+# punctuation through a byte table (bytes of a Vietnamese letter are all >= 0x80, so the table
+# never splits one), the common typographic marks by replacement.
+_ASCII_PUNCT = bytes(c for c in range(0x21, 0x80) if not chr(c).isalnum())
+_SEPARATE = bytes.maketrans(_ASCII_PUNCT, b" " * len(_ASCII_PUNCT))
+_MARKS = re.compile(b"|".join(re.escape(m.encode()) for m in "“”‘’–—…"))
 
 
-def _repeats(low: str, single: set[str]) -> set[str]:
-    """Phrases of one (function) word or two words written twice in a row, found on tokens."""
-    toks = low.split()
-    found = {a for a, b in pairwise(toks) if a in single and b.rstrip(_PUNCT) == a}
-    for i, (a, b) in enumerate(zip(toks, toks[2:-1], strict=False)):
-        if a == b and toks[i + 3].rstrip(_PUNCT) == toks[i + 1] and a.isalpha() and toks[i + 1].isalpha():
-            found.add(f"{a} {toks[i + 1]}")
+def _repeats(low: str, single: frozenset[str]) -> set[str]:
+    """Candidate phrases written twice in a row: a function word, or any two words.
+
+    Every token is compared with the next one and the one after by ``map`` over the token list
+    (no Python loop per word); only the few equal neighbours are looked at in Python. A
+    candidate is reported only where ``repeated`` finds it doubled in the text itself.
+    """
+    toks = _MARKS.sub(b" ", low.encode().translate(_SEPARATE)).split()
+    n = len(toks)
+    found: set[str] = set()
+    for i in compress(range(n), map(operator.eq, toks, toks[1:])):
+        w = toks[i].decode()
+        if w in single:
+            found.add(w)
+    for i in compress(range(n), map(operator.eq, toks, toks[2:])):
+        if i + 3 < n and toks[i + 1] == toks[i + 3]:
+            x, y = toks[i].decode(), toks[i + 1].decode()
+            if x.isalpha() and y.isalpha():
+                found.add(f"{x} {y}")
     return found
+
+
+@cache
+def _repeat_words(profile: Profile) -> tuple[frozenset[str], frozenset[str]]:
+    return frozenset(profile.params.get("repeat_words", ())), frozenset(
+        profile.params.get("repeat_allowed", ())
+    )
+
+
+def _not_word(ch: str) -> bool:
+    return not (ch.isalnum() or ch == "_")
 
 
 @detector("words.repeated")
@@ -524,13 +553,16 @@ def repeated(c: Ctx) -> Iterator[Hit]:
     t, low = c.text, c.low
     if not low:
         return
-    allowed = set(c.p.get("repeat_allowed", ()))
-    for phrase in sorted(_repeats(low, set(c.p.get("repeat_words", ())))):
+    single, allowed = _repeat_words(c.profile)
+    for phrase in sorted(_repeats(low, single)):
         if f"{phrase} {phrase}" in allowed or phrase in allowed:
             continue
-        for m in re.finditer(rf"(?<!\w){re.escape(phrase)}[ \t]+{re.escape(phrase)}(?!\w)", low):
-            first = t[m.start() : m.start() + len(phrase)]
-            yield Hit("words.repeated", m.span(), first, {"words": t[m.start() : m.end()]})
+        # the phrase leads the pattern, so the regex engine scans for it as a literal
+        for m in re.finditer(rf"{re.escape(phrase)}[ \t]+{re.escape(phrase)}", low):
+            a, b = m.span()
+            if (a == 0 or _not_word(low[a - 1])) and (b == len(low) or _not_word(low[b])):
+                first = t[a : a + len(phrase)]
+                yield Hit("words.repeated", (a, b), first, {"words": t[a:b]})
 
 
 # ---------------------------------------------------------------- capitalisation (Phụ lục II)
