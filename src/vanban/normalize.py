@@ -132,8 +132,8 @@ _BRANCHES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("inrule", r"[ \t]+[-_=]{4,}(?=[ \t\n]|$)", (" ----", " ____", " ====", "\t----")),
     ("em", r"\*", ("*",)),
     ("tab", r"\t[ \t]*", ("\t",)),
-    ("hyph", r"[-/][ \t]*\n[ \t]*(?=[A-ZĐ0-9])", ()),
-    ("item", r"[;:][ \t]+(?=[-–•][ \t]+\S)", ()),
+    ("hyph", r"[-/][ \t]*\n[ \t]*(?=[A-ZĐ0-9])", ("-\n", "/\n", "- \n", "/ \n", "-  \n")),
+    ("item", r"[;:][ \t]+(?=[-–•][ \t]+\S)", ("; -", ": -", "; –", ": –", "; •", ": •", ";  -", ":  -")),
 )
 _FIXED = {"crlf": "\n", "br": "\n", "block": "\n", "cell": "\n\n", "inrule": "\n", "nbsp": " ", "amp": "&"}
 _NEWLINE = {"rule", "head"}
@@ -164,14 +164,34 @@ def _cleanup_repl(m: re.Match[str]) -> str:
     return ""
 
 
-def _merge_repl(m: re.Match[str]) -> str:
-    """Split two header columns merged on one line: the spaces before a header word."""
-    s = m.string
-    a = m.start()
-    return "\n" if a and not s[a - 1].isspace() else m.group()
-
-
-_MERGE = re.compile(r"[ \t]+(?=" + _HEADER_WORDS.pattern + ")")
+def _split_merged(head: str) -> tuple[str, _Edits | None]:
+    """Split two header columns merged on one line: the spaces before a header word that follows
+    other text on its line become a line break. Found from the header words themselves (a fast
+    scan), not from every run of spaces."""
+    ns: list[int] = []
+    ne: list[int] = []
+    os_: list[int] = []
+    oe: list[int] = []
+    out: list[str] = []
+    last = shift = 0
+    for m in _HEADER_WORDS.finditer(head):
+        b = m.start()
+        a = b
+        while a > last and head[a - 1] in " \t":
+            a -= 1
+        if a == b or a == 0 or head[a - 1] == "\n":
+            continue
+        out += [head[last:a], "\n"]
+        ns.append(a + shift)
+        ne.append(a + shift + 1)
+        os_.append(a)
+        oe.append(b)
+        shift += 1 - (b - a)
+        last = b
+    if not ns:
+        return head, None
+    out.append(head[last:])
+    return "".join(out), _Edits(tuple(ns), tuple(ne), tuple(os_), tuple(oe))
 
 
 def normalize(text: str) -> Normalized:
@@ -192,8 +212,7 @@ def normalize(text: str) -> Normalized:
             t, edits = _sub(_BRANCH_RE[name], _cleanup_repl, t)
             if edits:
                 steps.append(edits)
-    head = t[:_MERGE_WINDOW]
-    merged, edits = _sub(_MERGE, _merge_repl, head)
+    merged, edits = _split_merged(t[:_MERGE_WINDOW])
     if edits:
         t = merged + t[_MERGE_WINDOW:]
         steps.append(edits)
