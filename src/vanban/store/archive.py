@@ -25,7 +25,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Engine, delete, insert, select, text, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -389,6 +389,8 @@ class Archive:
             if cit_rows:
                 s.execute(insert(CitationRow), cit_rows)
             s.execute(insert(DocTextRow), [{**txt, "document_id": by_n[n]} for n, _v, _c, txt in fresh])
+            if s.get_bind().dialect.name == "sqlite":
+                _write_pairs(s, [(by_n[n], txt) for n, _v, _c, txt in fresh])
             for o in originals:
                 if o["document_id"] is None:
                     o["document_id"] = by_n[o.pop("_n")]
@@ -525,12 +527,16 @@ class Archive:
         """
         filters = filters or Filters()
         terms = search.parse_query(query)
-        q, sort = search.hits_query(self.dialect, terms, filters)
-        q = search.page_after(q, sort, after, dated=not terms).limit(limit + 1)
         with self.Session() as s:
-            rows = s.execute(q).all()
-            more = len(rows) > limit
-            rows = rows[:limit]
+            if terms and self.sqlite:
+                rows, more, nxt = self._ranked(s, terms, filters, limit, after)
+            else:
+                q, sort = search.hits_query(self.dialect, terms, filters)
+                q = search.page_after(q, sort, after, dated=not terms).limit(limit + 1)
+                rows = s.execute(q).all()
+                more = len(rows) > limit
+                rows = rows[:limit]
+                nxt = None
             texts = {
                 r.document_id: (r.text, r.body)
                 for r in s.execute(
@@ -546,7 +552,8 @@ class Archive:
                 hits.append(
                     Hit(r.id, r.number, r.doc_type, r.date, r.issuer, r.subject, r.status, score, snip, marks)
                 )
-            nxt = search.encode_cursor([hits[-1].score, hits[-1].id]) if more else None
+            if more and nxt is None:
+                nxt = search.encode_cursor([hits[-1].score, hits[-1].id])
             total = None
             counts: dict[str, list[tuple[Any, int]]] = {}
             if facets and after is None:
@@ -554,6 +561,44 @@ class Archive:
                     list(s.execute(search.facet_counts(self.dialect, terms, filters)))
                 )
         return Page(hits, nxt, total, counts)
+
+    def _ranked(
+        self, s: Session, terms: list[search.Term], filters: Filters, limit: int, after: str | None
+    ) -> tuple[list[Any], bool, str | None]:
+        """SQLite: the page of hits in two tiers (see ``search.tier_query``), its cursor.
+
+        The cursor is ``[tier, rank, ids shown with that rank]``, so a page boundary inside a
+        run of equal scores neither repeats nor skips a document.
+        """
+        tiers = [1, 2] if search.query_pairs(terms) else [2]
+        start, pos = tiers[0], None
+        if after is not None:
+            c = search.decode_cursor(after)
+            if len(c) != 3 or c[0] not in tiers:
+                raise ValueError(f"not a cursor of this query: {after!r}")
+            start, pos = c[0], (float(c[1]), [int(i) for i in c[2]])
+        found: list[tuple[int, int, float]] = []
+        for tier in tiers:
+            need = limit + 1 - len(found)
+            if tier < start or need <= 0:
+                continue
+            q = search.tier_query(tier, terms, filters, need, pos if tier == start else None)
+            found += [(tier, r.id, r.rank) for r in s.execute(q)]
+        more = len(found) > limit
+        found = found[:limit]
+        nxt = None
+        if more:
+            tier, _id, rank = found[-1]
+            shown = [i for t, i, r in found if t == tier and r == rank]
+            if pos is not None and tier == start and pos[0] == rank:
+                shown += pos[1]
+            nxt = search.encode_cursor([tier, rank, shown])
+        d = DocumentRow
+        cols = (d.id, d.number, d.doc_type, d.date, d.issuer, d.subject, d.status)
+        by_id = {r.id: r for r in s.execute(select(*cols).where(d.id.in_([i for _t, i, _r in found])))}
+        bonus = {1: search.PHRASE_BONUS, 2: 0.0}
+        rows = [_Row(*by_id[i][:7], bonus[t] - rank) for t, i, rank in found if i in by_id]
+        return rows, more, nxt
 
     def iter_documents(self, query: str = "", filters: Filters | None = None) -> Iterator[StoredDocument]:
         """Every document matching (for export), in search order, page by page."""
@@ -613,6 +658,18 @@ class Archive:
     def sqlite(self) -> bool:
         """Whether the database is SQLite."""
         return is_sqlite(self.engine)
+
+
+@dataclass(frozen=True)
+class _Row:
+    id: int
+    number: str | None
+    doc_type: str | None
+    date: dt.date | None
+    issuer: str | None
+    subject: str | None
+    status: str
+    score: float
 
 
 def _chunks(seq: list[Any], n: int) -> Iterator[list[Any]]:
@@ -721,7 +778,32 @@ def _replace(
     s.execute(delete(CitationRow).where(CitationRow.document_id == doc_id))
     if cits:
         s.execute(insert(CitationRow), [{**c, "document_id": doc_id} for c in cits])
+    sqlite = s.get_bind().dialect.name == "sqlite"
+    if sqlite:  # the contentless pair index forgets a row given the values it was written with
+        old = s.execute(
+            select(DocTextRow.head, DocTextRow.body, DocTextRow.meta).where(DocTextRow.document_id == doc_id)
+        ).first()
+        if old is not None:
+            _write_pairs(s, [(doc_id, {"head": old.head, "body": old.body, "meta": old.meta})], "delete")
     s.execute(update(DocTextRow).where(DocTextRow.document_id == doc_id).values(**txt))
+    if sqlite:
+        _write_pairs(s, [(doc_id, txt)])
+
+
+_PAIRS_INSERT = text("INSERT INTO doc_pairs(rowid, head, body, meta) VALUES (:id, :head, :body, :meta)")
+_PAIRS_DELETE = text(
+    "INSERT INTO doc_pairs(doc_pairs, rowid, head, body, meta) VALUES ('delete', :id, :head, :body, :meta)"
+)
+
+
+def _write_pairs(s: Session, rows: list[tuple[int, dict[str, str]]], op: str = "insert") -> None:
+    """Add (or, with ``op="delete"``, remove) documents in ``doc_pairs`` (SQLite; same transaction)."""
+    params = [
+        {"id": i, "head": search.pairs(t["head"]), "body": search.pairs(t["body"]), "meta": t.get("meta", "")}
+        for i, t in rows
+    ]
+    if params:
+        s.execute(_PAIRS_DELETE if op == "delete" else _PAIRS_INSERT, params)
 
 
 def _stored(d: DocumentRow, versions: bool = True) -> StoredDocument:

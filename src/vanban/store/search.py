@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import Float, Select, and_, cast, column, func, literal_column, or_, select, table, text
@@ -25,12 +26,54 @@ from .models import DocTextRow, DocumentRow
 _PUNCT = re.compile(r"[^\w\s]")
 _WORD = re.compile(r"\w+")
 _TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
+_ALNUM = re.compile(r"[^\W_]+")
 FTS = table("doc_fts", column("rowid"))
+PAIRS = table("doc_pairs", column("rowid"))
 
 
 def shadow(s: str) -> str:
     """The folded text the index covers; one character for each character of ``s`` when possible."""
     return _PUNCT.sub(" ", fold(s))
+
+
+def pairs(shadow_text: str) -> str:
+    """Adjacent syllables as one token each (``ky cuong`` → ``ky_cuong``): the ``doc_pairs`` index.
+
+    Vietnamese words are mostly two or three syllables, and a syllable pair is far rarer than
+    either syllable, so a query's pairs select a small candidate set that ranks cheaply.
+    """
+    words = _ALNUM.findall(shadow_text)
+    return " ".join(a + "_" + b for a, b in pairwise(words))
+
+
+def query_pairs(terms: list[Term]) -> list[str]:
+    """The syllable pairs of a query's words in order (the last one a prefix when the query's is)."""
+    words = [w for t in terms for w in t.words for w in _ALNUM.findall(w)]
+    out = [a + "_" + b for a, b in pairwise(words)]
+    if out and terms[-1].prefix:
+        out[-1] += "*"
+    return out
+
+
+def pairs_match(terms: list[Term], groups: list[list[tuple[str, ...]]] | None = None) -> str | None:
+    """The ``doc_pairs`` MATCH expression (every pair in head or body; filter groups in meta).
+
+    ``None`` for a one-word query. The index has ``detail=column`` (no positions), so a filter
+    phrase becomes an AND of its tokens; the exact filter is checked on the document anyway.
+    """
+    ps = query_pairs(terms)
+    if not ps:
+        return None
+    out = ["{head body} : (" + " AND ".join(_quote(p) for p in ps) + ")"]
+    for g in groups or []:
+        alts = ("(" + " AND ".join(_quote(w) for w in alt) + ")" for alt in g)
+        out.append("meta : (" + " OR ".join(alts) + ")")
+    return " AND ".join(out)
+
+
+def _quote(token: str) -> str:
+    star = token.endswith("*")
+    return '"' + token.rstrip("*") + '"' + ("*" if star else "")
 
 
 def folded_name(s: str | None) -> str | None:
@@ -204,7 +247,7 @@ def decode_cursor(cursor: str) -> list[Any]:
         out = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except (ValueError, UnicodeDecodeError) as exc:
         raise ValueError(f"not a search cursor: {cursor!r}") from exc
-    if not isinstance(out, list) or len(out) != 2:
+    if not isinstance(out, list) or len(out) not in (2, 3):
         raise ValueError(f"not a search cursor: {cursor!r}")
     return out
 
@@ -256,6 +299,63 @@ def matching_ids(dialect: str, terms: list[Term], filters: Filters) -> Select[An
     return select(col).select_from(source).where(cond)
 
 
+BM25 = "bm25(6.0, 1.0, 0.0)"  # head, body, meta
+# A hit whose text holds the query's syllables side by side (tier 1) ranks above every other:
+# its score is this plus its BM25 over the pair index; a tier-2 hit's score is its BM25.
+PHRASE_BONUS = 1000.0
+LEAN = "INDEXED BY ix_documents_lean"
+
+
+def _passes(rowid: ColumnElement[Any], filters: Filters) -> ColumnElement[bool]:
+    """The filters checked on one document through the narrow covering index, not its wide row."""
+    d = DocumentRow
+    q = select(literal_column("1")).select_from(d).where(d.id == rowid, *filters.clauses())
+    return q.with_hint(d, LEAN, "sqlite").exists()
+
+
+def tier_query(
+    tier: int, terms: list[Term], filters: Filters, n: int, after: tuple[float, list[int]] | None = None
+) -> Select[Any]:
+    """The top ``n`` ``(id, rank)`` of one tier on SQLite, best (lowest rank) first.
+
+    Tier 1: documents holding every syllable pair of the query (``doc_pairs``), ranked there, and
+    matching the query exactly (``doc_fts``, checked per candidate). Tier 2: every other exact
+    match, ranked by BM25 in ``doc_fts``. Both let FTS5 order by ``rank`` itself (its sorted
+    plan), and filters are checked only on the rows it yields, through the covering index.
+    ``after`` is ``(rank, ids already shown with that rank)`` of the previous page.
+    """
+    groups = filters.groups()
+    src, key = (PAIRS, "doc_pairs") if tier == 1 else (FTS, "doc_fts")
+    rank = literal_column(f"{key}.rank")
+    fq = fts5_match(terms, groups)
+    conds: list[ColumnElement[bool]] = [text(f"{key}.rank MATCH :bm").bindparams(bm=BM25)]
+    if tier == 1:
+        conds.insert(0, text("doc_pairs MATCH :pq").bindparams(pq=pairs_match(terms, groups)))
+        exact = (
+            select(literal_column("1"))
+            .select_from(FTS)
+            .where(text("doc_fts MATCH :fq").bindparams(fq=fq), FTS.c.rowid == PAIRS.c.rowid)
+        )
+        conds.append(exact.exists())
+    else:
+        conds.insert(0, text("doc_fts MATCH :fq").bindparams(fq=fq))
+        pq = pairs_match(terms)
+        if pq is not None:
+            inner = select(PAIRS.c.rowid).where(text("doc_pairs MATCH :pq0").bindparams(pq0=pq))
+            conds.append(FTS.c.rowid.not_in(inner))
+    conds.append(_passes(src.c.rowid, filters))
+    if after is not None:
+        value, shown = after
+        conds.append(or_(rank > value, and_(rank == value, src.c.rowid.not_in(shown))))
+    return (
+        select(src.c.rowid.label("id"), rank.label("rank"))
+        .select_from(src)
+        .where(*conds)
+        .order_by(rank)
+        .limit(n)
+    )
+
+
 def facet_counts(dialect: str, terms: list[Term], filters: Filters) -> Select[Any]:
     """Counts per combination of the facet columns over every match (one pass; summed per facet).
 
@@ -264,7 +364,7 @@ def facet_counts(dialect: str, terms: list[Term], filters: Filters) -> Select[An
     """
     d = DocumentRow
     cols = [getattr(d, f) for f in FACETS]
-    q = select(*cols, func.count()).where(*filters.clauses())
+    q = select(*cols, func.count()).where(*filters.clauses()).with_hint(d, LEAN, "sqlite")
     if terms:
         q = q.where(d.id.in_(matching_ids(dialect, terms, filters)))
     return q.group_by(*cols)
