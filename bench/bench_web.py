@@ -1,11 +1,13 @@
 """Load run of the web app on loopback: 50 concurrent clients for 60 s over the dashboard,
 search and task pages, on an archive of 10,000 documents. Prints requests, errors, p50/p99.
 
-    python bench/bench_web.py [--docs 10000] [--clients 50] [--seconds 60] [--home DIR]
+    python bench/bench_web.py [--docs 10000] [--clients 50] [--seconds 60] [--think 1] [--workers 2]
 
 The archive is synthesized once (records derived from the Hanoi seed's shape, with varied
 numbers, dates, subjects and assignees, then tracked) and reused from ``--home``. The server
-runs in its own process (uvicorn, one worker) bound to 127.0.0.1 only; the run stops by itself.
+runs as production would, ``vanban serve --workers N`` (default 2: SQLite in WAL mode, the
+worker processes read concurrently), bound to 127.0.0.1 only; every request goes to that
+address, the number of clients and the duration are bounded, and the run stops by itself.
 Each simulated user pauses ``--think`` seconds on average between requests (uniform 0..2×);
 ``--think 0`` is a closed loop (every client fires its next request as soon as one returns).
 """
@@ -203,6 +205,7 @@ async def _client(
     lat: list[float],
     errors: list[str],
     think: float,
+    by_kind: dict[str, list[float]],
 ) -> None:
     rnd = random.Random(id(c))
     while time.perf_counter() < until[0]:
@@ -217,11 +220,22 @@ async def _client(
         except httpx.HTTPError as exc:
             errors.append(f"{url}: {type(exc).__name__}")
         lat.append(time.perf_counter() - t)
+        by_kind.setdefault(_kind(url), []).append(lat[-1])
+
+
+def _kind(url: str) -> str:
+    path = url.split("?", 1)[0]
+    return "task" if re.fullmatch(r"/tasks/\d+", path) else path.strip("/")
+
+
+def _pct(lat: list[float], p: float) -> float:
+    return round(1000 * lat[min(len(lat) - 1, int(p * len(lat)))], 1) if lat else 0.0
 
 
 async def load(base: str, clients: int, seconds: float, think: float) -> dict[str, object]:
     lat: list[float] = []
     errors: list[str] = []
+    by_kind: dict[str, list[float]] = {}
     leader = [
         "/dashboard",
         "/search?q=chuyển+đổi+số",
@@ -240,7 +254,7 @@ async def load(base: str, clients: int, seconds: float, think: float) -> dict[st
     t0 = time.perf_counter()
     await asyncio.gather(
         *(
-            _client(c, leader if u == "lanhdao" else member, until, lat, errors, think)
+            _client(c, leader if u == "lanhdao" else member, until, lat, errors, think, by_kind)
             for c, u, good in zip(conns, users, ok, strict=True)
             if good
         )
@@ -249,9 +263,11 @@ async def load(base: str, clients: int, seconds: float, think: float) -> dict[st
     for c in conns:
         await c.aclose()
     lat.sort()
+    for v in by_kind.values():
+        v.sort()
 
     def pct(p: float) -> float:
-        return round(1000 * lat[min(len(lat) - 1, int(p * len(lat)))], 1) if lat else 0.0
+        return _pct(lat, p)
 
     return {
         "requests": len(lat),
@@ -262,6 +278,10 @@ async def load(base: str, clients: int, seconds: float, think: float) -> dict[st
         "p90_ms": pct(0.90),
         "p99_ms": pct(0.99),
         "max_ms": round(1000 * lat[-1], 1) if lat else 0.0,
+        "pages": {
+            k: {"n": len(v), "p50_ms": _pct(v, 0.5), "p99_ms": _pct(v, 0.99)}
+            for k, v in sorted(by_kind.items())
+        },
     }
 
 
@@ -275,10 +295,16 @@ def main() -> None:
     )
     ap.add_argument("--home", type=Path, default=Path("bench/out/web-home"))
     ap.add_argument("--port", type=int, default=8765)
+    ap.add_argument("--workers", type=int, default=2, help="server processes (vanban serve --workers)")
     a = ap.parse_args()
+    if not 1 <= a.clients <= 500 or not 0 < a.seconds <= 600:
+        ap.error("--clients must be 1..500 and --seconds 0..600")
     build(a.home, a.docs)
     server = subprocess.Popen(
-        ["vanban", "serve", "--home", str(a.home), "--host", "127.0.0.1", "--port", str(a.port)],
+        [
+            *("vanban", "serve", "--home", str(a.home), "--host", "127.0.0.1", "--port", str(a.port)),
+            *("--workers", str(a.workers)),
+        ],
     )
     try:
         for _ in range(100):
@@ -291,7 +317,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(10)
-    res.update(docs=a.docs, clients=a.clients, seconds=a.seconds, think=a.think)
+    res.update(docs=a.docs, clients=a.clients, seconds=a.seconds, think=a.think, workers=a.workers)
     print(json.dumps(res, ensure_ascii=False, indent=1))
 
 

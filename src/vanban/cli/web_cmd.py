@@ -18,15 +18,32 @@ Host = Annotated[str, typer.Option("--host", help="Địa chỉ lắng nghe.")]
 Port = Annotated[int, typer.Option("--port", help="Cổng.")]
 
 
-def _run(home: Path | None, db: str | None, host: str, port: int) -> None:
+Workers = Annotated[
+    int,
+    typer.Option(
+        "--workers", min=1, help="Số tiến trình phục vụ (SQLite chế độ WAL: nhiều tiến trình cùng đọc)."
+    ),
+]
+
+
+def _run(home: Path | None, db: str | None, host: str, port: int, workers: int = 1) -> None:
     import uvicorn
 
     from ..store import Archive
     from ..web import WebConfig, create_app
 
-    arc = Archive.open(home, db)
-    web = create_app(WebConfig(home=arc.home, db_url=db), arc)
-    uvicorn.run(web, host=host, port=port, log_level="warning")
+    arc = Archive.open(home, db)  # migrates once, before any worker starts
+    if workers == 1:
+        web = create_app(WebConfig(home=arc.home, db_url=db), arc)
+        uvicorn.run(web, host=host, port=port, log_level="warning")
+        return
+    arc.close()
+    os.environ["VANBAN_HOME"] = str(arc.home)  # what each worker's factory opens
+    if db:
+        os.environ["VANBAN_DB"] = db
+    uvicorn.run(
+        "vanban.web.app:from_env", factory=True, workers=workers, host=host, port=port, log_level="warning"
+    )
 
 
 @app.command("serve")
@@ -37,10 +54,11 @@ def serve(
     ] = None,
     host: Host = "127.0.0.1",
     port: Port = 8000,
+    workers: Workers = 1,
 ) -> None:
     """Chạy ứng dụng web theo dõi văn bản và nhiệm vụ."""
     Console().print(f"vanban: http://{host}:{port}/  (API: http://{host}:{port}/api/docs)")
-    _run(home, db, host, port)
+    _run(home, db, host, port, workers)
 
 
 @app.command("demo")

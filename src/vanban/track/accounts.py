@@ -96,11 +96,17 @@ def open_session(s: Session, user: User, ttl: dt.timedelta = SESSION_TTL) -> tup
 
 def session_user(s: Session, token: str, now: dt.datetime | None = None) -> tuple[User, UserSession] | None:
     """The user and session of a cookie value, unless unknown, expired or the user disabled."""
-    row = s.scalar(select(UserSession).where(UserSession.token_hash == _digest(token)))
-    if row is None or row.expires_at <= (now or utcnow()):
+    found = s.execute(
+        select(UserSession, User)
+        .join(User, User.id == UserSession.user_id)
+        .where(UserSession.token_hash == _digest(token))
+    ).first()
+    if found is None:
         return None
-    u = s.get(User, row.user_id)
-    return (u, row) if u is not None and u.active else None
+    row, u = found
+    if row.expires_at <= (now or utcnow()) or not u.active:
+        return None
+    return u, row
 
 
 def close_session(s: Session, token: str) -> None:

@@ -7,10 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..store.db import Base
+
+DUE_ORDER = "coalesce(deadline, '9999-12-31')"  # tasks without a deadline last
 
 
 def utcnow() -> dt.datetime:
@@ -116,7 +118,7 @@ class Task(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
     task_index: Mapped[int] = mapped_column(Integer)
-    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"))
     assignee: Mapped[str] = mapped_column(String(300))  # as printed in the document
     via_group_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"))
     role: Mapped[str] = mapped_column(String(12), default="execute")  # lead, coordinate, execute
@@ -132,6 +134,14 @@ class Task(Base):
     confirmed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     completed_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+    # The lists' order ``coalesce(deadline, '9999-12-31'), id`` (migration track_0002).
+    __table_args__ = (
+        Index("ix_tasks_due_order", text(DUE_ORDER), "id"),
+        Index("ix_tasks_unit_due_order", "unit_id", text(DUE_ORDER), "id"),
+        Index("ix_tasks_open_due_order", "completed_on", text(DUE_ORDER), "id"),
+        Index("ix_tasks_unit_status", "unit_id", "deadline", "completed_on"),
+    )
 
     unit: Mapped[Unit | None] = relationship(foreign_keys=[unit_id])
     reports: Mapped[list[Report]] = relationship(

@@ -206,6 +206,7 @@ def token(s: DB, body: TokenIn) -> TokenOut:
 @router.get("/documents", summary="Tìm văn bản (toàn văn, lọc, phân mục)")
 def documents(
     request: Request,
+    s: DB,
     p: Me,
     q: str = "",
     doc_type: str | None = None,
@@ -216,7 +217,7 @@ def documents(
     after: str | None = None,
 ) -> dict[str, Any]:
     f = Filters(doc_type=doc_type, issuer=issuer, year=year, system=system)
-    page = sv.archive(request).search(q, f, limit=max(1, min(limit, 100)), after=after)
+    page = sv.search(request, s, q, f, max(1, min(limit, 100)), after)
     return {
         "total": page.total,
         "next": page.next,
@@ -237,8 +238,10 @@ def documents(
 
 
 @router.get("/search", summary="Tìm văn bản (bí danh của /documents)")
-def search(request: Request, p: Me, q: str = "", limit: int = 20, after: str | None = None) -> dict[str, Any]:
-    return documents(request, p, q=q, limit=limit, after=after)
+def search(
+    request: Request, s: DB, p: Me, q: str = "", limit: int = 20, after: str | None = None
+) -> dict[str, Any]:
+    return documents(request, s, p, q=q, limit=limit, after=after)
 
 
 @router.get("/documents/{doc_id}", response_model=DocumentOut)
@@ -276,8 +279,15 @@ def tasks(
     limit: int = 200,
 ) -> list[TaskOut]:
     on = sv.today(request)
-    q = queries.task_select(on, p.visible, unit_id=unit_id, document_id=document_id, status_=status_)
-    return [_task(t, u, on) for t, u, _d, _st in s.execute(q.limit(max(1, min(limit, 1000)))).all()]
+    q = queries.task_select(
+        on,
+        p.visible,
+        unit_id=unit_id,
+        document_id=document_id,
+        status_=status_,
+        limit=max(1, min(limit, 1000)),
+    )
+    return [_task(t, u, on) for t, u, _d, _st in s.execute(q).all()]
 
 
 @router.get("/tasks/{task_id}", response_model=TaskOut)

@@ -6,7 +6,6 @@ import asyncio
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
@@ -15,7 +14,8 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import text
 from sqlalchemy.orm import Session
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..store import Archive
 from ..track.recurrence import RECURRENCES
@@ -37,37 +37,53 @@ class LoginRequired(Exception):
     """A browser page needs a signed-in user: redirect to the login form."""
 
 
-class _Headers(BaseHTTPMiddleware):
+NO_STORE = ("/api/", "/login", "/tasks", "/documents")
+
+
+class _Headers:
     """Security headers on every response; request bodies over the upload limit refused (413);
     at most ``concurrency`` requests at work at once (the others wait their turn here, instead of
-    holding database connections while they wait for a worker thread)."""
+    holding database connections while they wait for a worker thread).
 
-    def __init__(self, app: Any, max_body: int, concurrency: int) -> None:
-        super().__init__(app)
+    A plain ASGI middleware: it edits the response start message in passing (Starlette's
+    ``BaseHTTPMiddleware`` runs every request through an extra task and memory streams).
+    """
+
+    def __init__(self, app: ASGIApp, max_body: int, concurrency: int) -> None:
+        self.app = app
         self.max_body = max_body
         self.gate = asyncio.Semaphore(concurrency)
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        length = request.headers.get("content-length")
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                h = MutableHeaders(scope=message)
+                h.setdefault("Content-Security-Policy", CSP)
+                h["X-Content-Type-Options"] = "nosniff"
+                h["Referrer-Policy"] = "same-origin"
+                h.setdefault("X-Frame-Options", "SAMEORIGIN")
+                if path.startswith(NO_STORE):
+                    h.setdefault("Cache-Control", "no-store")
+            await send(message)
+
+        length = Headers(scope=scope).get("content-length")
         if length and length.isdigit() and int(length) > self.max_body:
-            return _too_large(request)
-        if request.url.path.startswith("/static/"):
-            resp = await call_next(request)
+            await _too_large(path)(scope, receive, send_with_headers)
+        elif path.startswith("/static/"):
+            await self.app(scope, receive, send_with_headers)
         else:
             async with self.gate:
-                resp = await call_next(request)
-        resp.headers.setdefault("Content-Security-Policy", CSP)
-        resp.headers["X-Content-Type-Options"] = "nosniff"
-        resp.headers["Referrer-Policy"] = "same-origin"
-        resp.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-        if request.url.path.startswith(("/api/", "/login", "/tasks", "/documents")):
-            resp.headers.setdefault("Cache-Control", "no-store")
-        return resp
+                await self.app(scope, receive, send_with_headers)
 
 
-def _too_large(request: Request) -> Response:
+def _too_large(path: str) -> Response:
     msg = "Tệp quá lớn (vượt giới hạn tải lên)."
-    if request.url.path.startswith("/api/"):
+    if path.startswith("/api/"):
         return JSONResponse({"detail": msg}, status_code=413)
     return Response(msg, status_code=413, media_type="text/plain; charset=utf-8")
 
@@ -86,7 +102,10 @@ def create_app(config: WebConfig | None = None, archive: Archive | None = None) 
     )
     app.state.archive = arc
     app.state.config = cfg
-    app.state.dash_cache = {}
+    from .services import VersionedCache
+
+    app.state.dash_cache = VersionedCache(ttl=300)
+    app.state.facet_cache = VersionedCache(ttl=60)
     tpl = Jinja2Templates(directory=str(HERE / "templates"))
     tpl.env.globals.update(
         STATUS=Status,
@@ -98,6 +117,7 @@ def create_app(config: WebConfig | None = None, archive: Archive | None = None) 
         Action=Action,
     )
     tpl.env.filters["vndate"] = lambda d: d.strftime("%d/%m/%Y") if isinstance(d, dt.date) else "—"
+    tpl.env.auto_reload = False  # templates compile once per process, no stat() per render
     app.state.templates = tpl
     app.add_middleware(_Headers, max_body=cfg.max_upload + 64 * 1024, concurrency=cfg.concurrency)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
@@ -133,6 +153,12 @@ def create_app(config: WebConfig | None = None, archive: Archive | None = None) 
     app.include_router(pages.router)
     app.include_router(api.router)
     return app
+
+
+def from_env() -> FastAPI:
+    """The app over the archive named by ``VANBAN_HOME``/``VANBAN_DB``: the factory each worker
+    process of ``vanban serve --workers N`` calls."""
+    return create_app(WebConfig())
 
 
 def _next(request: Request) -> str:

@@ -10,7 +10,7 @@ from urllib.parse import quote, urlparse
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only, selectinload
 
 from ..store import Filters
 from ..store.models import DocumentRow
@@ -158,16 +158,19 @@ def export_xlsx(request: Request, s: DB, p: Me, key: str | None = None) -> Respo
         root = queries.chain(s, key, on, p.visible)
         doc_ids = [n.doc.id for n in queries.walk(root) if n.doc]
         title = f"Nhiệm vụ thực hiện {root.number or key}" + (f": {root.title}" if root.title else "")
-    rows = s.execute(queries.task_select(on, p.visible, document_ids=doc_ids)).all()
+    q = queries.task_select(on, p.visible, document_ids=doc_ids).options(selectinload(Task.reports))
+    rows = s.execute(q).all()
+    finals = {t.id: next((r for r in t.reports if r.final), None) for t, _u, _d, _st in rows}
+    report_docs = _documents(s, {r.document_id for r in finals.values() if r and r.document_id})
     units: dict[int | None, queries.UnitCounts] = {}
     detail = []
     for t, u, d, st in rows:
         name = u.name if u else t.assignee
         units.setdefault(t.unit_id, queries.UnitCounts(t.unit_id, name)).counts[Status(st)] += 1
-        final = next((r for r in t.reports if r.final), None)
+        final = finals[t.id]
         rep = ""
         if final:
-            rd = s.get(DocumentRow, final.document_id) if final.document_id else None
+            rd = report_docs.get(final.document_id) if final.document_id else None
             rep = (rd.number or f"#{rd.id}") if rd else final.note[:80]
         detail.append(
             (
@@ -275,6 +278,7 @@ def original(request: Request, s: DB, p: Me, doc_id: int) -> Response:
 @router.get("/search")
 def search(
     request: Request,
+    s: DB,
     p: Me,
     q: str = "",
     doc_type: str | None = None,
@@ -284,7 +288,7 @@ def search(
     after: str | None = None,
 ) -> HTMLResponse:
     f = Filters(doc_type=doc_type or None, issuer=issuer or None, year=year, system=system or None)
-    res = sv.archive(request).search(q, f, limit=20, after=after)
+    res = sv.search(request, s, q, f, limit=20, after=after)
     params = {"q": q, "doc_type": doc_type, "issuer": issuer, "year": year, "system": system}
     return page(request, "search.html", p, res=res, params={k: v for k, v in params.items() if v})
 
@@ -301,16 +305,28 @@ def tasks(
     status: Status | None = None,
     document: int | None = None,
     pending: bool = False,
-    page_no: Annotated[int, Query(alias="page", ge=1)] = 1,
+    after: str | None = None,
 ) -> HTMLResponse:
     on = sv.today(request)
     if unit is not None and p.visible is not None and unit not in p.visible:
         raise HTTPException(404, "Không tìm thấy đơn vị.")
-    q = queries.task_select(on, p.visible, unit_id=unit, status_=status, document_id=document)
-    if pending:
-        q = q.where(Task.confirmed_at.is_(None))
-    rows = s.execute(q.offset((page_no - 1) * PAGE).limit(PAGE + 1)).all()
+    try:
+        start = queries.parse_cursor(after) if after else None
+    except ValueError:
+        raise HTTPException(422, "Trang không hợp lệ.") from None
+    q = queries.task_select(
+        on,
+        p.visible,
+        unit_id=unit,
+        status_=status,
+        document_id=document,
+        pending=pending,
+        after=start,  # a keyset page: no OFFSET rows to skip over
+        limit=PAGE + 1,
+    )
+    rows = s.execute(q).all()
     more = len(rows) > PAGE
+    rows = rows[:PAGE]
     units = [u for u in sv.unit_options(s) if p.visible is None or u.id in p.visible]
     args = {
         "unit": unit,
@@ -322,9 +338,9 @@ def tasks(
         request,
         "tasks.html",
         p,
-        rows=rows[:PAGE],
-        page_no=page_no,
-        more=more,
+        rows=rows,
+        first_page=after is None,
+        next_after=queries.cursor_of(rows[-1][0]) if more else None,
         args={k: v for k, v in args.items() if v is not None},
         units=units,
         unit=unit,
@@ -437,6 +453,14 @@ async def report(
 # --- directives ----------------------------------------------------------------------------
 
 
+def _documents(s: Session, ids: set[int]) -> dict[int, DocumentRow]:
+    """Documents by id, in one query (their brief columns)."""
+    if not ids:
+        return {}
+    q = select(DocumentRow).where(DocumentRow.id.in_(ids)).options(load_only(*queries.DOC_BRIEF))
+    return {d.id: d for d in s.scalars(q)}
+
+
 def _directive_ctx(s: Session, key: str, on: dt.date, visible: frozenset[int] | None) -> dict[str, Any]:
     root = queries.chain(s, key, on, visible)
     nodes = list(queries.walk(root))
@@ -444,13 +468,9 @@ def _directive_ctx(s: Session, key: str, on: dt.date, visible: frozenset[int] | 
     for n in nodes:
         for _t, _u, st, _r in n.tasks:
             counts[st] += 1
-    report_docs = {
-        r.document_id: s.get(DocumentRow, r.document_id)
-        for n in nodes
-        for _t, _u, _st, rs in n.tasks
-        for r in rs
-        if r.document_id
-    }
+    report_docs = _documents(
+        s, {r.document_id for n in nodes for _t, _u, _st, rs in n.tasks for r in rs if r.document_id}
+    )
     return {
         "root": root,
         "nodes": nodes,

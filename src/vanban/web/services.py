@@ -3,9 +3,12 @@ tracked), a task the user may see, the document view, the cached dashboard."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import shutil
 import tempfile
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,8 +17,9 @@ from fastapi import HTTPException, Request, UploadFile
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..store import AddResult, Archive
+from ..store import AddResult, Archive, Filters
 from ..store.models import DocumentRow
+from ..store.search import Page
 from ..track import audit, queries
 from ..track.models import AuditEntry, Report, Task, Unit
 from ..track.roles import Action, sees_task
@@ -175,19 +179,54 @@ def document_view(s: Session, arc: Archive, doc: DocumentRow, p: Principal, on: 
     }
 
 
+def data_version(s: Session) -> tuple[Any, ...]:
+    """What changes whenever tasks, reports or the archive change, in four indexed lookups: the
+    last audit entry (every tracking change is audited), and the documents' count, removed
+    count and newest id (documents added or removed by any process, audited or not)."""
+    return (
+        s.scalar(select(func.max(AuditEntry.id))),
+        s.scalar(select(func.count()).select_from(DocumentRow)),
+        s.scalar(select(func.count(DocumentRow.deleted_at))),
+        s.scalar(select(func.max(DocumentRow.id))),
+    )
+
+
+class VersionedCache:
+    """Values computed for a key, valid while :func:`data_version` is unchanged and for at most
+    ``ttl`` seconds (a safety net for changes the version misses, such as a reparse run from
+    the command line). One per process; small, cleared when full."""
+
+    def __init__(self, ttl: float, size: int = 256) -> None:
+        self.ttl, self.size = ttl, size
+        self._data: dict[Any, tuple[tuple[Any, ...], float, Any]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: Any, version: tuple[Any, ...]) -> Any | None:
+        """The value cached for ``key`` at ``version``, or None."""
+        hit = self._data.get(key)
+        if hit is None or hit[0] != version or time.monotonic() - hit[1] > self.ttl:
+            return None
+        return hit[2]
+
+    def put(self, key: Any, version: tuple[Any, ...], value: Any) -> Any:
+        """Remember ``value`` and return it."""
+        with self._lock:
+            if len(self._data) >= self.size:
+                self._data.clear()
+            self._data[key] = (version, time.monotonic(), value)
+        return value
+
+
 def dashboard(request: Request, s: Session, p: Principal) -> dict[str, Any]:
     """Per-unit counts, totals, the overdue and due-soon lists and the trend; cached per change."""
     on = today(request)
-    version = (
-        s.scalar(select(func.max(AuditEntry.id))),
-        s.scalar(select(func.count()).select_from(DocumentRow)),
-    )
-    key = (on, version, p.visible)
-    cache: dict[Any, dict[str, Any]] = request.app.state.dash_cache
-    if key in cache:
-        return cache[key]
+    cache: VersionedCache = request.app.state.dash_cache
+    key, version = (on, p.visible), data_version(s)
+    hit = cache.get(key, version)
+    if hit is not None:
+        return hit
     units = queries.counts_by_unit(s, on, p.visible)
-    overdue = s.execute(queries.task_select(on, p.visible, status_=Status.OVERDUE).limit(50)).all()
+    overdue = s.execute(queries.task_select(on, p.visible, status_=Status.OVERDUE, limit=50)).all()
     data = {
         "units": units,
         "totals": queries.totals(units),
@@ -196,10 +235,24 @@ def dashboard(request: Request, s: Session, p: Principal) -> dict[str, Any]:
         "trend": queries.trend(s, on, 12, p.visible),
         "today": on,
     }
-    if len(cache) > 64:
-        cache.clear()
-    cache[key] = data
-    return data
+    return cache.put(key, version, data)
+
+
+def search(request: Request, s: Session, query: str, filters: Filters, limit: int, after: str | None) -> Page:
+    """The archive's search, its hits always fresh; the total and facet counts of the first
+    page (the archive's costliest part: counts over every match) come from a per-process cache
+    keyed by the query, the filters and :func:`data_version`, kept at most 60 s."""
+    arc = archive(request)
+    res = arc.search(query, filters, limit=limit, after=after, facets=False)
+    if after is not None:
+        return res
+    cache: VersionedCache = request.app.state.facet_cache
+    key, version = (query.strip(), filters), data_version(s)
+    summary = cache.get(key, version)
+    if summary is None:
+        full = arc.search(query, filters, limit=1, facets=True)
+        summary = cache.put(key, version, (full.total, full.facets))
+    return dataclasses.replace(res, total=summary[0], facets=summary[1])
 
 
 def unit_options(s: Session) -> list[Unit]:
