@@ -1,0 +1,100 @@
+"""Syllable pairs: ``ky cuong`` is one token ``ky_cuong`` (SQLite ``doc_pairs``), hits in two tiers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from vanban.store import Archive, Filters
+from vanban.store.search import PHRASE_BONUS, pairs, pairs_match, parse_query, shadow
+
+from .conftest import CHI_THI, write
+
+
+def test_pairs_of_text_and_query() -> None:
+    assert pairs(shadow("Kỷ cương, kỷ luật")) == "ky_cuong cuong_ky ky_luat"
+    assert pairs(shadow("đất")) == ""
+    assert pairs_match(parse_query("kỷ cương")) == '{head body} : ("ky_cuong"*)'
+    assert pairs_match(parse_query("ky cuong hanh")) == '{head body} : ("ky_cuong" AND "cuong_hanh"*)'
+    assert pairs_match(parse_query('"ky cuong" hanh chinh')) == (
+        '{head body} : ("ky_cuong" AND "cuong_hanh" AND "hanh_chinh"*)'
+    )
+    assert pairs_match(parse_query("đất")) is None
+    groups = Filters(year=2019, issuer="tinh uy").groups()
+    assert pairs_match(parse_query("ky cuong"), groups) == (
+        '{head body} : ("ky_cuong"*) AND meta : (("y2019")) AND meta : (("itinh" AND "iuy"))'
+    )
+
+
+ADJACENT = CHI_THI.format(extra="siết chặt kỷ cương hành chính")
+APART = CHI_THI.format(extra="").replace("24-CT/TU", "31-CT/TU").replace("kỷ cương", "kỷ luật, cương quyết")
+
+
+@pytest.fixture
+def tiered(archive: Archive, tmp_path: Path) -> Archive:
+    write(tmp_path / "in" / "a.txt", ADJACENT)
+    write(tmp_path / "in" / "b.txt", APART)
+    archive.add_paths([tmp_path / "in"])
+    return archive
+
+
+@pytest.mark.parametrize("query", ["ky cuong", "kỷ cương", "KỶ CƯƠNG", "kỹ cương"])
+def test_pair_index_finds_the_word_either_spelling(tiered: Archive, query: str) -> None:
+    assert "kỷ cương" not in APART.lower()
+    page = tiered.search(query, limit=10)
+    numbers = [h.number for h in page.hits]
+    assert numbers[0] == "24-CT/TU"  # the syllables side by side come first
+    assert "31-CT/TU" in numbers  # the words apart are still a match (after)
+    assert page.total == len(page.hits)
+    if tiered.sqlite:
+        assert page.hits[0].score >= PHRASE_BONUS > page.hits[-1].score
+
+
+def test_filters_apply_in_both_tiers(tiered: Archive) -> None:
+    assert [h.number for h in tiered.search("ky cuong", Filters(year=2018)).hits] == []
+    both = tiered.search("ky cuong", Filters(year=2019, doc_type="chi thi", issuer="tinh uy"))
+    assert {h.number for h in both.hits} == {"24-CT/TU", "31-CT/TU"}
+
+
+def test_pages_across_tiers_and_ties(archive: Archive, tmp_path: Path) -> None:
+    # nine documents with the same length score alike: a page boundary falls inside the tie
+    for i in range(9):
+        extra = f"kỷ cương mục {i}" if i % 3 else f"kỷ mục {i} cương"
+        base = CHI_THI.replace("kỷ cương", "kỷ luật").replace("24-CT/TU", f"{40 + i}-CT/TU")
+        text = base.format(extra=extra)
+        write(tmp_path / "in" / f"{i}.txt", text)
+    archive.add_paths([tmp_path / "in"])
+    for query in ("ky cuong", "chi thi ky cuong"):
+        everything = archive.search(query, limit=100)
+        seen, scores, after = [], [], None
+        while True:
+            page = archive.search(query, limit=2, after=after, facets=False)
+            seen += [h.id for h in page.hits]
+            scores += [h.score for h in page.hits]
+            if page.next is None:
+                break
+            after = page.next
+        assert len(seen) == len(set(seen)) == everything.total == len(everything.hits)
+        assert set(seen) == {h.id for h in everything.hits}
+        assert scores == sorted(scores, reverse=True)
+
+
+def test_pair_index_follows_edits(archive: Archive, tmp_path: Path) -> None:
+    def adjacent(q: str) -> list[str | None]:  # tier-1 hits on SQLite, every hit elsewhere
+        return [h.number for h in archive.search(q).hits if not archive.sqlite or h.score >= PHRASE_BONUS]
+
+    p = write(tmp_path / "in" / "a.txt", ADJACENT)
+    archive.add_paths([p])
+    assert adjacent("ky cuong hanh chinh") == ["24-CT/TU"]
+    assert adjacent("chuyen doi so") == []
+    write(p, CHI_THI.format(extra="chuyển đổi số").replace("kỷ cương", "nề nếp"))
+    assert archive.add_file(p).status == "version"
+    assert archive.sqlite is False or adjacent("ky cuong hanh chinh") == []
+    assert adjacent("chuyen doi so") == ["24-CT/TU"]
+    archive.reparse()
+    assert archive.sqlite is False or adjacent("ky cuong hanh chinh") == []
+    assert adjacent("chuyen doi so") == ["24-CT/TU"]
+    if archive.sqlite:  # every 'delete' gave the values written, or FTS5 would see a corrupt index
+        with archive.engine.begin() as c:
+            c.exec_driver_sql("INSERT INTO doc_pairs(doc_pairs) VALUES ('integrity-check')")
