@@ -22,7 +22,7 @@ from ..normalize import Normalized, normalize
 from .body import sections as find_sections
 from .header import identity_fallback, parse_header
 from .numbers import type_of
-from .tail import distribution, end_mark, recipients, signature
+from .tail import distribution, end_mark, recipients, signature, signature_around
 
 __all__ = ["parse"]
 
@@ -46,6 +46,8 @@ def parse(text: str, source: str | None = None, pages: tuple[int, ...] = ()) -> 
     body_start = max(h.end, rend)
     dist, dist_span = distribution(t, body_start)
     sig = signature(t, body_start, dist_span[0] if dist_span else end_mark(t, body_start))
+    if sig is None and dist_span:  # two columns read one after the other: marker, Nơi nhận list, name
+        sig = signature_around(t, dist_span)
     body_end = len(t)
     for cand in (sig.start if sig else None, dist_span[0] if dist_span else None):
         if cand is not None and body_start < cand < body_end:

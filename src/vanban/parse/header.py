@@ -34,6 +34,8 @@ SUBJECT_STOP = re.compile(
     r"Mục\s+\d|Trong\s|Để\s|Nhằm\s|Ngày\s+\d|Hôm nay|Sau khi|Vừa qua|Năm\s+\d{4}|[IVX]+\.\s|\d+\.\s|Nơi nhận|"
     r"Triển khai|Thi hành|Qua\s)",
 )
+# the first line of a trích yếu may itself begin "Thực hiện …", "Triển khai …": only these stop it
+FIRST_LINE_STOP = re.compile(r"^(?:Căn cứ|Theo đề nghị|Xét đề nghị|Kính gửi|Điều\s+\d|Chương\s+[IVXLC\d]|Nơi nhận|[IVX]+\.\s|\d+\.\s)")
 BODY_OPENING = re.compile(r"^[ \t*]*(?:Căn cứ|Kính gửi|Điều\s+1\b|Theo đề nghị|Xét đề nghị)", re.MULTILINE)
 CONNECTOR_END = re.compile(
     r"(?:\b(?:của|và|cho|về|tại|thuộc|đối với|với|trong|theo|trên|các|năm|giai đoạn|đến|từ|CỦA|VÀ|CHO|VỀ|TẠI|"
@@ -199,7 +201,12 @@ def _find_number(w: str) -> re.Match[str] | None:
             continue  # "Công văn số 12/…" in a title line; "Luật số: 12/…" is a header
         if m.group("seq") or re.search(r"[Ss]ố[ \t]*:", m.group()):
             return m
+        if not prefix and _BLANK_NUMBER.match(w, m.end()):
+            return m  # a draft's blank number: "Số -HD/BTCTU", "Số   /KH-UBND"
     return None
+
+
+_BLANK_NUMBER = re.compile(r"[ \t]*[-/][ \t]*[A-ZĐ][A-Za-zĐđ]*[-/][A-ZĐ]")
 
 
 def _find_date(w: str, num_m: re.Match[str] | None) -> re.Match[str] | None:
@@ -318,7 +325,7 @@ def _subject(
                 break  # the rule under the trích yếu
             continue
         if not got:
-            if SUBJECT_STOP.match(text) or _is_formula(text, issuer):
+            if FIRST_LINE_STOP.match(text) or _is_formula(text, issuer):
                 break
             got.append(ln)
             continue

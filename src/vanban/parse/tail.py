@@ -270,6 +270,16 @@ def signature(t: str, start: int, near: int | None) -> SignatureBlock | None:
     return min(found, key=lambda b: min(abs(b.start - near), abs(b.end - near)))
 
 
+def signature_around(t: str, dist: tuple[int, int]) -> SignatureBlock | None:
+    """A signature whose marker lines stand just before ``Nơi nhận`` and whose name stands just
+    after its list (a two-column page read column by column)."""
+    before = [ln for ln in lines(t, max(0, dist[0] - 300), dist[0]) if is_upper(ln.text.strip("* "))][-3:]
+    after = lines(t, dist[1], min(len(t), dist[1] + 200))[:1]
+    if not before or not after or not _is_name(after[0].text.strip("* ")):
+        return None
+    return _block_above([*before, after[0]], len(before))
+
+
 def _block_above(lns: list[Line], i: int) -> SignatureBlock | None:
     """Collect the upper-case lines above name line ``i`` into a signature block."""
     v = _vocab()
