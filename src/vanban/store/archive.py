@@ -557,9 +557,10 @@ class Archive:
             total = None
             counts: dict[str, list[tuple[Any, int]]] = {}
             if facets and after is None:
-                total, counts = search.summarize(
-                    list(s.execute(search.facet_counts(self.dialect, terms, filters)))
-                )
+                fq = search.facet_counts(self.dialect, terms, filters)
+                if self.sqlite:
+                    fq = search.lean(fq, self.engine.dialect)
+                total, counts = search.summarize(list(s.execute(fq)))
         return Page(hits, nxt, total, counts)
 
     def _ranked(
@@ -583,7 +584,7 @@ class Archive:
             if tier < start or need <= 0:
                 continue
             q = search.tier_query(tier, terms, filters, need, pos if tier == start else None)
-            found += [(tier, r.id, r.rank) for r in s.execute(q)]
+            found += [(tier, r.id, r.rank) for r in s.execute(search.lean(q, self.engine.dialect))]
         more = len(found) > limit
         found = found[:limit]
         nxt = None
