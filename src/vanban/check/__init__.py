@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..model import Document, Problem
 from .profiles import Profile, Rule, load, names, select
-from .text_rules import DETECTORS, Ctx, Hit
+from .text_rules import DETECTORS, Ctx, Hit, blank_date, blank_number
 
 __all__ = ["Checked", "Profile", "Rule", "check", "check_file", "load", "names", "select"]
 
@@ -22,8 +22,18 @@ _DRAFT = re.compile(r"(?<!\w)(?:DỰ\s+THẢO|\(Dự thảo\)|Dự\s+thảo\s+(?
 
 
 def is_draft(doc: Document) -> bool:
-    """A draft (dự thảo): blanks in the number and date are expected there."""
-    return bool(_DRAFT.search(doc.text, 0, max(_header_end(doc) + 200, 3000)))
+    """A draft (dự thảo): blanks in the number and date are expected there.
+
+    A document is a draft when its header says so ("DỰ THẢO", "Dự thảo lần 2"), or when it
+    leaves the number or the day/month of its date blank: a number and a date are given only
+    when the signed document is registered and issued (NĐ 30/2020, Điều 15-16; HD 36, II.1.3-1.4),
+    so a copy with "Số -HD/BTCTU" or "ngày   tháng 8 năm 2025" is one circulated before issue.
+    ``check(doc, final=True)`` judges such a copy as the issued document instead.
+    """
+    end = _header_end(doc)
+    if _DRAFT.search(doc.text, 0, max(end + 200, 3000)):
+        return True
+    return bool(blank_number(doc, end) or blank_date(doc, end))
 
 
 def _header_end(doc: Document) -> int:
@@ -45,11 +55,16 @@ def problem(rule: Rule, hit: Hit, *, transcription: bool = False, draft: bool = 
     return Problem(rule.id, severity, text, hit.span, hit.suggestion)
 
 
-def check(doc: Document, profile: str | Profile | None = None) -> list[Problem]:
-    """The problems the rules of ``profile`` (default: chosen from ``doc.system``) find in ``doc``."""
+def check(doc: Document, profile: str | Profile | None = None, *, final: bool = False) -> list[Problem]:
+    """The problems the rules of ``profile`` (default: chosen from ``doc.system``) find in ``doc``.
+
+    With ``final``, the document is judged as the issued one even when it looks like a draft
+    (blanks in its number or date are then errors: the gate before a document goes out).
+    """
     prof = profile if isinstance(profile, Profile) else select(doc, profile)
     low = doc.text.lower()
-    ctx = Ctx(doc, prof, _header_end(doc), is_draft(doc), low if len(low) == len(doc.text) else "")
+    draft = not final and is_draft(doc)
+    ctx = Ctx(doc, prof, _header_end(doc), draft, low if len(low) == len(doc.text) else "")
     out: list[Problem] = []
     for rules, fn in DETECTORS:
         if not ctx.on(*rules):
@@ -71,15 +86,15 @@ class Checked:
     problems: list[Problem]
 
 
-def check_file(path: str | Path, profile: str | None = None) -> Checked:
+def check_file(path: str | Path, profile: str | None = None, *, final: bool = False) -> Checked:
     """Parse and check a file; a DOCX is also checked for layout (fonts, sizes, margins)."""
     p = Path(path)
     if p.suffix.lower() == ".docx":
         from .layout import check_docx
 
-        return check_docx(p, profile)
+        return check_docx(p, profile, final=final)
     import vanban
 
     doc = vanban.parse_file(p)
     prof = select(doc, profile)
-    return Checked(doc, prof, check(doc, prof))
+    return Checked(doc, prof, check(doc, prof, final=final))

@@ -213,7 +213,7 @@ def _has_page_field(header: Any) -> bool:
     return any("PAGE" in s.upper() for s in (*instr, *simple))
 
 
-def check_docx(path: Path, profile: str | None = None) -> Any:
+def check_docx(path: Path, profile: str | None = None, *, final: bool = False) -> Any:
     """Parse a DOCX from its paragraphs and check its text and layout (a ``Checked``)."""
     from . import Checked, check, problem
     from .profiles import select
@@ -227,7 +227,7 @@ def check_docx(path: Path, profile: str | None = None) -> Any:
 
     parsed = vanban.parse(text, str(path))
     prof = select(parsed, profile)
-    problems: list[Problem] = check(parsed, prof)
+    problems: list[Problem] = check(parsed, prof, final=final)
     for hit in layout_hits(d, paras, parsed, prof.params):
         rule = prof.rules.get(hit.rule)
         if rule is not None:

@@ -127,13 +127,19 @@ def load(name: str) -> Profile:
     )
 
 
-def names() -> list[str]:
-    """Every profile that can be selected by name."""
-    found = {
+@cache
+def _bundled() -> frozenset[str]:
+    """The profiles shipped in the package (read once: package data does not change)."""
+    return frozenset(
         p.name.removesuffix(".toml")
         for p in resources.files("vanban.data").joinpath("check").iterdir()
         if p.name.endswith(".toml")
-    }
+    )
+
+
+def names() -> list[str]:
+    """Every profile that can be selected by name."""
+    found = set(_bundled())
     for d in _dirs():
         found |= {p.stem for p in d.glob("*.toml")}
     return sorted(found)

@@ -126,7 +126,7 @@ def _abbrs() -> dict[str, tuple[str, ...]]:
 def numbers(c: Ctx) -> Iterator[Hit]:
     t, num = c.text, c.doc.number
     if num is None:
-        m = _BLANK_NUMBER.search(t, 0, c.header_end)
+        m = blank_number(c.doc, c.header_end)
         if m:
             yield Hit("number.blank", m.span())
         elif c.doc.system != "other":
@@ -185,11 +185,21 @@ _BLANK_DATE = re.compile(
 )
 
 
+def blank_number(doc: Document, header_end: int) -> re.Match[str] | None:
+    """The header's "Số" line left without its number ("Số -HD/BTCTU", "Số:    /KH-UBND")."""
+    return None if doc.number is not None else _BLANK_NUMBER.search(doc.text, 0, header_end)
+
+
+def blank_date(doc: Document, header_end: int) -> re.Match[str] | None:
+    """The header's date line with its day or month left blank ("ngày   tháng 8 năm 2025")."""
+    return None if doc.date is not None else _BLANK_DATE.search(doc.text, 0, header_end)
+
+
 @detector("date.missing", "date.blank", "date.day_zero", "date.month_zero", "date.month_extra_zero")
 def date_line(c: Ctx) -> Iterator[Hit]:
     d = c.doc.date
     if d is None:
-        m = _BLANK_DATE.search(c.text, 0, c.header_end)
+        m = blank_date(c.doc, c.header_end)
         if m:
             yield Hit("date.blank", m.span())
         elif c.doc.system != "other":

@@ -62,6 +62,14 @@ def check_cmd(
             help="Write a corrected copy (certain fixes only): a file for one input, else a directory."
         ),
     ] = None,
+    final: Annotated[
+        bool,
+        typer.Option(
+            "--final",
+            help="Judge the file as the issued document: a blank number or date is an error even "
+            "though such a copy is otherwise taken for a draft (dự thảo).",
+        ),
+    ] = False,
 ) -> None:
     """Kiểm tra thể thức (NĐ 30/2020, HD 36), tính nhất quán của trích dẫn và chính tả; mã thoát 1 khi có lỗi."""
     from ..check import check_file
@@ -73,7 +81,7 @@ def check_cmd(
     errors = failed = 0
     for f in files:
         try:
-            checked = check_file(f, profile)
+            checked = check_file(f, profile, final=final)
         except VanbanError as exc:
             failed += 1
             _err.print(f"[red]lỗi[/red] {escape(str(exc))}", highlight=False)
