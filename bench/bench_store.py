@@ -120,6 +120,50 @@ def bench_ingest(n: int, jobs: int) -> dict[str, object]:
     }
 
 
+def bench_ingest_split(n: int, jobs: int) -> dict[str, object]:
+    """Where the end-to-end time goes: the same files parsed alone (``jobs`` processes, as
+    ``add`` does) and then stored alone (hash, stage, one transaction per 200 documents with
+    the record, citations, text, FTS5 and pair index), into a fresh archive."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from vanban.store.files import sha256
+
+    files = sorted((OUT / "ingest-src").rglob("*.*"))[:n]
+    items = [(p.read_bytes(), p.name) for p in files]
+    t0 = time.perf_counter()
+    with ProcessPoolExecutor(jobs) as pool:
+        parsed = list(pool.map(parse_bytes, *zip(*items, strict=True), chunksize=8))
+    parse_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    one = [parse_bytes(*it) for it in items[:200]]
+    parse_1 = (time.perf_counter() - t0) / len(one)
+    home = OUT / "ingest-split-home"
+    shutil.rmtree(home, ignore_errors=True)
+    with Archive.open(home) as ar:
+        t0 = time.perf_counter()
+        hash_s = 0.0
+        for i in range(0, len(items), 200):
+            h0 = time.perf_counter()
+            batch = [
+                (f, d, sha256(d), r, None)
+                for f, (d, _n), r in zip(
+                    files[i : i + 200], items[i : i + 200], parsed[i : i + 200], strict=True
+                )
+            ]
+            hash_s += time.perf_counter() - h0
+            ar._write(batch)
+        store_s = time.perf_counter() - t0
+    return {
+        "docs": len(items),
+        "jobs": jobs,
+        "parse_only_docs_per_s": round(len(items) / parse_s, 1),
+        "parse_ms_per_doc_one_process": round(parse_1 * 1000, 1),
+        "store_only_docs_per_s": round(len(items) / store_s, 1),
+        "store_ms_per_doc": round(store_s * 1000 / len(items), 2),
+        "hash_ms_per_doc": round(hash_s * 1000 / len(items), 3),
+    }
+
+
 def parsed_bases(limit_chars: int | None) -> list[tuple[str, Parsed]]:
     out = []
     for p in base_texts():
@@ -268,13 +312,15 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=400)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--search-only", action="store_true", help="Measure search on the archive already built.")
+    ap.add_argument("--ingest-only", action="store_true", help="Measure ingest only (end to end and split).")
     args = ap.parse_args()
     OUT.mkdir(exist_ok=True)
     result: dict[str, object] = {"when": dt.datetime.now().isoformat(timespec="seconds")}
     home = OUT / f"search-{args.docs}"
     saved = OUT / "bench_store.json"
+    if args.search_only or args.ingest_only:
+        result = {**(json.loads(saved.read_text()) if saved.exists() else {}), **result}
     if args.search_only:
-        result = json.loads(saved.read_text()) if saved.exists() else result
         result["search"] = bench_search(home, args.rounds)
         saved.write_text(json.dumps(result, indent=2, ensure_ascii=False))
         print(json.dumps(result["search"], indent=2, ensure_ascii=False))
@@ -282,6 +328,11 @@ def main() -> None:
     print("ingest (corpus texts, end to end)…", file=sys.stderr)
     result["ingest_corpus"] = bench_ingest(args.ingest, args.jobs)
     print(json.dumps(result["ingest_corpus"]), file=sys.stderr)
+    result["ingest_split"] = bench_ingest_split(args.ingest, args.jobs)
+    print(json.dumps(result["ingest_split"]), file=sys.stderr)
+    if args.ingest_only:
+        saved.write_text(json.dumps(result, indent=2, ensure_ascii=False))
+        return
     print(f"building a {args.docs} document archive…", file=sys.stderr)
     result["archive"] = build_archive(args.docs, home, args.chars or None)
     print(json.dumps(result["archive"]), file=sys.stderr)
