@@ -571,12 +571,25 @@ def repeated(c: Ctx) -> Iterator[Hit]:
     for phrase in sorted(_repeats(low, single)):
         if f"{phrase} {phrase}" in allowed or phrase in allowed:
             continue
-        # the phrase leads the pattern, so the regex engine scans for it as a literal
-        for m in re.finditer(rf"{re.escape(phrase)}[ \t]+{re.escape(phrase)}", low):
-            a, b = m.span()
-            if (a == 0 or _not_word(low[a - 1])) and (b == len(low) or _not_word(low[b])):
-                first = t[a : a + len(phrase)]
-                yield Hit("words.repeated", (a, b), first, {"words": t[a:b]})
+        yield from _doubled(t, low, phrase)
+
+
+def _doubled(t: str, low: str, phrase: str) -> Iterator[Hit]:
+    """Every place ``phrase`` stands twice, spaces or tabs between, as whole words."""
+    n, end = len(phrase), len(low)
+    i = low.find(phrase)
+    while i >= 0:
+        j = i + n
+        k = j
+        while k < end and low[k] in " \t":
+            k += 1
+        b = k + n
+        twice = k > j and low.startswith(phrase, k)
+        if twice and (i == 0 or _not_word(low[i - 1])) and (b == end or _not_word(low[b])):
+            yield Hit("words.repeated", (i, b), t[i:j], {"words": t[i:b]})
+            i = low.find(phrase, b)
+            continue
+        i = low.find(phrase, i + 1)
 
 
 # ---------------------------------------------------------------- capitalisation (Phụ lục II)
