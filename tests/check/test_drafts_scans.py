@@ -66,6 +66,14 @@ def test_draft_word_still_makes_a_draft(corpus_text):
     assert is_draft(vanban.parse(text))
 
 
+@pytest.mark.parametrize(
+    "rel", ["vbpl/doc_000030.txt", "vbpl/doc_000460.txt", "gold/054.txt", "tvpl/7f4621fd812c6ff9.txt"]
+)
+def test_dy_thao_in_running_text_is_no_draft(corpus_text, rel):
+    """ "a) Dự thảo hợp đồng", "hoàn chỉnh dự thảo Quyết định": a mention, not the draft mark."""
+    assert not is_draft(vanban.parse(corpus_text(rel)))
+
+
 def test_the_hanoi_draft_pdf_has_no_error():
     if not DRAFT_PDF.is_file():
         pytest.skip("corpus PDF not available")

@@ -18,7 +18,12 @@ from .text_rules import DETECTORS, Ctx, Hit, blank_date, blank_number
 
 __all__ = ["Checked", "Profile", "Rule", "check", "check_file", "load", "names", "select"]
 
-_DRAFT = re.compile(r"(?<!\w)(?:DỰ\s+THẢO|\(Dự thảo\)|Dự\s+thảo\s+(?:lần|\d))", re.IGNORECASE)
+# The draft mark: "DỰ THẢO" in capitals, "(Dự thảo …)", or "Dự thảo [lần 2]" alone on its line.
+# Not "dự thảo" in running text ("… năm 2022 dự thảo Nghị quyết …", "a) Dự thảo hợp đồng").
+_DRAFT = re.compile(
+    r"(?<!\w)DỰ\s+THẢO(?!\w)|\((?:Dự|DỰ)\s+(?:thảo|THẢO)[^)\n]{0,20}\)"
+    r"|(?m:^[ \t*]*Dự\s+thảo(?:\s+lần\s+\d+|\s+\d+)?[ \t*]*$)"
+)
 
 
 def is_draft(doc: Document) -> bool:
