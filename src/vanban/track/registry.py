@@ -111,14 +111,10 @@ def expand(s: Session, unit: Unit) -> list[Unit]:
 
 
 def subtree(s: Session, unit_id: int) -> frozenset[int]:
-    """``unit_id`` and every unit below it in the hierarchy."""
-    out = {unit_id}
-    frontier = [unit_id]
-    while frontier:
-        kids = s.scalars(select(Unit.id).where(Unit.parent_id.in_(frontier))).all()
-        frontier = [k for k in kids if k not in out]
-        out.update(frontier)
-    return frozenset(out)
+    """``unit_id`` and every unit below it in the hierarchy (one recursive query)."""
+    tree = select(Unit.id).where(Unit.id == unit_id).cte("tree", recursive=True)
+    tree = tree.union(select(Unit.id).join(tree, Unit.parent_id == tree.c.id))  # UNION: cycles end
+    return frozenset(s.scalars(select(tree.c.id)).all()) | {unit_id}
 
 
 @dataclass(frozen=True)

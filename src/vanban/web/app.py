@@ -118,6 +118,8 @@ def create_app(config: WebConfig | None = None, archive: Archive | None = None) 
     )
     tpl.env.filters["vndate"] = lambda d: d.strftime("%d/%m/%Y") if isinstance(d, dt.date) else "—"
     tpl.env.auto_reload = False  # templates compile once per process, no stat() per render
+    for name in tpl.env.list_templates(extensions=["html"]):
+        tpl.env.get_template(name)  # … at start, not on a user's first request
     app.state.templates = tpl
     app.add_middleware(_Headers, max_body=cfg.max_upload + 64 * 1024, concurrency=cfg.concurrency)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")

@@ -327,7 +327,7 @@ def tasks(
     rows = s.execute(q).all()
     more = len(rows) > PAGE
     rows = rows[:PAGE]
-    units = [u for u in sv.unit_options(s) if p.visible is None or u.id in p.visible]
+    units = [u for u in sv.unit_choices(s) if p.visible is None or u.id in p.visible]
     args = {
         "unit": unit,
         "status": status.value if status else None,
@@ -354,11 +354,8 @@ def tasks(
 def task(request: Request, s: DB, p: Me, task_id: int) -> HTMLResponse:
     t = sv.visible_task(s, p, task_id)
     on = sv.today(request)
-    d = s.get(DocumentRow, t.document_id)
-    text = sv.archive(request).text(t.document_id)
-    a, b = t.span_start or 0, t.span_end or 0
-    ctx = max(0, a - 300)
-    passage = (text[ctx:a], text[a:b], text[b : b + 300]) if b > a else None
+    d = s.get(DocumentRow, t.document_id)  # loaded by visible_task (brief)
+    passage = sv.passage(s, t.document_id, t.span_start, t.span_end)
     from ..track.status import due_soon, status
 
     series = list(
@@ -377,7 +374,7 @@ def task(request: Request, s: DB, p: Me, task_id: int) -> HTMLResponse:
         st=status(t.deadline, t.completed_on, on),
         soon=due_soon(t.deadline, t.completed_on, on),
         passage=passage,
-        units=sv.unit_options(s),
+        units=sv.unit_choices(s),
         series=series if len(series) > 1 else [],
         reports=[
             (

@@ -15,10 +15,10 @@ from typing import Any
 
 from fastapi import HTTPException, Request, UploadFile
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from ..store import AddResult, Archive, Filters
-from ..store.models import DocumentRow
+from ..store.models import DocTextRow, DocumentRow
 from ..store.search import Page
 from ..track import audit, queries
 from ..track.models import AuditEntry, Report, Task, Unit
@@ -53,7 +53,7 @@ def visible_task(s: Session, p: Principal, task_id: int) -> Task:
     t = s.get(Task, task_id)
     if t is None or not sees_task(p.role, p.units, t.unit_id):
         raise HTTPException(404, "Không tìm thấy nhiệm vụ.")
-    d = s.get(DocumentRow, t.document_id)
+    d = s.get(DocumentRow, t.document_id, options=[load_only(*queries.DOC_BRIEF)])
     if d is None or d.deleted_at is not None:
         raise HTTPException(404, "Không tìm thấy nhiệm vụ.")
     return t
@@ -182,13 +182,17 @@ def document_view(s: Session, arc: Archive, doc: DocumentRow, p: Principal, on: 
 def data_version(s: Session) -> tuple[Any, ...]:
     """What changes whenever tasks, reports or the archive change, in four indexed lookups: the
     last audit entry (every tracking change is audited), and the documents' count, removed
-    count and newest id (documents added or removed by any process, audited or not)."""
-    return (
-        s.scalar(select(func.max(AuditEntry.id))),
-        s.scalar(select(func.count()).select_from(DocumentRow)),
-        s.scalar(select(func.count(DocumentRow.deleted_at))),
-        s.scalar(select(func.max(DocumentRow.id))),
-    )
+    count and newest id (documents added or removed by any process, audited or not); one
+    statement."""
+    row = s.execute(
+        select(
+            select(func.max(AuditEntry.id)).scalar_subquery(),
+            select(func.count()).select_from(DocumentRow).scalar_subquery(),
+            select(func.count(DocumentRow.deleted_at)).scalar_subquery(),
+            select(func.max(DocumentRow.id)).scalar_subquery(),
+        )
+    ).one()
+    return tuple(row)
 
 
 class VersionedCache:
@@ -256,5 +260,22 @@ def search(request: Request, s: Session, query: str, filters: Filters, limit: in
 
 
 def unit_options(s: Session) -> list[Unit]:
-    """Every unit, by name (for select boxes)."""
+    """Every unit, by name."""
     return list(s.scalars(select(Unit).order_by(Unit.name)))
+
+
+def unit_choices(s: Session) -> list[Any]:
+    """Every unit's ``id`` and ``name``, by name: what a select box shows (rows, not entities)."""
+    return list(s.execute(select(Unit.id, Unit.name).order_by(Unit.name)).all())
+
+
+def passage(s: Session, doc_id: int, start: int | None, end: int | None, context: int = 300) -> Any:
+    """The text of a span with ``context`` characters either side, as (before, span, after), or
+    None without a span; only that window of the document text is read."""
+    a, b = start or 0, end or 0
+    if b <= a:
+        return None
+    lo = max(0, a - context)
+    q = select(func.substr(DocTextRow.text, lo + 1, b + context - lo)).where(DocTextRow.document_id == doc_id)
+    window = s.scalar(q) or ""
+    return window[: a - lo], window[a - lo : b - lo], window[b - lo :]
