@@ -63,23 +63,15 @@ class Parsed:
 
 
 def parse_bytes(data: bytes, name: str) -> Parsed:
-    """Read and parse the content of a file the way ``vanban.parse_file`` does; never raises."""
-    from dataclasses import replace
-
-    from ..model import Problem
-    from ..parse import parse
-    from ..read import read_bytes
+    """Read and parse the content of a file (``vanban.parse_bytes``); never raises."""
+    import vanban
 
     try:
-        ex = read_bytes(data, name)
-        doc = parse(ex.text, name, ex.pages)
+        doc = vanban.parse_bytes(data, name)
     except VanbanError as exc:
         return Parsed(None, "", str(exc))
     except Exception as exc:  # a parser bug must not lose the original
         return Parsed(None, "", f"{type(exc).__name__}: {exc}")
-    if ex.problems:
-        notes = tuple(Problem("read.note", "info", p) for p in ex.problems)
-        doc = replace(doc, problems=notes + doc.problems)
     return Parsed(doc.to_dict(spans=True), doc.text, None)
 
 
