@@ -38,6 +38,7 @@ NUMBERS = [
     ("Số: 5348/CT-CS", "5348/CT-CS", "5348", None, "CT", ("CT", "CS")),
     ("Số: 24\n/2025/QĐ-UBND", "24/2025/QĐ-UBND", "24", 2025, "QĐ", ("QĐ", "UBND")),  # HTML table cells
     ("**Số: 17986/BTC-CT**", "17986/BTC-CT", "17986", None, None, ("BTC", "CT")),
+    ("------------------ Số: 1661/NQ-UBTVQH15 |", "1661/NQ-UBTVQH15", "1661", None, "NQ", ("NQ", "UBTVQH15")),  # wild/a032…
 ]
 
 

@@ -194,7 +194,7 @@ def _find_number(w: str) -> re.Match[str] | None:
     for m in NUMBER_LINE.finditer(w):
         # "Số:" must be a header field: near the start, not "số 12" inside a sentence
         line_start = w.rfind("\n", 0, m.start()) + 1
-        prefix = w[line_start : m.start()].strip(" *\t")
+        prefix = w[line_start : m.start()].strip(" *\t-_=|–—")  # a rule or a table edge before "Số:"
         if len(prefix) > 40 or (prefix and not prefix[0].isupper()):
             continue
         if prefix and not re.match(r"[^\n]*?[Ss]ố[ \t]*:", m.group()):
