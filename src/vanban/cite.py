@@ -42,7 +42,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "date_after": re.compile(
             r"^\s*(?:\(|,)?\s*(?:(?:được\s+)?ban\s+hành\s+)?(?:ngày|ngày\s+ký)\s+"
             + r"(?:"
-            + dates.WORDS.replace("ngày\\s{1,3}", "")
+            + dates.DAY_MONTH_YEAR
             + r"|"
             + dates.NUMERIC
             + r")",
@@ -80,7 +80,7 @@ def _type_words() -> tuple[dict[str, str], int]:
 
 _LAW_BEFORE = re.compile(r"(?:Bộ\s+luật|Luật)\s+[A-ZĐ][^;.()\n]{0,120}?\s+(?:số\s*)?$")
 _DATE_BEFORE = re.compile(
-    r"(?:^|[\s(,;])[Nn]gày\s+(?:" + dates.WORDS.replace("ngày\\s{1,3}", "") + r"|" + dates.NUMERIC + r")"
+    r"(?:^|[\s(,;])[Nn]gày\s+(?:" + dates.DAY_MONTH_YEAR + r"|" + dates.NUMERIC + r")"
     r",?\s+[^;.\n\d]{0,120}?(?:ban\s+hành|đã\s+có|đã\s+gửi|có)\s+[^;.\n\d]{0,20}$"
 )
 _ISSUER_STOPS = (

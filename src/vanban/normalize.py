@@ -219,11 +219,6 @@ def normalize(text: str) -> Normalized:
     return Normalized(t, text, tuple(steps))
 
 
-def nfc_text(s: str) -> str:
-    """A short string normalized like a document (for values and rule tables)."""
-    return normalize(s).text
-
-
 _FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "D"})
 
 

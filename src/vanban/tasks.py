@@ -67,7 +67,6 @@ def _vocab() -> dict[str, re.Pattern[str]]:
             rf"\s*;\s*|\s*,\s*(?=(?:{head_alt})(?!\w))|\s+và\s+(?=(?:{head_alt}|{'|'.join(d['and_heads'])})(?!\w))"
         ),
         "verb_cap": re.compile(trie_regex([v[0].upper() + v[1:] for v in verbs]) + r"(?!\w)"),
-        "head": re.compile(rf"^(?:{head_alt})(?!\w)"),
         "cue": re.compile(rf"(?:{'|'.join(d['cues'])})\s+"),
         "not_task": re.compile(rf"(?:{'|'.join(d['not_task'])})"),
         "not_in_gap": re.compile(rf"(?:{'|'.join(d['not_in_gap'])})"),
@@ -81,7 +80,7 @@ def _vocab() -> dict[str, re.Pattern[str]]:
 _DEADLINE = re.compile(
     r"(?:trước|chậm\s+nhất(?:\s+là)?(?:\s+vào)?|hạn\s+chót(?:\s+là)?|hoàn\s+thành\s+(?:trong|trước|vào)|"
     r"(?:thời\s+hạn|hạn)\s+(?:hoàn\s+thành\s+)?(?:là\s+)?|không\s+quá)\s+(?:ngày\s+)?"
-    r"(?:" + dates.WORDS.replace("ngày\\s{1,3}", "") + "|" + dates.NUMERIC
+    r"(?:" + dates.DAY_MONTH_YEAR + "|" + dates.NUMERIC
     + r"|(?P<dd>\d{1,2})\s?/\s?(?P<mm>\d{1,2})(?![\d/]))",
     re.IGNORECASE,
 )

@@ -6,7 +6,9 @@ import datetime as dt
 import re
 
 # "ngày 07 tháng 5 năm 2019" (words may wrap); numeric "07/8/2023", "15.4.2010", "23-8-2023".
-WORDS = r"ngày\s{1,3}(?P<d>\d{1,2})\s{1,3}th[áa]ng\s{0,3}(?P<m>\d{1,2})\s{1,3}n[ăa]m\s{0,3}(?P<y>\d{4})"
+# "07 tháng 5 năm 2019": the date after the word "ngày" (which WORDS includes)
+DAY_MONTH_YEAR = r"(?P<d>\d{1,2})\s{1,3}th[áa]ng\s{0,3}(?P<m>\d{1,2})\s{1,3}n[ăa]m\s{0,3}(?P<y>\d{4})"
+WORDS = r"ngày\s{1,3}" + DAY_MONTH_YEAR
 NUMERIC = r"(?P<d2>\d{1,2})\s?(?P<sep>[/.-])\s?(?P<m2>\d{1,2})\s?(?P=sep)\s?(?P<y2>(?:19|20)\d{2})(?!\d)"
 DATE_RE = re.compile(rf"(?:{WORDS})|(?:(?<![\d/.-]){NUMERIC})", re.IGNORECASE)
 

@@ -5,7 +5,7 @@ into it (``parse`` maps them back to the original)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 
 from ..rules import table
@@ -60,7 +60,6 @@ class Header:
     urgency: tuple[str, tuple[int, int]] | None = None
     secrecy: tuple[str, tuple[int, int]] | None = None
     end: int = 0  # where the header ends (body or Kính gửi begins)
-    notes: list[str] = field(default_factory=list)
 
 
 @cache
@@ -89,11 +88,6 @@ def _vocab() -> dict[str, object]:
         "marks": marks,
         "not_issuer": set(h["not_issuer"]),
     }
-
-
-def body_start_re() -> re.Pattern[str]:
-    """Regex of words that begin a body's name (shared with the signature parser)."""
-    return _vocab()["body_start"]  # type: ignore[return-value]
 
 
 def parse_header(t: str) -> Header:
@@ -159,10 +153,10 @@ def parse_header(t: str) -> Header:
 def _identity_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
     types = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in type_names())
     num = r"(?P<num>\d{1,6}(?:[-/][A-Za-zĐđ0-9&.]+)+)"
-    date = r"(?:\s+ngày\s+(?P<date>" + dates.WORDS.replace("ngày\\s{1,3}", "") + "|" + dates.NUMERIC + "))?"
+    date = r"(?:\s+ngày\s+(?P<date>" + dates.DAY_MONTH_YEAR + "|" + dates.NUMERIC + "))?"
     caption = re.compile(r"(?:[Bb]an\s+hành\s+)?[Kk]èm\s+theo\s+(?P<type>(?i:" + types + r"))\s+(?:số\s+)?" + num + date)
     summary = re.compile(
-        r"[Nn]gày\s+(?P<date>" + dates.WORDS.replace("ngày\\s{1,3}", "") + "|" + dates.NUMERIC + r"),\s+[^.\n]{0,100}?"
+        r"[Nn]gày\s+(?P<date>" + dates.DAY_MONTH_YEAR + "|" + dates.NUMERIC + r"),\s+[^.\n]{0,100}?"
         r"(?:đã\s+)?ban\s+hành\s+(?P<type>(?i:" + types + r"))\s+(?:số\s+)?" + num
     )
     return caption, summary
