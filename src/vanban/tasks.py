@@ -178,7 +178,7 @@ def _clean_units(s: str) -> str:
 
 def _is_units(s: str, issuer_key: str | None) -> bool:
     """A phrase that names units and nothing else."""
-    if not s or len(s) > 260 or not starts_like_unit(s) or s.lower() in _BARE_NOUNS:
+    if not s or len(s) > 260 or not starts_like_unit(s) or s.lower() in bare_nouns():
         return False
     if _vocab()["not_task"].search(s) or _vocab()["not_in_gap"].search(s):
         return False
@@ -202,9 +202,6 @@ class _Spans:
         return any(self._starts[j] <= pos < self._ends[j] for j in range(max(0, i - 3), i + 1))
 
 
-# a bare noun refers back to a body named before ("Trung tâm gửi …" in the Centre's own rules)
-_BARE_NOUNS = {"cơ quan", "cán bộ", "đơn vị", "tổ chức", "người", "lãnh đạo", "cơ quan chuyên môn", "trung tâm", "sở", "bộ",
-               "ban", "cục", "các sở"}
 # "các cơ quan, đơn vị (có) liên quan": the usual formula for "whoever else is concerned"
 _GENERIC_RELATED = re.compile(
     r"(?:các\s+)?(?:bộ|cơ quan|đơn vị|sở|ngành|tổ chức|địa phương)(?:,\s*(?:bộ|cơ quan|đơn vị|sở|ngành|tổ chức|cá nhân|địa phương))*"
@@ -228,7 +225,7 @@ def find_tasks(
     claimed = _Spans()  # unit spans already taken, so one phrase is one task
 
     def add(names: list[tuple[str, int, int]], role: str, action: tuple[int, int]) -> None:
-        names = [(n, a, b) for n, a, b in names if a not in claimed and n.lower() not in _BARE_NOUNS]
+        names = [(n, a, b) for n, a, b in names if a not in claimed and n.lower() not in bare_nouns()]
         if not names:
             return
         for _, a, b in names:
@@ -404,7 +401,7 @@ def _coordinators(t: str, start: int, end: int) -> list[tuple[str, str, int, int
     who = _clean_units(t[st:cut])
     if not who or not starts_like_unit(who) or _vocab()["not_in_gap"].search(who):
         return []
-    names = [(n, a, b) for n, a, b in _split_units(who, st + t[st:cut].find(who)) if n.lower() not in _BARE_NOUNS]
+    names = [(n, a, b) for n, a, b in _split_units(who, st + t[st:cut].find(who)) if n.lower() not in bare_nouns()]
     named = [x for x in names if not _GENERIC_RELATED.fullmatch(x[0])]
     # "… phối hợp với Sở A và các cơ quan liên quan": the formula after named units adds no one;
     # alone ("phối hợp với các đơn vị có liên quan") it is the coordinator
@@ -422,6 +419,18 @@ def _next(positions: list[int], start: int, limit: int) -> int | None:
     """The first position at or after ``start`` and before ``limit``."""
     i = bisect_left(positions, start)
     return positions[i] if i < len(positions) and positions[i] < limit else None
+
+
+@cache
+def bare_nouns() -> frozenset[str]:
+    """Nouns that, alone, refer back to a body named before ("Trung tâm gửi …"): never a unit."""
+    return frozenset(table("tasks")["bare_nouns"])
+
+
+@cache
+def generic_addressees() -> frozenset[str]:
+    """"Các đơn vị" in a letter: its addressees (Kính gửi)."""
+    return frozenset(table("tasks")["generic_addressees"])
 
 
 def _verb_role(verb: str, after: str = "") -> str:

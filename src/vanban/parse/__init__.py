@@ -153,15 +153,14 @@ def parse(text: str, source: str | None = None, pages: tuple[int, ...] = ()) -> 
     )
 
 
-_GENERIC = {"các đơn vị", "các cơ quan, đơn vị"}
-
-
 def _addressed(f, recips, t: str):
     """"Các đơn vị …" in a letter means its addressees (Kính gửi): name them — unless it is the
     closing request ("Đề nghị các cơ quan, đơn vị khẩn trương triển khai, thực hiện./.")."""
     from dataclasses import replace
 
-    if not (f.assignees and all(name.lower() in _GENERIC for name, *_ in f.assignees)):
+    from .. import tasks
+
+    if not (f.assignees and all(name.lower() in tasks.generic_addressees() for name, *_ in f.assignees)):
         return f
     if "./." in t[f.action[0] : f.action[1] + 4]:
         return None
