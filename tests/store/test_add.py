@@ -121,6 +121,24 @@ def test_parallel_add_matches_serial(home: Path, db_url: str, tmp_path: Path) ->
         assert {d.number for d in ar.iter_documents()} == parallel
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_duplicates_across_pipelined_batches(
+    archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    # batches of 2: the workers parse batch k+1 while batch k is written, so a copy in the next
+    # batch is seen before its twin is stored; it must still be one document
+    monkeypatch.setattr(archive_mod, "BATCH", 2)
+    texts = [CHI_THI.format(extra=w) for w in ("an toàn giao thông", "đầu tư công", "đất đai")]
+    paths = [
+        write(tmp_path / "in" / f"{i}.txt", t) for i, t in enumerate([*texts, texts[1], texts[2], texts[0]])
+    ]
+    s = archive.add_paths(paths, jobs=jobs)
+    assert [r.status for r in s.results] == ["added"] * 3 + ["duplicate"] * 3
+    ids = [r.document_id for r in s.results]
+    assert ids[3:] == [ids[1], ids[2], ids[0]] and len(set(ids)) == 3
+    assert archive.stats()["documents"] == 3 and archive.stats()["originals"] == 3
+
+
 def test_reparse_all_keeps_documents(archive: Archive) -> None:
     s = archive.add_paths(GOLD)
     before = {r.document_id: archive.get(r.document_id).record for r in s.results}  # type: ignore[union-attr]

@@ -1,4 +1,4 @@
-"""Syllable pairs: ``ky cuong`` is one token ``ky_cuong`` (SQLite ``doc_pairs``), hits in two tiers."""
+"""Syllable pairs: ``ky cuong`` is one token ``ky_cuong`` (SQLite ``doc_pairs``), hits in tiers."""
 
 from __future__ import annotations
 
@@ -7,7 +7,15 @@ from pathlib import Path
 import pytest
 
 from vanban.store import Archive, Filters
-from vanban.store.search import PHRASE_BONUS, pairs, pairs_match, parse_query, shadow
+from vanban.store.search import (
+    PHRASE_BONUS,
+    WORDS_BONUS,
+    cover_pairs,
+    pairs,
+    pairs_match,
+    parse_query,
+    shadow,
+)
 
 from .conftest import CHI_THI, write
 
@@ -15,16 +23,32 @@ from .conftest import CHI_THI, write
 def test_pairs_of_text_and_query() -> None:
     assert pairs(shadow("Kỷ cương, kỷ luật")) == "ky_cuong cuong_ky ky_luat"
     assert pairs(shadow("đất")) == ""
-    assert pairs_match(parse_query("kỷ cương")) == '{head body} : ("ky_cuong"*)'
-    assert pairs_match(parse_query("ky cuong hanh")) == '{head body} : ("ky_cuong" AND "cuong_hanh"*)'
-    assert pairs_match(parse_query('"ky cuong" hanh chinh')) == (
+    assert pairs_match(parse_query("kỷ cương")) == '{head body} : ("ky_cuong")'
+    assert pairs_match(parse_query("kỷ cuo")) == '{head body} : ("ky_cuo"*)'  # a word being typed
+    assert pairs_match(parse_query("ky cuong hanh")) == '{head body} : ("ky_cuong" AND "cuong_hanh")'
+    assert pairs_match(parse_query('"ky cuong" hanh chinh*')) == (
         '{head body} : ("ky_cuong" AND "cuong_hanh" AND "hanh_chinh"*)'
     )
     assert pairs_match(parse_query("đất")) is None
     groups = Filters(year=2019, issuer="tinh uy").groups()
     assert pairs_match(parse_query("ky cuong"), groups) == (
-        '{head body} : ("ky_cuong"*) AND meta : (("y2019")) AND meta : (("itinh" AND "iuy"))'
+        '{head body} : ("ky_cuong") AND meta : (("y2019")) AND meta : (("itinh" AND "iuy"))'
     )
+
+
+@pytest.mark.parametrize(
+    ("query", "covers"),
+    [
+        ("ke hoach thuc hien", [["ke_hoach", "thuc_hien"]]),
+        ("thue gia tri gia tang", [["thue_gia", "tri_gia"], ["gia_tri", "gia_tang"]]),
+        ("đầu tư công", [["dau_tu"], ["tu_cong"]]),
+        ("công tác cán b", [["cong_tac", "can_b*"]]),
+        ("kỷ cương", []),
+        ("đất", []),
+    ],
+)
+def test_cover_pairs_read_the_query_as_words(query: str, covers: list[list[str]]) -> None:
+    assert cover_pairs(parse_query(query)) == covers
 
 
 ADJACENT = CHI_THI.format(extra="siết chặt kỷ cương hành chính")
@@ -49,6 +73,24 @@ def test_pair_index_finds_the_word_either_spelling(tiered: Archive, query: str) 
     assert page.total == len(page.hits)
     if tiered.sqlite:
         assert page.hits[0].score >= PHRASE_BONUS > page.hits[-1].score
+
+
+def test_words_apart_rank_between_the_phrase_and_scattered_syllables(
+    archive: Archive, tmp_path: Path
+) -> None:
+    base = CHI_THI.replace("kỷ cương", "nề nếp")
+    docs = {
+        "51-CT/TU": "tăng cường công tác cán bộ",  # side by side
+        "52-CT/TU": "công tác đào tạo cán bộ",  # both words, apart
+        "53-CT/TU": "cán sự làm công việc, tác phong, bộ máy",  # only the syllables
+    }
+    for number, extra in docs.items():
+        write(tmp_path / "in" / f"{number[:2]}.txt", base.replace("24-CT/TU", number).format(extra=extra))
+    archive.add_paths([tmp_path / "in"])
+    hits = archive.search("công tác cán bộ").hits
+    assert [h.number for h in hits] == ["51-CT/TU", "52-CT/TU", "53-CT/TU"]
+    if archive.sqlite:
+        assert hits[0].score >= PHRASE_BONUS > hits[1].score >= WORDS_BONUS > hits[2].score
 
 
 def test_filters_apply_in_both_tiers(tiered: Archive) -> None:

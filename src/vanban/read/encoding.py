@@ -17,8 +17,13 @@ __all__ = ["best_decoding", "convert", "font_encoding", "nfc", "syllable_share",
 # Letters only Vietnamese uses (beyond the Latin-1 ones): ă đ ơ ư and the toned vowels.
 _VIET = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯ\u1ea0-\u1ef9]")
 _LATIN1_VIET = set("àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ")
+# Latin-1 symbols and letters (U+00A1–U+00FF) that Unicode Vietnamese does not use
+_LATIN1_ODD = re.compile(
+    "[" + "".join(re.escape(chr(c)) for c in range(0xA1, 0x100) if chr(c) not in _LATIN1_VIET) + "]"
+)
 _JUNK = re.compile(r"[\u0080-\u009f\ufffd\ue000-\uf8ff]")
 _WORD = re.compile(r"[^\W\d_]+")
+_LETTERS = re.compile(r"[^\W\d_\u00b2\u00b3\u00b9\u00bc-\u00be]+")  # str.isalpha runs on Latin-1 text
 _TONES = dict.fromkeys(map(ord, "\u0300\u0301\u0303\u0309\u0323"))
 _VOWELS = "aăâeêioôơuưy"
 
@@ -79,8 +84,8 @@ def font_encoding(font: str | None) -> tuple[str | None, bool]:
 def _counts(text: str) -> tuple[int, int]:
     """(odd, good): Latin-1 symbols Unicode Vietnamese does not use (plus junk), and
     letters only Vietnamese uses."""
-    odd = sum(1 for c in text if "\u00a0" < c <= "\u00ff" and c not in _LATIN1_VIET)
-    return odd + len(_JUNK.findall(text)), len(_VIET.findall(text))
+    odd = len(_LATIN1_ODD.findall(text)) + len(_JUNK.findall(text))
+    return odd, len(_VIET.findall(text))
 
 
 @cache
@@ -119,8 +124,7 @@ def to_unicode(text: str) -> tuple[str, str | None]:
     document copied as text, a PDF font without Unicode map); return it and the encoding found,
     None when it already was Unicode."""
     odd, _ = _counts(text)
-    letters = sum(c.isalpha() for c in text)
-    if odd < max(3, letters // 200):
+    if odd < 3 or odd < sum(map(len, _LETTERS.findall(text))) // 200:  # letters // 200
         return text, None
     best, best_enc, best_score = text, None, score(text)
     for enc in ("tcvn3", "vni"):

@@ -75,8 +75,40 @@ def parse_bytes(data: bytes, name: str) -> Parsed:
     return Parsed(doc.to_dict(spans=True), doc.text, None)
 
 
-def _parse_job(item: tuple[bytes, str]) -> Parsed:
-    return parse_bytes(*item)
+@dataclass(frozen=True)
+class Prepared:
+    """A parse result made ready to write: the document columns, citation rows, text row and
+    syllable pairs (``doc_pairs``). Built in the parsing process, so that the writer only writes."""
+
+    parsed: Parsed
+    vals: dict[str, Any]
+    cits: list[dict[str, Any]]
+    txt: dict[str, str]
+    pairs: tuple[str, str]  # head, body
+
+    @classmethod
+    def of(cls, res: Parsed, name: str) -> Prepared:
+        vals, cits, txt = _fields(res, name)
+        return cls(res, vals, cits, txt, (search.pairs(txt["head"]), search.pairs(txt["body"])))
+
+
+@dataclass
+class _Chunk:
+    """A batch of files between ``_start_chunk`` (read, hashed, parsing) and ``_finish_chunk``."""
+
+    files: list[Path]
+    out: list[AddResult | None]
+    items: list[tuple[int, Path, bytes, str]] = field(default_factory=list)
+    stored: dict[str, DocumentRow] = field(default_factory=dict)
+    first: dict[str, int] = field(default_factory=dict)  # sha → index of its first file
+    todo: list[tuple[int, Path, bytes, str]] = field(default_factory=list)
+    futures: list[Any] = field(default_factory=list)  # Future[Prepared], or the job itself
+
+
+def prepare(item: tuple[bytes, str]) -> Prepared:
+    """Parse one original and prepare its rows (what a worker process runs)."""
+    data, name = item
+    return Prepared.of(parse_bytes(data, name), name)
 
 
 @dataclass(frozen=True)
@@ -251,63 +283,84 @@ class Archive:
             self._recover()
             pool = ProcessPoolExecutor(jobs) if jobs > 1 else None
             try:
-                for chunk in _file_batches(files):
-                    self._add_chunk(chunk, pool, jobs, done)
+                # pipelined: the workers parse the next batch while this process writes one
+                pending: _Chunk | None = None
+                written: dict[str, AddResult] = {}
+                for batch in _file_batches(files):
+                    chunk = self._start_chunk(batch, pool, set(pending.first) if pending else set())
+                    if pending:
+                        written = self._finish_chunk(pending, written, done)
+                    pending = chunk
+                if pending:
+                    self._finish_chunk(pending, written, done)
             finally:
                 if pool:
                     pool.shutdown(cancel_futures=True)
         return summary
 
-    def _add_chunk(
-        self,
-        chunk: list[Path],
-        pool: ProcessPoolExecutor | None,
-        jobs: int,
-        done: Callable[[AddResult], None],
-    ) -> None:
-        """Hash, skip what is stored, parse the rest, write them in one transaction; report in order."""
-        out: list[AddResult | None] = [None] * len(chunk)
-        items: list[tuple[int, Path, bytes, str]] = []
-        for i, p in enumerate(chunk):
+    def _start_chunk(
+        self, batch: list[Path], pool: ProcessPoolExecutor | None, in_flight: set[str]
+    ) -> _Chunk:
+        """Read and hash a batch, skip what is stored (or in the batch being written), start parsing."""
+        c = _Chunk(batch, [None] * len(batch))
+        for i, p in enumerate(batch):
             try:
                 data = p.read_bytes()
             except OSError as exc:
-                out[i] = AddResult(str(p), "error", error=f"cannot read: {exc.strerror or exc}")
+                c.out[i] = AddResult(str(p), "error", error=f"cannot read: {exc.strerror or exc}")
                 continue
-            items.append((i, p, data, sha256(data)))
+            c.items.append((i, p, data, sha256(data)))
         with self.Session() as s:
-            stored = dict(
+            c.stored = dict(
                 s.execute(
                     select(OriginalRow.sha256, DocumentRow)
                     .join(DocumentRow, DocumentRow.id == OriginalRow.document_id)
-                    .where(OriginalRow.sha256.in_([it[3] for it in items]))
+                    .where(OriginalRow.sha256.in_([it[3] for it in c.items]))
                 ).all()
             )
-        todo: list[tuple[int, Path, bytes, str]] = []
-        first: dict[str, int] = {}
-        for i, p, data, sha in items:
-            doc = stored.get(sha)
-            if sha in first or (doc is not None and doc.status != "failed"):
-                out[i] = AddResult(str(p), "duplicate", doc.id if doc else None, doc.version if doc else None)
+        for i, p, data, sha in c.items:
+            doc = c.stored.get(sha)
+            if sha in c.first or sha in in_flight or (doc is not None and doc.status != "failed"):
+                c.out[i] = AddResult(
+                    str(p), "duplicate", doc.id if doc else None, doc.version if doc else None
+                )
                 continue
-            first[sha] = i
-            todo.append((i, p, data, sha))
-        parsed = _map(pool, jobs, [(data, p.name) for _i, p, data, _sha in todo])
+            c.first[sha] = i
+            c.todo.append((i, p, data, sha))
+        jobs = [(data, p.name) for _i, p, data, _sha in c.todo]
+        c.futures = [pool.submit(prepare, it) for it in jobs] if pool else jobs
+        return c
+
+    def _finish_chunk(
+        self, c: _Chunk, earlier: dict[str, AddResult], done: Callable[[AddResult], None]
+    ) -> dict[str, AddResult]:
+        """Write a started batch in one transaction and report in order; its results by SHA-256.
+
+        A duplicate of a file in the batch itself or in ``earlier`` (the batch written before,
+        still in flight when this one started) is reported with that file's document.
+        """
+        prepared = [f.result() if isinstance(f, Future) else prepare(f) for f in c.futures]
         written = self._write(
             [
-                (p, data, sha, res, stored.get(sha))
-                for (_i, p, data, sha), res in zip(todo, parsed, strict=True)
+                (p, data, sha, prep, c.stored.get(sha))
+                for (_i, p, data, sha), prep in zip(c.todo, prepared, strict=True)
             ]
         )
-        for (i, *_rest), r in zip(todo, written, strict=True):
-            out[i] = r
-        sha_of = {i: sha for i, _p, _d, sha in items}
-        for i, r in enumerate(out):
+        for (i, *_rest), r in zip(c.todo, written, strict=True):
+            c.out[i] = r
+        by_sha = {sha: c.out[i] for sha, i in c.first.items()}
+        sha_of = {i: sha for i, _p, _d, sha in c.items}
+        for i, r in enumerate(c.out):
             assert r is not None
-            twin = out[first[sha_of[i]]] if r.document_id is None and i in sha_of else None
-            done(AddResult(r.path, r.status, twin.document_id, twin.version) if twin else r)
+            twin = (
+                by_sha.get(sha_of[i]) or earlier.get(sha_of[i])
+                if r.document_id is None and i in sha_of
+                else None
+            )
+            done(AddResult(r.path, r.status, twin.document_id, twin.version) if twin and twin is not r else r)
+        return {sha: r for sha, r in by_sha.items() if r is not None}
 
-    def _write(self, rows: list[tuple[Path, bytes, str, Parsed, DocumentRow | None]]) -> list[AddResult]:
+    def _write(self, rows: list[tuple[Path, bytes, str, Prepared, DocumentRow | None]]) -> list[AddResult]:
         """Stage the originals, write the documents in one transaction, publish the originals.
 
         New documents go in with bulk statements (a few per batch, not per document); a new
@@ -334,7 +387,7 @@ class Archive:
         return results
 
     def _insert(
-        self, s: Session, rows: list[tuple[Path, bytes, str, Parsed, DocumentRow | None]]
+        self, s: Session, rows: list[tuple[Path, bytes, str, Prepared, DocumentRow | None]]
     ) -> list[AddResult]:
         sources = [str(p.resolve()) for p, *_ in rows]
         current = {
@@ -348,17 +401,17 @@ class Archive:
         results: list[AddResult | None] = [None] * len(rows)
         fresh: list[tuple[int, dict[str, Any], list[dict[str, Any]], dict[str, Any]]] = []
         originals: list[dict[str, Any]] = []
-        for n, ((p, data, sha, res, failed_doc), source) in enumerate(zip(rows, sources, strict=True)):
-            vals, cits, txt = _fields(res, p.name)
+        for n, ((p, data, sha, prep, failed_doc), source) in enumerate(zip(rows, sources, strict=True)):
+            res, vals, cits, txt = prep.parsed, dict(prep.vals), prep.cits, prep.txt
             orig = {"sha256": sha, "size": len(data), "name": p.name, "source": source}
             if failed_doc is not None:  # same content, stored earlier with a failure: parse again
-                _replace(s, failed_doc.id, vals, cits, txt)
+                _replace(s, failed_doc.id, prep)
                 status = "failed" if res.error else "retried"
                 results[n] = AddResult(str(p), status, failed_doc.id, failed_doc.version, res.error)
             elif source in current:  # new content for a path added before: a new version
                 doc_id, version = current[source]
                 version += 1
-                _replace(s, doc_id, {**vals, "sha256": sha, "version": version}, cits, txt)
+                _replace(s, doc_id, prep, {"sha256": sha, "version": version})
                 originals.append({**orig, "document_id": doc_id, "version": version})
                 status = "failed" if res.error else "version"
                 results[n] = AddResult(str(p), status, doc_id, version, res.error)
@@ -375,14 +428,15 @@ class Archive:
             by_n = {}
             for (n, *_rest), doc_id in zip(fresh, ids, strict=True):
                 by_n[n] = doc_id
-                p, _data, _sha, res, _f = rows[n]
-                results[n] = AddResult(str(p), "failed" if res.error else "added", doc_id, 1, res.error)
+                p, _data, _sha, prep, _f = rows[n]
+                err = prep.parsed.error
+                results[n] = AddResult(str(p), "failed" if err else "added", doc_id, 1, err)
             cit_rows = [{**c, "document_id": by_n[n]} for n, _v, cits, _t in fresh for c in cits]
             if cit_rows:
                 s.execute(insert(CitationRow), cit_rows)
             s.execute(insert(DocTextRow), [{**txt, "document_id": by_n[n]} for n, _v, _c, txt in fresh])
             if s.get_bind().dialect.name == "sqlite":
-                _write_pairs(s, [(by_n[n], txt) for n, _v, _c, txt in fresh])
+                _write_pairs(s, [(by_n[n], rows[n][3].pairs, txt["meta"]) for n, _v, _c, txt in fresh])
             for o in originals:
                 if o["document_id"] is None:
                     o["document_id"] = by_n[o.pop("_n")]
@@ -424,10 +478,12 @@ class Archive:
                     parsed = _map(pool, jobs, [(self.blobs.read(sha), name) for _i, sha, name in pairs])
                     results = []
                     with self.Session() as s, s.begin():
-                        for (doc_id, _sha, name), res in zip(pairs, parsed, strict=True):
-                            _replace(s, doc_id, *_fields(res, name))
-                            status = "failed" if res.error else "reparsed"
-                            results.append(AddResult(name, status, doc_id, None, res.error))
+                        for (doc_id, _sha, name), prep in zip(pairs, parsed, strict=True):
+                            _replace(s, doc_id, prep)
+                            err = prep.parsed.error
+                            results.append(
+                                AddResult(name, "failed" if err else "reparsed", doc_id, None, err)
+                            )
                     for r in results:
                         summary.results.append(r)
                         if on_result:
@@ -558,39 +614,46 @@ class Archive:
     def _ranked(
         self, s: Session, terms: list[search.Term], filters: Filters, limit: int, after: str | None
     ) -> tuple[list[Any], bool, str | None]:
-        """SQLite: the page of hits in two tiers (see ``search.tier_query``), its cursor.
+        """SQLite: the page of hits in tiers (see ``search.tier_query``), its cursor.
 
-        The cursor is ``[tier, rank, ids shown with that rank]``, so a page boundary inside a
-        run of equal scores neither repeats nor skips a document.
+        The cursor is ``[tier, rank, ids shown with that rank, newest first]``, so a page
+        boundary inside a run of equal scores neither repeats nor skips a document, and the
+        next page keeps the tier's order.
         """
-        tiers = [1, 2] if search.query_pairs(terms) else [2]
-        start, pos = tiers[0], None
+        tiers = search.tiers(terms)
+        start, pos, start_newest = tiers[0], None, False
         if after is not None:
             c = search.decode_cursor(after)
-            if len(c) != 3 or c[0] not in tiers:
+            if len(c) != 4 or c[0] not in tiers:
                 raise ValueError(f"not a cursor of this query: {after!r}")
-            start, pos = c[0], (float(c[1]), [int(i) for i in c[2]])
-        found: list[tuple[int, int, float]] = []
+            start, pos, start_newest = c[0], (float(c[1]), [int(i) for i in c[2]]), bool(c[3])
+        found: list[tuple[int, int, float, bool]] = []
         for tier in tiers:
             need = limit + 1 - len(found)
             if tier < start or need <= 0:
                 continue
-            q = search.tier_query(tier, terms, filters, need, pos if tier == start else None)
-            found += [(tier, r.id, r.rank) for r in s.execute(search.lean(q, self.engine.dialect))]
+            if tier == start and after is not None:
+                newest = start_newest
+            elif tier >= 3:
+                newest = True
+            else:
+                large = search.lean(search.tier_is_large(tier, terms, filters), self.engine.dialect)
+                newest = bool(s.execute(large).scalar())
+            q = search.tier_query(tier, terms, filters, need, pos if tier == start else None, newest)
+            found += [(tier, r.id, r.rank, newest) for r in s.execute(search.lean(q, self.engine.dialect))]
         more = len(found) > limit
         found = found[:limit]
         nxt = None
         if more:
-            tier, _id, rank = found[-1]
-            shown = [i for t, i, r in found if t == tier and r == rank]
+            tier, _id, rank, newest = found[-1]
+            shown = [i for t, i, r, _n in found if t == tier and r == rank]
             if pos is not None and tier == start and pos[0] == rank:
                 shown += pos[1]
-            nxt = search.encode_cursor([tier, rank, shown])
+            nxt = search.encode_cursor([tier, rank, shown, newest])
         d = DocumentRow
         cols = (d.id, d.number, d.doc_type, d.date, d.issuer, d.subject, d.status)
-        by_id = {r.id: r for r in s.execute(select(*cols).where(d.id.in_([i for _t, i, _r in found])))}
-        bonus = {1: search.PHRASE_BONUS, 2: 0.0}
-        rows = [_Row(*by_id[i][:7], bonus[t] - rank) for t, i, rank in found if i in by_id]
+        by_id = {r.id: r for r in s.execute(select(*cols).where(d.id.in_([f[1] for f in found])))}
+        rows = [_Row(*by_id[i][:7], search.score(t, rank, nw)) for t, i, rank, nw in found if i in by_id]
         return rows, more, nxt
 
     def iter_documents(self, query: str = "", filters: Filters | None = None) -> Iterator[StoredDocument]:
@@ -688,14 +751,14 @@ def _file_batches(files: list[Path]) -> Iterator[list[Path]]:
         yield batch
 
 
-def _map(pool: ProcessPoolExecutor | None, jobs: int, items: list[tuple[bytes, str]]) -> list[Parsed]:
-    """Parse ``items`` in order, in the pool with a bounded number in flight."""
+def _map(pool: ProcessPoolExecutor | None, jobs: int, items: list[tuple[bytes, str]]) -> list[Prepared]:
+    """Parse and prepare ``items`` in order, in the pool with a bounded number in flight."""
     if pool is None:
-        return [_parse_job(it) for it in items]
-    out: list[Parsed] = []
-    window: deque[Future[Parsed]] = deque()
+        return [prepare(it) for it in items]
+    out: list[Prepared] = []
+    window: deque[Future[Prepared]] = deque()
     for it in items:
-        window.append(pool.submit(_parse_job, it))
+        window.append(pool.submit(prepare, it))
         if len(window) >= jobs * 8:
             out.append(window.popleft().result())
     out.extend(f.result() for f in window)
@@ -763,11 +826,10 @@ def _fields(res: Parsed, name: str) -> tuple[dict[str, Any], list[dict[str, Any]
     return vals, cits, {"text": res.text, "head": head, "body": search.shadow(res.text), "meta": meta}
 
 
-def _replace(
-    s: Session, doc_id: int, vals: dict[str, Any], cits: list[dict[str, Any]], txt: dict[str, str]
-) -> None:
+def _replace(s: Session, doc_id: int, prep: Prepared, extra: dict[str, Any] | None = None) -> None:
     """Rewrite a stored document's record, citations, text and index entry (same transaction)."""
-    s.execute(update(DocumentRow).where(DocumentRow.id == doc_id).values(**vals))
+    cits, txt = prep.cits, prep.txt
+    s.execute(update(DocumentRow).where(DocumentRow.id == doc_id).values(**prep.vals, **(extra or {})))
     s.execute(delete(CitationRow).where(CitationRow.document_id == doc_id))
     if cits:
         s.execute(insert(CitationRow), [{**c, "document_id": doc_id} for c in cits])
@@ -777,10 +839,11 @@ def _replace(
             select(DocTextRow.head, DocTextRow.body, DocTextRow.meta).where(DocTextRow.document_id == doc_id)
         ).first()
         if old is not None:
-            _write_pairs(s, [(doc_id, {"head": old.head, "body": old.body, "meta": old.meta})], "delete")
+            was = (search.pairs(old.head), search.pairs(old.body))
+            _write_pairs(s, [(doc_id, was, old.meta)], "delete")
     s.execute(update(DocTextRow).where(DocTextRow.document_id == doc_id).values(**txt))
     if sqlite:
-        _write_pairs(s, [(doc_id, txt)])
+        _write_pairs(s, [(doc_id, prep.pairs, txt["meta"])])
 
 
 _PAIRS_INSERT = text("INSERT INTO doc_pairs(rowid, head, body, meta) VALUES (:id, :head, :body, :meta)")
@@ -789,12 +852,9 @@ _PAIRS_DELETE = text(
 )
 
 
-def _write_pairs(s: Session, rows: list[tuple[int, dict[str, str]]], op: str = "insert") -> None:
-    """Add (or, with ``op="delete"``, remove) documents in ``doc_pairs`` (SQLite; same transaction)."""
-    params = [
-        {"id": i, "head": search.pairs(t["head"]), "body": search.pairs(t["body"]), "meta": t.get("meta", "")}
-        for i, t in rows
-    ]
+def _write_pairs(s: Session, rows: list[tuple[int, tuple[str, str], str]], op: str = "insert") -> None:
+    """Add (or, with ``op="delete"``, remove) ``(id, (head pairs, body pairs), meta)`` in ``doc_pairs``."""
+    params = [{"id": i, "head": head, "body": body, "meta": meta} for i, (head, body), meta in rows]
     if params:
         s.execute(_PAIRS_DELETE if op == "delete" else _PAIRS_INSERT, params)
 

@@ -3,8 +3,9 @@
 Text and query are folded the same way (``vanban.normalize.fold``: lower case, no tone or
 vowel marks, ``đ``→``d``, both tone placements alike) and punctuation is blanked one character
 for one character, so offsets in the shadow are offsets in the original and snippets highlight
-the original words. Query syntax: bare words (all must occur; the last one also as a prefix),
-``"exact phrase"``, ``word*`` for an explicit prefix; ``24/CT-TW`` is the phrase ``24 ct tw``.
+the original words. Query syntax: bare words (all must occur; the last one also as a prefix,
+unless it is a complete syllable: ``data/syllables.txt``), ``"exact phrase"``, ``word*`` for
+an explicit prefix; ``24/CT-TW`` is the phrase ``24 ct tw``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 from itertools import pairwise
 from typing import Any
 
@@ -62,13 +65,40 @@ def pairs(shadow_text: str) -> str:
     return " ".join(map("_".join, pairwise(_ALNUM.findall(shadow_text))))
 
 
+def _syllables(terms: list[Term]) -> list[str]:
+    return [w for t in terms for w in t.words for w in _ALNUM.findall(w)]
+
+
 def query_pairs(terms: list[Term]) -> list[str]:
     """The syllable pairs of a query's words in order (the last one a prefix when the query's is)."""
-    words = [w for t in terms for w in t.words for w in _ALNUM.findall(w)]
-    out = [a + "_" + b for a, b in pairwise(words)]
+    out = [a + "_" + b for a, b in pairwise(_syllables(terms))]
     if out and terms[-1].prefix:
         out[-1] += "*"
     return out
+
+
+def cover_pairs(terms: list[Term]) -> list[list[str]]:
+    """The query read as two-syllable words, not necessarily side by side (tier 2).
+
+    ``ke hoach thuc hien`` → ``[[ke_hoach, thuc_hien]]``; an odd count has two readings, the
+    leftover syllable first or last (``thue gia tri gia tang`` → ``thue_gia tri_gia`` or
+    ``gia_tri gia_tang``), and a document may hold either. Empty below three syllables.
+    """
+    words = _syllables(terms)
+    n = len(words)
+    out: list[list[str]] = []
+    for start in () if n < 3 else (0,) if n % 2 == 0 else (0, 1):
+        ps = [words[i] + "_" + words[i + 1] for i in range(start, n - 1, 2)]
+        if terms[-1].prefix and start + 2 * len(ps) == n:
+            ps[-1] += "*"
+        out.append(ps)
+    return out
+
+
+def tiers(terms: list[Term]) -> list[int]:
+    """The tiers a query's hits come in (see ``tier_query``)."""
+    n = len(_syllables(terms))
+    return [1, 2, 3, 4] if n >= 3 else [1, 3, 4] if n == 2 else [3, 4]
 
 
 def pairs_match(terms: list[Term], groups: list[list[tuple[str, ...]]] | None = None) -> str | None:
@@ -80,11 +110,24 @@ def pairs_match(terms: list[Term], groups: list[list[tuple[str, ...]]] | None = 
     ps = query_pairs(terms)
     if not ps:
         return None
-    out = ["{head body} : (" + " AND ".join(_quote(p) for p in ps) + ")"]
+    return " AND ".join(["{head body} : (" + " AND ".join(_quote(p) for p in ps) + ")", *_meta_match(groups)])
+
+
+def cover_match(terms: list[Term], groups: list[list[tuple[str, ...]]] | None = None) -> str | None:
+    """The ``doc_pairs`` MATCH expression of tier 2: any reading of ``cover_pairs``; filter groups."""
+    covers = cover_pairs(terms)
+    if not covers:
+        return None
+    alts = " OR ".join("(" + " AND ".join(_quote(p) for p in ps) + ")" for ps in covers)
+    return " AND ".join(["{head body} : (" + alts + ")", *_meta_match(groups)])
+
+
+def _meta_match(groups: list[list[tuple[str, ...]]] | None) -> list[str]:
+    out = []
     for g in groups or []:
         alts = ("(" + " AND ".join(_quote(w) for w in alt) + ")" for alt in g)
         out.append("meta : (" + " OR ".join(alts) + ")")
-    return " AND ".join(out)
+    return out
 
 
 def _quote(token: str) -> str:
@@ -110,8 +153,20 @@ class Term:
         return r"\b" + r"\W+".join(parts) + tail
 
 
+@cache
+def complete_syllables() -> frozenset[str]:
+    """Folded syllables that are whole words (``so``, ``bo``), not the start of one (``cuo``)."""
+    src = resources.files("vanban.data").joinpath("syllables.txt").read_text("utf-8")
+    return frozenset(line.strip() for line in src.splitlines() if line.strip() and not line.startswith("#"))
+
+
 def parse_query(q: str) -> list[Term]:
-    """Split a query into terms (see the module docstring)."""
+    """Split a query into terms (see the module docstring).
+
+    A last bare word that is a complete syllable is not a prefix: ``so*`` would merge the
+    doclists of every syllable starting ``so`` (``soan``, ``soat``, ``song`` …), several
+    times the cost of the query, for matches the user did not type.
+    """
     terms: list[Term] = []
     for m in _TOKEN.finditer(q):
         phrase, word = m.group(1), m.group(2)
@@ -120,8 +175,15 @@ def parse_query(q: str) -> list[Term]:
         words = tuple(_WORD.findall(shadow(raw)))
         if words:
             terms.append(Term(words, prefix))
-    if terms and not terms[-1].prefix and len(terms[-1].words) == 1 and not q.rstrip().endswith('"'):
-        terms[-1] = Term(terms[-1].words, True)
+    last = terms[-1] if terms else None
+    if (
+        last
+        and not last.prefix
+        and len(last.words) == 1
+        and not q.rstrip().endswith('"')
+        and last.words[0] not in complete_syllables()
+    ):
+        terms[-1] = Term(last.words, True)
     return terms
 
 
@@ -139,13 +201,14 @@ def meta_tokens(year: int | None, system: str | None, doc_type_f: str | None, is
 
 def fts5_match(terms: list[Term], groups: list[list[tuple[str, ...]]]) -> str:
     """The FTS5 MATCH expression: every term in head or body, every filter group in meta."""
-    out = []
-    for t in terms:
-        phrase = '"' + " ".join(t.words) + '"'
-        out.append("{head body} : " + phrase + ("*" if t.prefix else ""))
+    out = [_phrase(t, "{head body}") for t in terms]
     for g in groups:
         out.append("meta : (" + " OR ".join('"' + " ".join(alt) + '"' for alt in g) + ")")
     return " AND ".join(out)
+
+
+def _phrase(t: Term, columns: str) -> str:
+    return columns + ' : "' + " ".join(t.words) + '"' + ("*" if t.prefix else "")
 
 
 def pg_tsquery(terms: list[Term], groups: list[list[tuple[str, ...]]]) -> str:
@@ -263,7 +326,7 @@ def decode_cursor(cursor: str) -> list[Any]:
         out = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except (ValueError, UnicodeDecodeError) as exc:
         raise ValueError(f"not a search cursor: {cursor!r}") from exc
-    if not isinstance(out, list) or len(out) not in (2, 3):
+    if not isinstance(out, list) or len(out) not in (2, 4):
         raise ValueError(f"not a search cursor: {cursor!r}")
     return out
 
@@ -316,9 +379,27 @@ def matching_ids(dialect: str, terms: list[Term], filters: Filters) -> Select[An
 
 
 BM25 = "bm25(6.0, 1.0, 0.0)"  # head, body, meta
-# A hit whose text holds the query's syllables side by side (tier 1) ranks above every other:
-# its score is this plus its BM25 over the pair index; a tier-2 hit's score is its BM25.
-PHRASE_BONUS = 1000.0
+# A hit's score is its tier's base plus its BM25 in that tier, so scores fall down the list:
+# the query's syllables side by side (tier 1), its two-syllable words apart (tier 2), the rest.
+PHRASE_BONUS = 3000.0
+WORDS_BONUS = 2000.0
+TIER_BASE = {1: PHRASE_BONUS, 2: WORDS_BONUS, 3: 1000.0, 4: 0.0}
+
+
+def score(tier: int, rank: float, newest: bool) -> float:
+    """A hit's score from its tier and its rank there (lower rank first): it falls down the list.
+
+    By BM25: the tier's base plus BM25. Newest first (rank ``-id``): the base plus the id as a
+    fraction below 1.
+    """
+    return TIER_BASE[tier] + (-rank / 1e12 if newest else -rank)
+
+
+# A pair tier with more matches than this is listed newest first rather than by BM25: scoring
+# reads every match, and the pairs that common are the ones BM25 weighs at nearly nothing.
+RANKED_MAX = 1000
+
+
 LEAN = "INDEXED BY ix_documents_lean"
 
 
@@ -342,40 +423,71 @@ def lean(q: Select[Any], dialect: Any) -> Any:
     return text(hinted)
 
 
-def tier_query(
-    tier: int, terms: list[Term], filters: Filters, n: int, after: tuple[float, list[int]] | None = None
-) -> Select[Any]:
-    """The top ``n`` ``(id, rank)`` of one tier on SQLite, best (lowest rank) first.
-
-    Tier 1: documents holding every syllable pair of the query (``doc_pairs``), ranked there, and
-    matching the query exactly (``doc_fts``, checked per candidate). Tier 2: every other exact
-    match, ranked by BM25 in ``doc_fts``. Both let FTS5 order by ``rank`` itself (its sorted
-    plan), and filters are checked only on the rows it yields, through the covering index.
-    ``after`` is ``(rank, ids already shown with that rank)`` of the previous page.
-    """
+def _tier_source(
+    tier: int, terms: list[Term], filters: Filters, exact: bool = True
+) -> tuple[Any, list[ColumnElement[bool]]]:
+    """The index a tier reads and the conditions of its rows (see ``tier_query``); without
+    ``exact``, a pair tier's candidates are not checked against the exact query."""
     groups = filters.groups()
-    src, key = (PAIRS, "doc_pairs") if tier == 1 else (FTS, "doc_fts")
-    rank = literal_column(f"{key}.rank")
     fq = fts5_match(terms, groups)
-    conds: list[ColumnElement[bool]] = [text(f"{key}.rank MATCH :bm").bindparams(bm=BM25)]
-    if tier == 1:
-        conds.insert(0, text("doc_pairs MATCH :pq").bindparams(pq=pairs_match(terms, groups)))
-        if any(len(t.words) > 1 for t in terms):
-            # holding every pair of "a b c" is not holding the phrase: check it (per candidate,
-            # costly with a prefix, so only for phrases; bare words are implied by their pairs)
-            exact = (
+    if tier >= 3:
+        head = " AND ".join(_phrase(t, "{head}") for t in terms)
+        fq3 = f"{head} AND {fq}" if tier == 3 else f"({fq}) NOT ({head})"
+        src, conds = FTS, [text("doc_fts MATCH :fq").bindparams(fq=fq3)]
+    else:
+        src = PAIRS
+        pq = pairs_match(terms, groups) if tier == 1 else cover_match(terms, groups)
+        conds = [text("doc_pairs MATCH :pq").bindparams(pq=pq)]
+        # holding every pair of "a b c" is not holding the phrase, and a reading of an odd
+        # count leaves a syllable out: check those (per candidate; bare pairs imply the words)
+        if exact and (any(len(t.words) > 1 for t in terms) or (tier == 2 and len(_syllables(terms)) % 2)):
+            check = (
                 select(literal_column("1"))
                 .select_from(FTS)
                 .where(text("doc_fts MATCH :fq").bindparams(fq=fq), FTS.c.rowid == PAIRS.c.rowid)
             )
-            conds.append(exact.exists())
-    else:
-        conds.insert(0, text("doc_fts MATCH :fq").bindparams(fq=fq))
-        pq = pairs_match(terms)
-        if pq is not None:
-            inner = select(PAIRS.c.rowid).where(text("doc_pairs MATCH :pq0").bindparams(pq0=pq))
-            conds.append(FTS.c.rowid.not_in(inner))
+            conds.append(check.exists())
+    if tier > 1:  # what an earlier tier holds (a superset of its hits: see ``tier_query``)
+        earlier = (
+            cover_match(terms, groups) if tier >= 3 and cover_pairs(terms) else pairs_match(terms, groups)
+        )
+        if earlier is not None:
+            inner = select(PAIRS.c.rowid).where(text("doc_pairs MATCH :pq0").bindparams(pq0=earlier))
+            conds.append(src.c.rowid.not_in(inner))
     conds.append(_passes(src.c.rowid, filters))
+    return src, conds
+
+
+def tier_query(
+    tier: int,
+    terms: list[Term],
+    filters: Filters,
+    n: int,
+    after: tuple[float, list[int]] | None = None,
+    newest: bool = False,
+) -> Select[Any]:
+    """The first ``n`` ``(id, rank)`` of one tier on SQLite, best (lowest rank) first.
+
+    Tier 1: documents holding every syllable pair of the query (``doc_pairs``). Tier 2: the
+    others holding the query's two-syllable words apart (``cover_match``). Tier 3: the other
+    exact matches with every term in the head (number, type, issuer, subject); tier 4: the
+    rest. Tiers 1–2 rank by BM25 over the pairs unless ``newest`` (``tier_is_large``); tiers
+    3–4 and large tiers come newest first (rank ``-id``), which FTS5 walks in id order and
+    stops after ``n`` rows: BM25 reads the whole doclist of every term (to weigh it) and
+    scores every match, tens of milliseconds for syllables that most documents hold, which
+    it then tells apart least. A pair-tier candidate is checked against the exact query
+    (``doc_fts``) unless its pairs imply it. Filters are checked only on the rows the index
+    yields, through the covering index. ``after`` is ``(rank, ids already shown with that
+    rank)`` of the previous page.
+    """
+    src, conds = _tier_source(tier, terms, filters)
+    if tier >= 3 or newest:
+        if after is not None:
+            conds.append(src.c.rowid < -after[0])
+        rank: Any = (-src.c.rowid).label("rank")
+        return select(src.c.rowid.label("id"), rank).where(*conds).order_by(src.c.rowid.desc()).limit(n)
+    rank = literal_column("doc_pairs.rank")
+    conds.insert(1, text("doc_pairs.rank MATCH :bm").bindparams(bm=BM25))
     if after is not None:
         value, shown = after
         conds.append(or_(rank > value, and_(rank == value, src.c.rowid.not_in(shown))))
@@ -386,6 +498,14 @@ def tier_query(
         .order_by(rank)
         .limit(n)
     )
+
+
+def tier_is_large(tier: int, terms: list[Term], filters: Filters) -> Select[Any]:
+    """Whether a pair tier has more than ``RANKED_MAX`` candidates (counted up to that, in id
+    order, before the exact check, which costs a doclist probe each)."""
+    src, conds = _tier_source(tier, terms, filters, exact=False)
+    some = select(src.c.rowid).where(*conds).limit(RANKED_MAX + 1).subquery()
+    return select(func.count() > RANKED_MAX).select_from(some)
 
 
 def facet_counts(dialect: str, terms: list[Term], filters: Filters) -> Select[Any]:
@@ -426,11 +546,18 @@ def snippet(original: str, shadow_text: str, terms: list[Term]) -> tuple[str, tu
     if not terms:
         return _clip(source, 0, SNIPPET_CHARS), ()
     pattern = re.compile("|".join(f"(?P<t{i}>{t.regex()})" for i, t in enumerate(terms)))
-    # slide a window over the matches; stop at the first one holding every term
     found: list[tuple[int, int, str | None]] = []
-    inside: dict[str | None, int] = {}
     best, best_n, lo = 0, 0, 0
-    for m in pattern.finditer(shadow_text):
+    # the query as typed, words in order, is the best window (one C-level scan)
+    whole = re.compile(r"\W+".join(t.regex() for t in terms)).search(shadow_text)
+    if whole:
+        at = whole.start()
+        found = [
+            (m.start(), m.end(), m.lastgroup) for m in pattern.finditer(shadow_text, at, at + SNIPPET_CHARS)
+        ]
+    # otherwise slide a window over the matches; stop at the first one holding every term
+    inside: dict[str | None, int] = {}
+    for m in () if whole else pattern.finditer(shadow_text):
         found.append((m.start(), m.end(), m.lastgroup))
         inside[m.lastgroup] = inside.get(m.lastgroup, 0) + 1
         while m.start() - found[lo][0] >= SNIPPET_CHARS - 40:
@@ -443,7 +570,7 @@ def snippet(original: str, shadow_text: str, terms: list[Term]) -> tuple[str, tu
             best, best_n = lo, len(inside)
             if best_n == len(terms):
                 break
-        if len(found) >= 2000:
+        if len(found) >= 300:  # the best window among the first matches
             break
     if not found:
         return _clip(source, 0, SNIPPET_CHARS), ()
