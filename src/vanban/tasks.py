@@ -70,7 +70,7 @@ def _vocab() -> dict[str, re.Pattern[str]]:
         "cue": re.compile(rf"(?:{'|'.join(d['cues'])})\s+"),
         "not_task": re.compile(rf"(?:{'|'.join(d['not_task'])})"),
         "not_in_gap": re.compile(rf"(?:{'|'.join(d['not_in_gap'])})"),
-        "executor": re.compile(rf"(?:{'|'.join(d['executor_verbs'])})"),
+        "executor": re.compile(trie_regex(d["executor_verbs"])),
         "recurrence": re.compile("|".join(f"(?P<{k}>{v})" for k, v in rec.items())),
     }
 
@@ -276,25 +276,20 @@ def find_tasks(
         add(_split_units(who, off), _verb_role(vm.group("verb")), (m.start(), _sentence_end(t, vm.end(), body[1])))
 
     # 3. items and sentences that open with units and a duty verb; the executor article.
-    # Executor phrases and sentence stops are found once for the whole body (C-speed scans);
-    # each unit-like opening then looks them up by bisection.
-    verbs = list(v["verb_ws"].finditer(t, max(0, body[0] - 1), body[1]))
-    verb_starts = [m.start("verb") for m in verbs]
+    # Executor phrases (rare) are found once for the whole body and looked up by bisection;
+    # stops and verbs (dense) by a short scan from each unit-like opening.
     executors = list(v["executor"].finditer(t, body[0], body[1]))
     ex_starts = [m.start() for m in executors]
-    stops = [m.start() for m in _STOP.finditer(t, body[0], body[1])]
-    full_stops = [m.start() for m in _FULL_STOP.finditer(t, body[0], body[1])]
     for om in _opening_re().finditer(t, body[0], body[1]):
         st = om.end()
         if st >= body[1] or not starts_like_unit(t[st : st + 40]) or not _real_opening(t, om):
             continue
-        stop = _next(stops, st, st + 900)
+        stop = _first(_STOP, t, st, min(body[1], st + 900))
         ex_i = bisect_left(ex_starts, st)
         ex = executors[ex_i] if ex_i < len(executors) and ex_starts[ex_i] < st + 900 else None
-        ex_stop = _next(full_stops, st, st + 900)
-        vi = bisect_left(verb_starts, st)
+        ex_stop = _first(_FULL_STOP, t, st, min(body[1], st + 900)) if ex else None
         lim = min(body[1], st + 300, stop if stop is not None else body[1])
-        vm = verbs[vi] if vi < len(verbs) and verb_starts[vi] < lim and verbs[vi].end() <= lim else None
+        vm = v["verb_ws"].search(t, st - 1, lim)
         if ex and (ex_stop is None or ex.start() < ex_stop) and (not vm or ex.start() <= vm.start("verb") or "thi hành" in ex.group()):
             who = _clean_units(t[st : ex.start()])
             if who and starts_like_unit(who) and len(who) < 900:
@@ -415,10 +410,10 @@ _ITEM_INSIDE = re.compile(r"\n[ \t*]*(?:[-–+•]|\d{1,2}\.|[a-zđ]\))")
 _AS_FOLLOWS = re.compile(r"\s*(?:\S+\s+){0,2}như\s+sau\b")
 
 
-def _next(positions: list[int], start: int, limit: int) -> int | None:
-    """The first position at or after ``start`` and before ``limit``."""
-    i = bisect_left(positions, start)
-    return positions[i] if i < len(positions) and positions[i] < limit else None
+def _first(pattern: re.Pattern[str], t: str, start: int, limit: int) -> int | None:
+    """Where ``pattern`` first matches in ``t[start:limit]`` (stops are dense: a short scan)."""
+    m = pattern.search(t, start, limit)
+    return m.start() if m else None
 
 
 @cache

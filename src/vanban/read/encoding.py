@@ -14,14 +14,13 @@ from ..rules import table
 
 __all__ = ["best_decoding", "convert", "font_encoding", "nfc", "syllable_share", "to_unicode"]
 
-# Letters only Vietnamese uses (beyond the Latin-1 ones): ă đ ơ ư and the toned vowels.
-_VIET = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯ\u1ea0-\u1ef9]")
 _LATIN1_VIET = set("àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ")
-# Latin-1 symbols and letters (U+00A1–U+00FF) that Unicode Vietnamese does not use
-_LATIN1_ODD = re.compile(
-    "[" + "".join(re.escape(chr(c)) for c in range(0xA1, 0x100) if chr(c) not in _LATIN1_VIET) + "]"
+# Latin-1 symbols and letters (U+00A1–U+00FF) that Unicode Vietnamese does not use, and junk
+_ODD = re.compile(
+    "["
+    + "".join(re.escape(chr(c)) for c in range(0xA1, 0x100) if chr(c) not in _LATIN1_VIET)
+    + "\u0080-\u009f\ufffd\ue000-\uf8ff]"
 )
-_JUNK = re.compile(r"[\u0080-\u009f\ufffd\ue000-\uf8ff]")
 _WORD = re.compile(r"[^\W\d_]+")
 _LETTERS = re.compile(r"[^\W\d_\u00b2\u00b3\u00b9\u00bc-\u00be]+")  # str.isalpha runs on Latin-1 text
 _TONES = dict.fromkeys(map(ord, "\u0300\u0301\u0303\u0309\u0323"))
@@ -81,11 +80,9 @@ def font_encoding(font: str | None) -> tuple[str | None, bool]:
     return None, False
 
 
-def _counts(text: str) -> tuple[int, int]:
-    """(odd, good): Latin-1 symbols Unicode Vietnamese does not use (plus junk), and
-    letters only Vietnamese uses."""
-    odd = len(_LATIN1_ODD.findall(text)) + len(_JUNK.findall(text))
-    return odd, len(_VIET.findall(text))
+def _odd(text: str) -> int:
+    """Latin-1 symbols Unicode Vietnamese does not use, plus junk (one character-class scan)."""
+    return len(_ODD.findall(text))
 
 
 @cache
@@ -114,7 +111,7 @@ def syllable_share(text: str) -> tuple[float, int]:
 
 def score(text: str) -> float:
     """How much ``text`` looks like Unicode Vietnamese (higher is better)."""
-    odd, _ = _counts(text)
+    odd = _odd(text)
     share, n = syllable_share(text)
     return share * n - 3 * odd
 
@@ -123,13 +120,13 @@ def to_unicode(text: str) -> tuple[str, str | None]:
     """Convert ``text`` if it is legacy-encoded Vietnamese read as Latin-1/cp1252 (a .VnTime
     document copied as text, a PDF font without Unicode map); return it and the encoding found,
     None when it already was Unicode."""
-    odd, _ = _counts(text)
+    odd = _odd(text)
     if odd < 3 or odd < sum(map(len, _LETTERS.findall(text))) // 200:  # letters // 200
         return text, None
     best, best_enc, best_score = text, None, score(text)
     for enc in ("tcvn3", "vni"):
         cand = convert(text, enc)
-        if _counts(cand)[0] <= odd * 0.3 and (s := score(cand)) > best_score:
+        if _odd(cand) <= odd * 0.3 and (s := score(cand)) > best_score:
             best, best_enc, best_score = cand, enc, s
     return nfc(best), best_enc
 
