@@ -140,3 +140,26 @@ def test_pair_index_follows_edits(archive: Archive, tmp_path: Path) -> None:
     if archive.sqlite:  # every 'delete' gave the values written, or FTS5 would see a corrupt index
         with archive.engine.begin() as c:
             c.exec_driver_sql("INSERT INTO doc_pairs(doc_pairs) VALUES ('integrity-check')")
+
+
+def test_every_word_in_the_head_ranks_above_the_body_and_follows_edits(
+    archive: Archive, tmp_path: Path
+) -> None:
+    """Tier 3 (every term in the head, ``doc_head``) before tier 4 (the rest), newest first
+    within each: the older document whose trích yếu holds the words comes first."""
+    in_head = write(tmp_path / "in" / "a.txt", CHI_THI.format(extra="cải cách"))  # "kỷ luật, … hành chính"
+    in_body = CHI_THI.replace("24-CT/TU", "25-CT/TU").replace("kỷ luật, kỷ cương hành chính", "nề nếp")
+    in_body = in_body.replace("thực hiện nghiêm.", "thực hiện nghiêm.\n\nXử lý vi phạm pháp luật, điều hành tốt.")
+    archive.add_paths([in_head, write(tmp_path / "in" / "b.txt", in_body.format(extra="cải cách"))])
+    hits = archive.search("luật hành").hits
+    assert [h.number for h in hits] == ["24-CT/TU", "25-CT/TU"]
+    if archive.sqlite:
+        assert PHRASE_BONUS > WORDS_BONUS > hits[0].score >= 1000 > hits[1].score
+    write(in_head, CHI_THI.replace("kỷ luật, kỷ cương hành chính", "nề nếp").format(extra="cải cách"))
+    assert archive.add_file(in_head).status == "version"
+    assert [h.number for h in archive.search("luật hành").hits] == ["25-CT/TU"]
+    archive.remove(hits[1].id)
+    assert archive.search("luật hành").hits == []
+    if archive.sqlite:
+        with archive.engine.begin() as c:
+            c.exec_driver_sql("INSERT INTO doc_head(doc_head) VALUES ('integrity-check')")

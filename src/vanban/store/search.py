@@ -32,6 +32,7 @@ _TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
 _ALNUM = re.compile(r"[^\W_]+")
 FTS = table("doc_fts", column("rowid"))
 PAIRS = table("doc_pairs", column("rowid"))
+HEAD = table("doc_head", column("rowid"))
 
 
 class _FoldTable(dict[int, str]):
@@ -148,9 +149,11 @@ class Term:
     prefix: bool = False
 
     def regex(self) -> str:
+        """The term in a folded text. It opens with its first word, a literal, so that the
+        engine skips to its occurrences at C speed (a leading ``\\b`` costs 15× more)."""
         parts = [re.escape(w) for w in self.words]
-        tail = r"\w*" if self.prefix else r"\b"
-        return r"\b" + r"\W+".join(parts) + tail
+        tail = r"\w*" if self.prefix else r"(?!\w)"
+        return parts[0] + rf"(?<!\w{parts[0]})" + "".join(r"\W+" + p for p in parts[1:]) + tail
 
 
 @cache
@@ -207,8 +210,9 @@ def fts5_match(terms: list[Term], groups: list[list[tuple[str, ...]]]) -> str:
     return " AND ".join(out)
 
 
-def _phrase(t: Term, columns: str) -> str:
-    return columns + ' : "' + " ".join(t.words) + '"' + ("*" if t.prefix else "")
+def _phrase(t: Term, columns: str = "") -> str:
+    """One term as an FTS5 phrase (a prefix if it is one), limited to ``columns`` if given."""
+    return (columns + " : " if columns else "") + '"' + " ".join(t.words) + '"' + ("*" if t.prefix else "")
 
 
 def pg_tsquery(terms: list[Term], groups: list[list[tuple[str, ...]]]) -> str:
@@ -430,10 +434,12 @@ def _tier_source(
     ``exact``, a pair tier's candidates are not checked against the exact query."""
     groups = filters.groups()
     fq = fts5_match(terms, groups)
-    if tier >= 3:
-        head = " AND ".join(_phrase(t, "{head}") for t in terms)
-        fq3 = f"{head} AND {fq}" if tier == 3 else f"({fq}) NOT ({head})"
-        src, conds = FTS, [text("doc_fts MATCH :fq").bindparams(fq=fq3)]
+    head = " AND ".join(_phrase(t) for t in terms)  # every term in the head (``doc_head``)
+    if tier == 3:
+        src, conds = HEAD, [text("doc_head MATCH :hq").bindparams(hq=head)]
+    elif tier == 4:
+        in_head = select(HEAD.c.rowid).where(text("doc_head MATCH :hq").bindparams(hq=head))
+        src, conds = FTS, [text("doc_fts MATCH :fq").bindparams(fq=fq), FTS.c.rowid.not_in(in_head)]
     else:
         src = PAIRS
         pq = pairs_match(terms, groups) if tier == 1 else cover_match(terms, groups)
@@ -441,10 +447,13 @@ def _tier_source(
         # holding every pair of "a b c" is not holding the phrase, and a reading of an odd
         # count leaves a syllable out: check those (per candidate; bare pairs imply the words)
         if exact and (any(len(t.words) > 1 for t in terms) or (tier == 2 and len(_syllables(terms)) % 2)):
+            # the filter groups are in the pair match already, and a repeated term adds nothing:
+            # each doclist read here is read once per candidate
+            exact_q = fts5_match(list(dict.fromkeys(terms)), [])
             check = (
                 select(literal_column("1"))
                 .select_from(FTS)
-                .where(text("doc_fts MATCH :fq").bindparams(fq=fq), FTS.c.rowid == PAIRS.c.rowid)
+                .where(text("doc_fts MATCH :fq").bindparams(fq=exact_q), FTS.c.rowid == PAIRS.c.rowid)
             )
             conds.append(check.exists())
     if tier > 1:  # what an earlier tier holds (a superset of its hits: see ``tier_query``)
@@ -469,9 +478,9 @@ def tier_query(
     """The first ``n`` ``(id, rank)`` of one tier on SQLite, best (lowest rank) first.
 
     Tier 1: documents holding every syllable pair of the query (``doc_pairs``). Tier 2: the
-    others holding the query's two-syllable words apart (``cover_match``). Tier 3: the other
-    exact matches with every term in the head (number, type, issuer, subject); tier 4: the
-    rest. Tiers 1–2 rank by BM25 over the pairs unless ``newest`` (``tier_is_large``); tiers
+    others holding the query's two-syllable words apart (``cover_match``). Tier 3: the others
+    with every term in the head (number, type, issuer, subject: ``doc_head``, whose doclists
+    are short); tier 4: the rest of the exact matches (``doc_fts``). Tiers 1–2 rank by BM25 over the pairs unless ``newest`` (``tier_is_large``); tiers
     3–4 and large tiers come newest first (rank ``-id``), which FTS5 walks in id order and
     stops after ``n`` rows: BM25 reads the whole doclist of every term (to weigh it) and
     scores every match, tens of milliseconds for syllables that most documents hold, which
@@ -543,47 +552,50 @@ def snippet(original: str, shadow_text: str, terms: list[Term]) -> tuple[str, tu
     When folding changed the length (decomposed input), the window is cut from the shadow.
     """
     source = original if len(original) == len(shadow_text) else shadow_text
-    if not terms:
+    at = _densest(shadow_text, terms) if terms else None
+    if at is None:
         return _clip(source, 0, SNIPPET_CHARS), ()
-    pattern = re.compile("|".join(f"(?P<t{i}>{t.regex()})" for i, t in enumerate(terms)))
-    found: list[tuple[int, int, str | None]] = []
-    best, best_n, lo = 0, 0, 0
-    # the query as typed, words in order, is the best window (one C-level scan)
-    whole = re.compile(r"\W+".join(t.regex() for t in terms)).search(shadow_text)
-    if whole:
-        at = whole.start()
-        found = [
-            (m.start(), m.end(), m.lastgroup) for m in pattern.finditer(shadow_text, at, at + SNIPPET_CHARS)
-        ]
-    # otherwise slide a window over the matches; stop at the first one holding every term
-    inside: dict[str | None, int] = {}
-    for m in () if whole else pattern.finditer(shadow_text):
-        found.append((m.start(), m.end(), m.lastgroup))
-        inside[m.lastgroup] = inside.get(m.lastgroup, 0) + 1
-        while m.start() - found[lo][0] >= SNIPPET_CHARS - 40:
-            g = found[lo][2]
-            inside[g] -= 1
-            if not inside[g]:
-                del inside[g]
-            lo += 1
-        if len(inside) > best_n:
-            best, best_n = lo, len(inside)
-            if best_n == len(terms):
-                break
-        if len(found) >= 300:  # the best window among the first matches
-            break
-    if not found:
-        return _clip(source, 0, SNIPPET_CHARS), ()
-    end_pos = found[best][0] + SNIPPET_CHARS
-    found += [(m.start(), m.end(), m.lastgroup) for m in pattern.finditer(shadow_text, found[-1][1], end_pos)]
-    start = max(0, found[best][0] - 40)
-    while start > 0 and not source[start - 1].isspace() and found[best][0] - start < 60:
+    start = max(0, at - 40)
+    while start > 0 and not source[start - 1].isspace() and at - start < 60:
         start -= 1
     end = min(len(source), start + SNIPPET_CHARS)
-    cut = _clip(source, start, end)
+    pattern = re.compile("|".join(f"(?:{t.regex()})" for t in terms))
     lead = 1 if start > 0 else 0
-    marks = tuple((s - start + lead, e - start + lead) for s, e, _g in found if s >= start and e <= end)
-    return cut, marks
+    # scanned a little past the window, so a word it cuts is not marked as a whole one
+    marks = tuple(
+        (m.start() - start + lead, m.end() - start + lead)
+        for m in pattern.finditer(shadow_text, start, end + 40)
+        if m.end() <= end
+    )
+    return _clip(source, start, end), marks
+
+
+_ANCHORS_TRIED = 100
+
+
+def _densest(shadow_text: str, terms: list[Term]) -> int | None:
+    """Where the window holding the most distinct query terms starts: the query as typed (one
+    scan), else around an occurrence of its rarest term (C-level counts and bounded searches)."""
+    whole = re.compile(r"\W+".join(t.regex() for t in terms)).search(shadow_text)
+    if whole:
+        return whole.start()
+    present = [(len(r.findall(shadow_text)), r) for r in (re.compile(t.regex()) for t in terms)]
+    present = [(n, r) for n, r in present if n]
+    if not present:
+        return None
+    rare = min(present, key=lambda x: x[0])[1]
+    half = (SNIPPET_CHARS - 40) // 2  # every term found within this of the anchor fits the window
+    best, best_n = None, 0
+    for i, m in enumerate(rare.finditer(shadow_text)):
+        if i == _ANCHORS_TRIED:
+            break
+        lo, hi = max(0, m.start() - half), m.end() + half
+        starts = [m.start()] + [x.start() for _n, r in present if r is not rare and (x := r.search(shadow_text, lo, hi))]
+        if len(starts) > best_n:
+            best, best_n = min(starts), len(starts)
+            if best_n == len(present):
+                break
+    return best
 
 
 def _clip(s: str, start: int, end: int) -> str:
