@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from vanban.store import Archive, Filters
 from vanban.store.search import (
@@ -34,6 +38,12 @@ def test_pairs_of_text_and_query() -> None:
     assert pairs_match(parse_query("ky cuong"), groups) == (
         '{head body} : ("ky_cuong") AND meta : (("y2019")) AND meta : (("itinh" AND "iuy"))'
     )
+
+
+@given(st.text(alphabet=st.sampled_from("aăâđeêoôơuưyKỷcươngĐẤT _-,.\n\t1"), max_size=60) | st.text(max_size=40))
+def test_pairs_are_adjacent_alphanumeric_words(text: str) -> None:
+    words = re.findall(r"[^\W_]+", shadow(text))
+    assert pairs(shadow(text)) == " ".join(a + "_" + b for a, b in pairwise(words))
 
 
 @pytest.mark.parametrize(

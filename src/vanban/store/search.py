@@ -63,7 +63,10 @@ def pairs(shadow_text: str) -> str:
     Vietnamese words are mostly two or three syllables, and a syllable pair is far rarer than
     either syllable, so a query's pairs select a small candidate set that ranks cheaply.
     """
-    return " ".join(map("_".join, pairwise(_ALNUM.findall(shadow_text))))
+    # a shadow holds only word characters and white space, so its words are what ``split``
+    # gives unless it holds "_" (a word character that is not part of a syllable)
+    words = _ALNUM.findall(shadow_text) if "_" in shadow_text else shadow_text.split()
+    return " ".join([a + "_" + b for a, b in pairwise(words)])
 
 
 def _syllables(terms: list[Term]) -> list[str]:
