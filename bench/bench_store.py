@@ -2,6 +2,7 @@
 
     python bench/bench_store.py                 # everything (about 10 minutes on 2 cores)
     python bench/bench_store.py --docs 20000    # a smaller search archive
+    python bench/bench_store.py --docs 20000 --db postgresql://…   # build and search on PostgreSQL
 
 Outputs go to ``bench/out/`` (git-ignored): the archives and ``bench_store.json``.
 
@@ -209,13 +210,33 @@ def replicate(bases: list[tuple[str, Parsed]], i: int, rnd: random.Random) -> tu
     return f"r{i:07d}-{name}", text.encode(), Parsed(rec, text, None)
 
 
-def build_archive(n: int, home: Path, limit_chars: int | None) -> dict[str, object]:
+def _empty_postgresql(db_url: str) -> None:
+    """Drop every table of the benchmark's PostgreSQL database (a fresh archive is built)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(db_url)
+    with engine.begin() as c:
+        c.execute(text("DROP SCHEMA public CASCADE"))
+        c.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def _db_mb(ar: Archive, home: Path) -> float:
+    if ar.sqlite:
+        return round(sum(p.stat().st_size for p in home.glob("vanban.db*")) / 2**20, 1)
+    with ar.engine.connect() as c:
+        return round(c.exec_driver_sql("SELECT pg_database_size(current_database())").scalar() / 2**20, 1)
+
+
+def build_archive(n: int, home: Path, limit_chars: int | None, db_url: str | None = None) -> dict[str, object]:
     shutil.rmtree(home, ignore_errors=True)
+    if db_url:
+        _empty_postgresql(db_url)
     bases = parsed_bases(limit_chars)
     rnd = random.Random(5)
     samples = []
     t0 = time.perf_counter()
-    with Archive.open(home) as ar:
+    with Archive.open(home, db_url) as ar:
         from vanban.store.files import sha256
 
         batch = []
@@ -236,7 +257,7 @@ def build_archive(n: int, home: Path, limit_chars: int | None) -> dict[str, obje
                 )
                 print(f"  built {i + 1} docs, RSS/anon MiB, s: {samples[-1][1:]}", file=sys.stderr)
         secs = time.perf_counter() - t0
-    db = home / "vanban.db"
+        db_mb = _db_mb(ar, home)
     return {
         "docs": n,
         "base_texts": len(bases),
@@ -245,11 +266,11 @@ def build_archive(n: int, home: Path, limit_chars: int | None) -> dict[str, obje
         "store_only_docs_per_s": round(n / secs, 1),
         "docs_rss_anon_mb_seconds": samples,
         "size_mb": {
-            "database": round(sum(p.stat().st_size for p in home.glob("vanban.db*")) / 2**20, 1),
+            "database": db_mb,
             "originals": round(du_mb(home / "originals"), 1),
-            "total": round(du_mb(home), 1),
+            "total": round(du_mb(home) + (db_mb if db_url else 0), 1),
         },
-        "db_file": str(db),
+        "db": "postgresql" if db_url else str(home / "vanban.db"),
     }
 
 
@@ -268,9 +289,9 @@ def percentiles(xs: list[float]) -> dict[str, float]:
     }
 
 
-def bench_search(home: Path, rounds: int) -> dict[str, object]:
+def bench_search(home: Path, rounds: int, db_url: str | None = None) -> dict[str, object]:
     rnd = random.Random(7)
-    with Archive.open(home) as ar:
+    with Archive.open(home, db_url) as ar:
         types = [v for v, _n in ar.search("", facets=True, limit=1).facets["doc_type"] if v][:6]
 
         def filt() -> tuple[str, Filters]:
@@ -329,17 +350,22 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--search-only", action="store_true", help="Measure search on the archive already built.")
     ap.add_argument("--ingest-only", action="store_true", help="Measure ingest only (end to end and split).")
+    ap.add_argument("--db", help="Build and search the archive on this PostgreSQL URL (emptied first).")
     args = ap.parse_args()
     OUT.mkdir(exist_ok=True)
     result: dict[str, object] = {"when": dt.datetime.now().isoformat(timespec="seconds")}
-    home = OUT / f"search-{args.docs}"
+    home = OUT / (f"search-pg-{args.docs}" if args.db else f"search-{args.docs}")
     saved = OUT / "bench_store.json"
-    if args.search_only or args.ingest_only:
+    suffix = "_postgresql" if args.db else ""
+    if args.search_only or args.ingest_only or args.db:
         result = {**(json.loads(saved.read_text()) if saved.exists() else {}), **result}
-    if args.search_only:
-        result["search"] = bench_search(home, args.rounds)
+    if args.db and not args.search_only:  # PostgreSQL: the archive and its search only
+        result["archive_postgresql"] = build_archive(args.docs, home, args.chars or None, args.db)
+        print(json.dumps(result["archive_postgresql"]), file=sys.stderr)
+    if args.search_only or args.db:
+        result["search" + suffix] = bench_search(home, args.rounds, args.db)
         saved.write_text(json.dumps(result, indent=2, ensure_ascii=False))
-        print(json.dumps(result["search"], indent=2, ensure_ascii=False))
+        print(json.dumps(result["search" + suffix], indent=2, ensure_ascii=False))
         return
     print("ingest (corpus texts, end to end)…", file=sys.stderr)
     result["ingest_corpus"] = bench_ingest(args.ingest, args.jobs)

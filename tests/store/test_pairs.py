@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from vanban.store import Archive, Filters
+from vanban.store import search as search_module
 from vanban.store.search import (
     PHRASE_BONUS,
     WORDS_BONUS,
@@ -109,8 +110,13 @@ def test_filters_apply_in_both_tiers(tiered: Archive) -> None:
     assert {h.number for h in both.hits} == {"24-CT/TU", "31-CT/TU"}
 
 
-def test_pages_across_tiers_and_ties(archive: Archive, tmp_path: Path) -> None:
-    # nine documents with the same length score alike: a page boundary falls inside the tie
+@pytest.mark.parametrize("ranked_max", [search_module.RANKED_MAX, 2])
+def test_pages_across_tiers_and_ties(
+    archive: Archive, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ranked_max: int
+) -> None:
+    # nine documents with the same length score alike: a page boundary falls inside the tie;
+    # with ``ranked_max`` 2 the matches are "large" and come newest first (ties on the date)
+    monkeypatch.setattr(search_module, "RANKED_MAX", ranked_max)
     for i in range(9):
         extra = f"kỷ cương mục {i}" if i % 3 else f"kỷ mục {i} cương"
         base = CHI_THI.replace("kỷ cương", "kỷ luật").replace("24-CT/TU", f"{40 + i}-CT/TU")

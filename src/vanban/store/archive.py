@@ -587,9 +587,13 @@ class Archive:
         with self.Session() as s:
             if terms and self.sqlite:
                 rows, more, nxt = self._ranked(s, terms, filters, limit, after)
-            else:
-                q, sort = search.hits_query(self.dialect, terms, filters)
-                q = search.page_after(q, sort, after, dated=not terms).limit(limit + 1)
+            else:  # PostgreSQL, or no terms: one query, ranked or (large, or no terms) newest first
+                if after is not None:  # a newest-first page's cursor holds a date
+                    newest = bool(terms) and isinstance(search.decode_cursor(after)[0], str)
+                else:
+                    newest = bool(terms) and bool(s.execute(search.is_large(self.dialect, terms, filters)).scalar())
+                q, sort = search.hits_query(self.dialect, terms, filters, newest)
+                q = search.page_after(q, sort, after, dated=not terms or newest).limit(limit + 1)
                 rows = s.execute(q).all()
                 more = len(rows) > limit
                 rows = rows[:limit]

@@ -352,14 +352,17 @@ def match_clause(
     return tsv.op("@@")(q), cast(func.ts_rank_cd(tsv, q, 1), Float(53)), DocTextRow
 
 
-def hits_query(dialect: str, terms: list[Term], filters: Filters) -> tuple[Select[Any], ColumnElement[Any]]:
-    """The ranked (or, without terms, date-ordered) query and its sort column."""
+def hits_query(
+    dialect: str, terms: list[Term], filters: Filters, newest: bool = False
+) -> tuple[Select[Any], ColumnElement[Any]]:
+    """The ranked query (or, without terms or with ``newest``, newest first) and its sort column."""
     d = DocumentRow
     cols = [d.id, d.number, d.doc_type, d.date, d.issuer, d.subject, d.status]
+    newest_first = func.coalesce(d.date, dt.date(1, 1, 1))
     if not terms:
-        sort = func.coalesce(d.date, dt.date(1, 1, 1))
-        return select(*cols, sort.label("score")).where(*filters.clauses()), sort
+        return select(*cols, newest_first.label("score")).where(*filters.clauses()), newest_first
     cond, score, source = match_clause(dialect, terms, filters)
+    score = newest_first if newest else score
     on = d.id == (FTS.c.rowid if dialect == "sqlite" else DocTextRow.document_id)
     q = select(*cols, score.label("score")).select_from(source).join(d, on).where(cond, *filters.clauses())
     return q, score
@@ -373,9 +376,17 @@ def page_after(q: Select[Any], sort: ColumnElement[Any], after: str | None, date
         return q
     value, last_id = decode_cursor(after)
     if dated:
-        value = dt.date.fromisoformat(value)
+        value = dt.date.fromisoformat(str(value))
         return q.where(or_(sort < value, and_(sort == value, d.id < last_id)))
     return q.where(or_(sort < value, and_(sort == value, d.id > last_id)))
+
+
+def is_large(dialect: str, terms: list[Term], filters: Filters) -> Select[Any]:
+    """PostgreSQL: whether more than ``RANKED_MAX`` documents match. Ranking reads every
+    match's tsvector (out of line, in TOAST): beyond that, the hits come newest first, as a
+    large pair tier does on SQLite."""
+    some = matching_ids(dialect, terms, filters).limit(RANKED_MAX + 1).subquery()
+    return select(func.count() > RANKED_MAX).select_from(some)
 
 
 def matching_ids(dialect: str, terms: list[Term], filters: Filters) -> Select[Any]:
