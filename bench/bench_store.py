@@ -212,9 +212,11 @@ def replicate(bases: list[tuple[str, Parsed]], i: int, rnd: random.Random) -> tu
 
 def _empty_postgresql(db_url: str) -> None:
     """Drop every table of the benchmark's PostgreSQL database (a fresh archive is built)."""
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
 
-    engine = create_engine(db_url)
+    from vanban.store.db import make_engine
+
+    engine = make_engine(db_url)
     with engine.begin() as c:
         c.execute(text("DROP SCHEMA public CASCADE"))
         c.execute(text("CREATE SCHEMA public"))

@@ -14,6 +14,7 @@ from vanban.store import Archive, Filters
 from vanban.store import search as search_module
 from vanban.store.search import (
     PHRASE_BONUS,
+    TIER_BASE,
     WORDS_BONUS,
     cover_pairs,
     pairs,
@@ -170,7 +171,7 @@ def test_every_word_in_the_head_ranks_above_the_body_and_follows_edits(
     hits = archive.search("luật hành").hits
     assert [h.number for h in hits] == ["24-CT/TU", "25-CT/TU"]
     if archive.sqlite:
-        assert PHRASE_BONUS > WORDS_BONUS > hits[0].score >= 1000 > hits[1].score
+        assert PHRASE_BONUS > WORDS_BONUS > hits[0].score >= TIER_BASE[3] > hits[1].score
     write(in_head, CHI_THI.replace("kỷ luật, kỷ cương hành chính", "nề nếp").format(extra="cải cách"))
     assert archive.add_file(in_head).status == "version"
     assert [h.number for h in archive.search("luật hành").hits] == ["25-CT/TU"]

@@ -59,9 +59,10 @@ def make_engine(url: str) -> Engine:
         # random_page_cost (4, for spinning disks) it reads every document's tsvector (a seq
         # scan: 240 ms at 20k documents) rather than the GIN index (12 ms). 1.1 is the usual
         # value for SSDs; a server's own setting is overridden for vanban's connections only.
-        own = make_url(url).query.get("options", "")  # e.g. a search_path given in the URL
-        opts = " ".join(x for x in (own if isinstance(own, str) else " ".join(own), "-c random_page_cost=1.1") if x)
-        return create_engine(url, pool_pre_ping=True, future=True, connect_args={"options": opts})
+        own = make_url(url).query.get("options", ())  # e.g. a search_path given in the URL
+        opts = [own] if isinstance(own, str) else list(own)
+        opts.append("-c random_page_cost=1.1")
+        return create_engine(url, pool_pre_ping=True, future=True, connect_args={"options": " ".join(opts)})
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, future=True)
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, future=True)

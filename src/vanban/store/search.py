@@ -381,12 +381,17 @@ def page_after(q: Select[Any], sort: ColumnElement[Any], after: str | None, date
     return q.where(or_(sort < value, and_(sort == value, d.id > last_id)))
 
 
+def _more_than_ranked(ids: Select[Any]) -> Select[Any]:
+    """Whether ``ids`` has more than ``RANKED_MAX`` rows (counted up to that)."""
+    some = ids.limit(RANKED_MAX + 1).subquery()
+    return select(func.count() > RANKED_MAX).select_from(some)
+
+
 def is_large(dialect: str, terms: list[Term], filters: Filters) -> Select[Any]:
     """PostgreSQL: whether more than ``RANKED_MAX`` documents match. Ranking reads every
     match's tsvector (out of line, in TOAST): beyond that, the hits come newest first, as a
     large pair tier does on SQLite."""
-    some = matching_ids(dialect, terms, filters).limit(RANKED_MAX + 1).subquery()
-    return select(func.count() > RANKED_MAX).select_from(some)
+    return _more_than_ranked(matching_ids(dialect, terms, filters))
 
 
 def matching_ids(dialect: str, terms: list[Term], filters: Filters) -> Select[Any]:
@@ -448,12 +453,13 @@ def _tier_source(
     ``exact``, a pair tier's candidates are not checked against the exact query."""
     groups = filters.groups()
     fq = fts5_match(terms, groups)
-    head = " AND ".join(_phrase(t) for t in terms)  # every term in the head (``doc_head``)
-    if tier == 3:
-        src, conds = HEAD, [text("doc_head MATCH :hq").bindparams(hq=head)]
-    elif tier == 4:
-        in_head = select(HEAD.c.rowid).where(text("doc_head MATCH :hq").bindparams(hq=head))
-        src, conds = FTS, [text("doc_fts MATCH :fq").bindparams(fq=fq), FTS.c.rowid.not_in(in_head)]
+    if tier >= 3:  # every term in the head (``doc_head``): tier 3, and what tier 4 leaves out
+        in_head = text("doc_head MATCH :hq").bindparams(hq=" AND ".join(_phrase(t) for t in terms))
+        if tier == 3:
+            src, conds = HEAD, [in_head]
+        else:
+            head_ids = select(HEAD.c.rowid).where(in_head)
+            src, conds = FTS, [text("doc_fts MATCH :fq").bindparams(fq=fq), FTS.c.rowid.not_in(head_ids)]
     else:
         src = PAIRS
         pq = pairs_match(terms, groups) if tier == 1 else cover_match(terms, groups)
@@ -494,8 +500,8 @@ def tier_query(
     Tier 1: documents holding every syllable pair of the query (``doc_pairs``). Tier 2: the
     others holding the query's two-syllable words apart (``cover_match``). Tier 3: the others
     with every term in the head (number, type, issuer, subject: ``doc_head``, whose doclists
-    are short); tier 4: the rest of the exact matches (``doc_fts``). Tiers 1–2 rank by BM25 over the pairs unless ``newest`` (``tier_is_large``); tiers
-    3–4 and large tiers come newest first (rank ``-id``), which FTS5 walks in id order and
+    are short); tier 4: the rest of the exact matches (``doc_fts``). Tiers 1–2 rank by BM25
+    over the pairs unless ``newest`` (``tier_is_large``); tiers 3–4 and large tiers come newest first (rank ``-id``), which FTS5 walks in id order and
     stops after ``n`` rows: BM25 reads the whole doclist of every term (to weigh it) and
     scores every match, tens of milliseconds for syllables that most documents hold, which
     it then tells apart least. A pair-tier candidate is checked against the exact query
@@ -527,8 +533,7 @@ def tier_is_large(tier: int, terms: list[Term], filters: Filters) -> Select[Any]
     """Whether a pair tier has more than ``RANKED_MAX`` candidates (counted up to that, in id
     order, before the exact check, which costs a doclist probe each)."""
     src, conds = _tier_source(tier, terms, filters, exact=False)
-    some = select(src.c.rowid).where(*conds).limit(RANKED_MAX + 1).subquery()
-    return select(func.count() > RANKED_MAX).select_from(some)
+    return _more_than_ranked(select(src.c.rowid).where(*conds))
 
 
 def facet_counts(dialect: str, terms: list[Term], filters: Filters) -> Select[Any]:
@@ -593,8 +598,8 @@ def _densest(shadow_text: str, terms: list[Term]) -> int | None:
     whole = re.compile(r"\W+".join(t.regex() for t in terms)).search(shadow_text)
     if whole:
         return whole.start()
-    present = [(len(r.findall(shadow_text)), r) for r in (re.compile(t.regex()) for t in terms)]
-    present = [(n, r) for n, r in present if n]
+    counted = ((len(r.findall(shadow_text)), r) for r in (re.compile(t.regex()) for t in terms))
+    present = [(n, r) for n, r in counted if n]
     if not present:
         return None
     rare = min(present, key=lambda x: x[0])[1]
@@ -604,7 +609,8 @@ def _densest(shadow_text: str, terms: list[Term]) -> int | None:
         if i == _ANCHORS_TRIED:
             break
         lo, hi = max(0, m.start() - half), m.end() + half
-        starts = [m.start()] + [x.start() for _n, r in present if r is not rare and (x := r.search(shadow_text, lo, hi))]
+        near = (r.search(shadow_text, lo, hi) for _n, r in present if r is not rare)
+        starts = [m.start()] + [x.start() for x in near if x]
         if len(starts) > best_n:
             best, best_n = min(starts), len(starts)
             if best_n == len(present):
