@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .assess import assess
 from .errors import ReadError, VanbanError
 from .model import Document
 from .parse import parse as _parse
@@ -23,7 +24,7 @@ __version__ = "0.1.0"
 
 def parse(text: str, source: str | None = None) -> Document:
     """Parse the text of one document."""
-    return _parse(text, source)
+    return assess(_parse(text, source))
 
 
 def parse_file(path: str | Path) -> Document:
@@ -45,7 +46,7 @@ def _from_extracted(ex, source: str) -> Document:
 
     from .model import Problem
 
-    doc = _parse(ex.text, source, ex.pages)
+    doc = assess(_parse(ex.text, source, ex.pages), ex)
     if ex.problems:
         notes = tuple(Problem("read.note", "info", p) for p in ex.problems)
         doc = replace(doc, problems=notes + doc.problems)

@@ -8,6 +8,7 @@ reader produced it (before normalization), so a UI can highlight the value where
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -149,6 +150,10 @@ class Document:
     transcription: bool = False  # a web transcription: "(Đã ký)" in place of a signature
     pages: tuple[int, ...] = ()  # offset where each page starts (readers of paged formats)
     problems: tuple[Problem, ...] = field(default=())
+    confidence: Mapping[str, float] = field(default_factory=dict)  # field → 0–1 (vanban.assess)
+    sources: Mapping[str, str] = field(default_factory=dict)  # field → text, ocr, zone, signature, metadata
+    readings: tuple[Any, ...] = ()  # zones of a scan read on their own (read.base.Reading)
+    signatures: tuple[Any, ...] = ()  # the PDF's digital signatures (read.signatures.PdfSignature)
 
     def page_of(self, offset: int) -> int | None:
         """The 1-based page holding ``offset``, when the reader recorded pages."""
@@ -236,6 +241,10 @@ def record(doc: Document, spans: bool = True) -> dict[str, Any]:
         ),
         "sections": [{"label": x.label, "heading": x.heading, "level": x.level} for x in doc.sections],
         "transcription": doc.transcription,
+        "confidence": dict(doc.confidence),
+        "sources": dict(doc.sources),
+        "signatures": [sg.to_dict() for sg in doc.signatures],
+        "evidence": [r.to_dict() for r in doc.readings],
         "problems": [
             {
                 "rule": p.rule,

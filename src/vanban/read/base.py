@@ -4,6 +4,36 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+Box = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A zone of a page read on its own (``number.seq``, ``date.day``, ``date.month``, ``signer``).
+
+    ``value`` is what the readings agree on, or None (illegible); ``readings`` are all of them;
+    ``box`` is the zone in the page image (pixels at ``dpi``) for the review crop.
+    """
+
+    field: str
+    value: str | None
+    readings: tuple[str, ...]
+    agreement: float
+    page: int
+    box: Box
+    dpi: int
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "field": self.field,
+            "value": self.value,
+            "readings": list(self.readings),
+            "agreement": round(self.agreement, 3),
+            "page": self.page,
+            "box": list(self.box),
+            "dpi": self.dpi,
+        }
+
 
 @dataclass(frozen=True)
 class Extracted:
@@ -11,7 +41,9 @@ class Extracted:
 
     ``pages`` holds the offset in ``text`` where each page starts (empty for unpaged input);
     ``kind`` names the format read (``text``, ``pdf``, ``ocr``, ``docx``, ``html``…);
-    ``problems`` are human-readable notes (a page that was OCR'd, an encoding converted…).
+    ``problems`` are human-readable notes (a page that was OCR'd, an encoding converted…);
+    ``readings`` are the zones of a scanned page read again on their own (``scan``);
+    ``signatures`` the PDF's digital signatures (``signatures.PdfSignature``).
     """
 
     text: str
@@ -19,3 +51,5 @@ class Extracted:
     pages: tuple[int, ...] = ()
     problems: tuple[str, ...] = field(default=())
     meta: dict[str, str] = field(default_factory=dict)
+    readings: tuple[Reading, ...] = ()
+    signatures: tuple = ()

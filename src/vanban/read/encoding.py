@@ -94,18 +94,23 @@ def _syllable() -> tuple[re.Pattern[str], frozenset[str]]:
     return pat, frozenset(t["nuclei"])
 
 
+def is_syllable(word: str) -> bool:
+    """Whether ``word`` (one word, with or without diacritics) is a well-formed Vietnamese syllable."""
+    pat, nuclei = _syllable()
+    bare = unicodedata.normalize("NFC", unicodedata.normalize("NFD", word.lower()).translate(_TONES))
+    m = pat.fullmatch(bare)
+    return bool(m and m.group(1) in nuclei)
+
+
 def syllable_share(text: str) -> tuple[float, int]:
     """Share of the words with a non-ASCII letter that are well-formed Vietnamese syllables,
     and how many such words there are (legacy text read in the wrong encoding is not)."""
-    pat, nuclei = _syllable()
     valid = total = 0
     for w in _WORD.findall(text[:20000]):
         if w.isascii():
             continue
         total += 1
-        bare = unicodedata.normalize("NFC", unicodedata.normalize("NFD", w.lower()).translate(_TONES))
-        m = pat.fullmatch(bare)
-        valid += bool(m and m.group(1) in nuclei)
+        valid += is_syllable(w)
     return (valid / total if total else 1.0), total
 
 

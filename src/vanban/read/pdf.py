@@ -10,6 +10,7 @@ import ctypes
 import re
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import cache
 
 import pypdfium2 as pdfium
@@ -17,10 +18,11 @@ import pypdfium2.raw as raw
 
 from ..errors import MissingToolError, ReadError
 from ..rules import table
-from .base import Extracted
+from .base import Extracted, Reading
 from .encoding import nfc, to_unicode
 from .layout import Seg, arrange, split_line
 from .quality import judge
+from .signatures import read_signatures
 from .text import converted_note
 
 __all__ = ["read_pdf"]
@@ -135,8 +137,10 @@ def read_pdf(data: bytes, name: str) -> Extracted:
                 need_ocr.append(i)
                 reasons[i] = bad
             pages.append(lines)
-        kind = _ocr_pages(doc, need_ocr, reasons, pages, problems, name) if need_ocr else "pdf"
+        readings: list[Reading] = []
+        kind = _ocr_pages(doc, need_ocr, reasons, pages, problems, readings, name) if need_ocr else "pdf"
         _strip_furniture(pages)
+        meta = {"pages": str(n), **_metadata(doc)}
     finally:
         doc.close()
     parts: list[str] = []
@@ -146,7 +150,18 @@ def read_pdf(data: bytes, name: str) -> Extracted:
         starts.append(pos)
         parts.append(nfc("\n".join(lines)) + "\n")
         pos += len(parts[-1])
-    return Extracted("".join(parts), kind, tuple(starts), tuple(problems), {"pages": str(n)})
+    return Extracted(
+        "".join(parts), kind, tuple(starts), tuple(problems), meta, tuple(readings), read_signatures(data)
+    )
+
+
+def _metadata(doc: pdfium.PdfDocument) -> dict[str, str]:
+    """The document information the producer wrote (a scanner's title, the creation date)."""
+    try:
+        info = doc.get_metadata_dict(skip_empty=True)
+    except pdfium.PdfiumError:
+        return {}
+    return {f"pdf.{k.lower()}": nfc(_CTRL.sub("", v)).strip()[:500] for k, v in info.items() if v.strip()}
 
 
 def _ocr_pages(
@@ -155,6 +170,7 @@ def _ocr_pages(
     reasons: dict[int, str],
     pages: list[list[str]],
     problems: list[str],
+    readings: list[Reading],
     name: str,
 ) -> str:
     """OCR the listed pages in place of their text layer; the kind of the result."""
@@ -173,12 +189,16 @@ def _ocr_pages(
         for i in idx:
             page = doc[i]
             try:
-                im = page.render(scale=dpi / 72, grayscale=True).to_pil()
+                # in colour (seals and pen come off before OCR), without the signature stamp:
+                # an annotation is evidence, never the document's own text
+                im = page.render(scale=dpi / 72, may_draw_forms=False, draw_annots=False).to_pil()
             finally:
                 page.close()
             yield im, dpi
 
-    for i, res in zip(idx, ocr_images(images()), strict=True):  # type: ignore[arg-type]
+    first = idx.index(0) + 1 if 0 in idx else 0
+    for i, res in zip(idx, ocr_images(images(), first_page=first), strict=True):  # type: ignore[arg-type]
+        readings.extend(replace(r, page=i + 1) for r in res.readings)
         problems.append(f"trang {i + 1}: {reasons[i]}, đã nhận dạng chữ (OCR)")
         if res.rotated:
             problems.append(f"trang {i + 1}: ảnh bị xoay, đã xoay {res.rotated}° trước khi nhận dạng")
