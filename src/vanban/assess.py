@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from functools import cache
 
-from .lexicon import fold, landmark
+from .lexicon import fold, landmark, repair_caps, type_abbreviations, type_names
 from .model import Date, Document, Number, Signer, Text
 from .read.base import Extracted, Reading
 from .read.encoding import is_syllable
@@ -88,30 +88,65 @@ def _line_at(text: str, pos: int) -> tuple[int, int]:
 
 
 def _number_line(doc: Document) -> tuple[int, int] | None:
-    """The span of the ``Số:`` line in the first lines of the text."""
-    pos = 0
+    """The span of the number (from ``Số:`` to the end of its line) in the first lines of the
+    text; OCR may have run it into the line of another column."""
     so = landmark("so")
+    pos = 0
     for _ in range(_cfg()["number"]["header_lines"]):
         end = doc.text.find("\n", pos)
         end = len(doc.text) if end < 0 else end
         line = doc.text[pos:end]
-        if so.starts(line.lstrip(" -*#|")):
-            return pos, end
+        offset = 0
+        for k, word in enumerate(line.split()):
+            at = line.find(word, offset)
+            offset = at + len(word)
+            w = word.lstrip(" -*#|_")
+            # "Số:" (with its colon, or opening the line), not the "số" of "văn bản số 12/…"
+            follow = line[offset : offset + 40]
+            if so.matches(w) and (w[-1:] in ":;" or k == 0) and ("/" in follow or "-" in follow):
+                return pos + at, end
         if end >= len(doc.text):
             break
         pos = end + 1
     return None
 
 
-def _symbol_in(line: str) -> str | None:
-    """The printed symbol after the number on a ``Số:`` line (``/UBND-KT``, ``/TB - UBND``)."""
+def _symbol_in(line: str, type_abbr: str | None) -> str | None:
+    """The printed symbol after the number on a ``Số:`` line (``/UBND-KT``, ``/TB - UBND``),
+    repaired where OCR misread it: letters whose capital has the same shape read in lower case
+    (``/c-vp``), a type abbreviation the type line names read wrong or in part (``/rB``,
+    ``C-VP`` for ``PC-VP`` under ``PHIẾU CHUYỂN``)."""
     m = _symbol().search(line)
-    if not m:
+    raw = m.group(1) if m else None
+    if raw is None:
+        # no slash left: the first hyphenated run of letters after "Số:" (``4đ6§”C-VP``)
+        tail = re.search(
+            r"(?<![A-Za-zĐđ])([A-Za-zĐđ]{1,10}(?:\s*-\s*[A-Za-zĐđ]{1,10}){1,3})(?![A-Za-zĐđ])", line[3:45]
+        )
+        raw = tail.group(1) if tail else None
+    if raw is None:
         return None
-    parts = [p.strip() for p in m.group(1).split("-") if p.strip()]
+    parts = [_same_shape_caps(p.strip()) for p in raw.split("-") if p.strip()]
+    known = type_abbreviations()
+    if parts and parts[0] not in known and _undoubled(parts[0]) in known:
+        parts[0] = _undoubled(parts[0])  # QĐĐ: a letter read twice
+    if type_abbr and parts and parts[0] != type_abbr and parts[0] not in known:
+        first = parts[0].upper()
+        if first in type_abbr or (len(first) == len(type_abbr) and set(first) & set(type_abbr)):
+            parts[0] = type_abbr
     if not parts or not all(_part_ok(p) for p in parts):
         return None
     return "-".join(parts)
+
+
+def _undoubled(part: str) -> str:
+    return "".join(c for i, c in enumerate(part) if i == 0 or c != part[i - 1])
+
+
+def _same_shape_caps(part: str) -> str:
+    """A symbol part OCR read in lower case where the capitals look the same (``vp`` → ``VP``)."""
+    same = _cfg()["number"]["same_shape"]
+    return part.upper() if part.islower() and all(c in same for c in part) else part
 
 
 def _part_ok(part: str) -> bool:
@@ -122,7 +157,9 @@ def _part_ok(part: str) -> bool:
     ]
 
 
-def _number(doc: Document, ex: Extracted | None, year: int | None) -> tuple[Number | None, _Field | None]:
+def _number(
+    doc: Document, ex: Extracted | None, year: int | None, type_abbr: str | None
+) -> tuple[Number | None, _Field | None]:
     cfg = _cfg()["number"]
     n = doc.number
     if not _ocr_kind(ex):
@@ -131,16 +168,19 @@ def _number(doc: Document, ex: Extracted | None, year: int | None) -> tuple[Numb
         source = "metadata" if ex and ex.kind == "edxml" else "text"
         return n, _Field(n.value, cfg["text"], source)
     line = _number_line(doc)
+    if n is not None and line and not line[0] <= n.span[0] <= line[1]:
+        n = None  # a number cited in the body, not the document's own
     symbol = None
     if n is not None and "/" in n.value and n.seq and n.seq.isdigit():
-        symbol = n.value.split("/", 1)[1]
-        if not all(_part_ok(p) for p in re.split(r"[-/]", symbol) if p):
-            symbol = None
+        symbol = _symbol_in(n.value[len(n.seq) :], type_abbr)
     if symbol is None and line:
-        symbol = _symbol_in(doc.text[line[0] : line[1]])
+        symbol = _symbol_in(doc.text[line[0] : line[1]], type_abbr)
     zone = next((r for r in _readings(ex, "number.seq")), None)
     meta = _meta_seq(ex, year)
     parsed = n.seq if n is not None and n.seq and n.seq.isdigit() else None
+    if parsed is None and line:  # the digits OCR read on the number line itself
+        m = re.match(r"\S+\s*(\d{1,6})\s*/", doc.text[line[0] : line[1]])
+        parsed = m.group(1) if m else None
     seq, conf, source = None, 0.0, "ocr"
     if meta and (meta == (zone.value if zone else None) or meta == parsed):
         seq, conf, source = meta, cfg["agreed"], "metadata+zone"
@@ -150,8 +190,8 @@ def _number(doc: Document, ex: Extracted | None, year: int | None) -> tuple[Numb
         seq, conf, source = zone.value, cfg["zone_and_text"], "zone"
     elif zone and zone.value:
         seq, conf, source = zone.value, cfg["zone_only"], "zone"
-    elif parsed and n is not None:
-        return n, _Field(n.value, cfg["ocr_text"], "ocr")
+    elif parsed:
+        seq, conf, source = parsed, cfg["ocr_text"], "ocr"
     if seq is None or symbol is None:
         return (n, _Field(n.value, cfg["ocr_text"], "ocr")) if n else (None, None)
     value = f"{seq}/{symbol}"
@@ -198,47 +238,42 @@ def _date(doc: Document, ex: Extracted | None) -> tuple[Date | None, _Field | No
         return d, _Field(d.value.isoformat(), conf, "text"), d.value.year
     years = _votes(_readings(ex, "date.year"), 1990, 2100)
     year = d.value.year if d else (years.most_common(1)[0][0] if years else None)
-    if year is None:
-        year = signed.year if signed else None
-    if year is None:
-        return d, (_Field(d.value.isoformat(), cfg["ocr_text"], "ocr") if d else None), None
+    created = _created_on(ex)
+    prior = signed or created
+    if year is None and prior:
+        year = prior.year
+    if prior is None or year != prior.year:
+        if d is None:
+            return None, None, year
+        return d, _Field(d.value.isoformat(), cfg["ocr_text"], "ocr"), year
     days = _votes(_readings(ex, "date.day"), 1, 31)
     months = _votes(_readings(ex, "date.month"), 1, 12)
     if d and d.value.year == year:
         days[d.value.day] += cfg["text_vote"]
         months[d.value.month] += cfg["text_vote"]
-    created = _created_on(ex)
+    # A document is signed on the day of its date or a few days after (a weekend between):
+    # the candidates are those days; the digits read in the zones choose among them.
     best: tuple[float, dt.date] | None = None
-    start = dt.date(year, 1, 1)
-    for k in range((dt.date(year, 12, 31) - start).days + 1):
-        cand = start + dt.timedelta(days=k)
+    for back in range(cfg["near_days"] + 1):
+        cand = prior - dt.timedelta(days=back)
         score = cfg["day_weight"] * days[cand.day] + cfg["month_weight"] * months[cand.month]
-        for prior, w in ((signed, cfg["signed_weight"]), (created, cfg["created_weight"])):
-            if prior is None:
-                continue
-            gap = (prior - cand).days
-            if gap < 0:
-                score -= cfg["after_signing_penalty"] if prior is signed else 0
-            elif gap == 0:
-                score += w
-            elif gap <= cfg["near_days"]:
-                score += w * (1 - gap / (cfg["near_days"] + 1)) / 2
+        score += cfg["signed_weight"] if back == 0 else 0.0
+        score += cfg["created_weight"] if created == cand else 0.0
         if best is None or score > best[0]:
             best = (score, cand)
-    if best is None or best[0] <= 0:
-        return None, None, year
+    assert best is not None
     value = best[1]
-    read_day, read_month = days[value.day], months[value.month]
-    if read_day >= 2 and read_month >= 2:
-        conf, source = cfg["zone_agreed"], "zone"
-    elif read_day >= 2:
-        conf, source = cfg["zone_day"], "zone"
-    elif read_day >= 1:
-        conf, source = cfg["zone_weak"], "zone"
-    else:
+    if d and d.value.year == year and d.value != value and days[d.value.day] >= cfg["text_vote"] + 1:
+        value = d.value  # the page OCR and a zone reading agree on a date outside the window
+    supported = days[value.day] >= 1
+    if value == prior and supported:
+        conf, source = cfg["prior_and_zone"], "signature+zone"
+    elif value == prior:
         conf, source = cfg["prior_only"], "signature" if signed else "metadata"
-    if signed and (value > signed or (signed - value).days > cfg["max_days_before_signing"]):
-        conf = min(conf, cfg["text_disagrees"])
+    elif days[value.day] >= 2:
+        conf, source = cfg["zone_day"], "zone"
+    else:
+        conf, source = cfg["zone_weak"], "zone"
     if d and d.value == value:
         return d, _Field(value.isoformat(), conf, source), year
     span = d.span if d else (0, 0)
@@ -253,8 +288,8 @@ def _signer(doc: Document, ex: Extracted | None) -> tuple[Signer | None, _Field 
         return s, (_Field(parsed, cfg["text"], "text") if parsed else None)
     zone = next((r for r in _readings(ex, "signer.name") if r.value), None)
     clean = name_in(parsed) if parsed else None
-    if zone and clean and fold(zone.value or "") == fold(clean):
-        return s, _Field(clean, cfg["agreed"], "zone")
+    if zone and clean and s and s.name and fold(zone.value or "") == fold(clean):
+        return replace(s, name=Text(clean, s.name.span)), _Field(clean, cfg["agreed"], "zone")
     if zone and zone.value:
         name = Text(zone.value, s.name.span if s and s.name else (s.span if s else (0, 0)))
         base = s or Signer(None, (), None, None, name.span)
@@ -268,63 +303,105 @@ def _signer(doc: Document, ex: Extracted | None) -> tuple[Signer | None, _Field 
     return s, None
 
 
-def _doc_type(doc: Document, ex: Extracted | None, number: Number | None) -> _Field | None:
+def _type_line(doc: Document) -> Text | None:
+    """The type line (``GIẤY MỜI``, ``PHIẾU CHUYỂN VĂN BẢN``) after the number line, found by
+    its folded form: OCR gets tone marks of capitals wrong (``GIÁY MỜI``, ``PHIÉU``)."""
+    line = _number_line(doc)
+    pos = line[1] if line else 0
+    names = type_names()
+    for _ in range(_cfg()["doc_type"]["lines_after_number"]):
+        end = doc.text.find("\n", pos + 1)
+        end = len(doc.text) if end < 0 else end
+        raw = _capitals_tail(doc.text[pos:end].strip(" \n*#|:_"))
+        if raw:
+            words = fold(raw).split()
+            for k in (3, 2, 1):
+                name = names.get(" ".join(words[:k]))
+                if name and len(words) - k <= 2:
+                    start = doc.text.find(raw, pos)
+                    return Text(name, (start, start + len(raw)))
+        if end >= len(doc.text):
+            break
+        pos = end
+    return None
+
+
+def _capitals_tail(line: str) -> str:
+    """The run of words in capitals that ends ``line`` (a type line OCR ran into the trích
+    yếu's column: ``… cho Công ty TỜ TRÌNH``), or the whole line when it is in capitals."""
+    words = line.split()
+    k = len(words)
+    while (
+        k > 0
+        and any(c.isalpha() for c in words[k - 1])
+        and all(c.isupper() for c in words[k - 1] if c.isalpha())
+    ):
+        k -= 1
+    return " ".join(words[k:])
+
+
+def _abbr_of(type_name: str) -> str | None:
+    """The first State abbreviation of a type (``Thông báo`` → ``TB``)."""
+    return next((a for a, n in type_abbreviations().items() if n == type_name), None)
+
+
+def _doc_type(
+    doc: Document, ex: Extracted | None, number: Number | None, line: Text | None
+) -> tuple[Text | None, _Field | None]:
     cfg = _cfg()["doc_type"]
     t = doc.doc_type
-    if t is None:
-        return None
     if not _ocr_kind(ex):
-        return _Field(t.value, cfg["text"], "text")
-    conf = cfg["ocr"]
-    abbr = number.value.split("/", 1)[1].split("-")[0] if number and "/" in number.value else ""
-    named = _abbr_types().get(abbr)
-    if named and named == t.value:
-        conf = cfg["ocr_agreed"]
-    elif named and named != t.value:
-        conf = cfg["ocr_disagrees"]
-    return _Field(t.value, conf, "ocr")
+        return t, (_Field(t.value, cfg["text"], "text") if t else None)
+    symbol = number.value.split("/", 1)[1] if number and "/" in number.value else ""
+    by_symbol = type_abbreviations().get(symbol.split("-")[0]) if symbol else None
+    if line and by_symbol:
+        conf = cfg["ocr_agreed"] if line.value == by_symbol else cfg["ocr_disagrees"]
+        return line, _Field(line.value, conf, "ocr")
+    if line:
+        return line, _Field(line.value, cfg["ocr"], "ocr")
+    if by_symbol:
+        span = number.span if number else (0, 0)
+        return Text(by_symbol, span), _Field(by_symbol, cfg["ocr"], "ocr")
+    if t is None:
+        return None, None
+    conf = cfg["ocr_agreed"] if t.value == "Công văn" and symbol and not by_symbol else cfg["ocr"]
+    return t, _Field(t.value, conf, "ocr")
 
 
-@cache
-def _abbr_types() -> dict[str, str]:
-    """State type abbreviations (``QĐ`` → ``Quyết định``) from ``doc_types.toml``."""
-    return {a: row["name"] for row in table("doc_types")["type"] for a in row.get("abbr", [])}
-
-
-def _issuer(doc: Document, ex: Extracted | None) -> _Field | None:
+def _issuer(doc: Document, ex: Extracted | None) -> tuple[Text | None, _Field | None]:
     cfg = _cfg()["issuer"]
     i = doc.issuer
     if i is None:
-        return None
+        return None, None
     if not _ocr_kind(ex):
-        return _Field(i.value, cfg["text"], "text")
+        return i, _Field(i.value, cfg["text"], "text")
+    i = Text(repair_caps(i.value), i.span)
     words = re.findall(r"[^\W\d_]+", i.value)
     ok = sum(is_syllable(w) for w in words) == len(words) and len(words) >= 2
     conf = cfg["ocr_clean"] if ok else cfg["ocr"]
     signer_org = " ".join(filter(None, (s.unit or s.signer or "" for s in ex.signatures))) if ex else ""
     if ok and signer_org and fold(i.value) in fold(signer_org):
         conf = cfg["ocr_signature"]
-    return _Field(i.value, conf, "ocr")
+    return i, _Field(i.value, conf, "ocr")
 
 
 def assess(doc: Document, ex: Extracted | None = None) -> Document:
     """``doc`` with each key field weighed against the evidence that came with the file, its
     confidence and source recorded (``Document.confidence``, ``Document.sources``)."""
     date, fdate, year = _date(doc, ex)
-    number, fnum = _number(doc, ex, year)
+    line = _type_line(doc) if _ocr_kind(ex) else None
+    number, fnum = _number(doc, ex, year, _abbr_of(line.value) if line else None)
     signer, fsig = _signer(doc, ex)
-    fields = {
-        "number": fnum,
-        "date": fdate,
-        "doc_type": _doc_type(doc, ex, number),
-        "issuer": _issuer(doc, ex),
-        "signer.name": fsig,
-    }
+    doc_type, ftype = _doc_type(doc, ex, number, line)
+    issuer, fiss = _issuer(doc, ex)
+    fields = {"number": fnum, "date": fdate, "doc_type": ftype, "issuer": fiss, "signer.name": fsig}
     return replace(
         doc,
         number=number,
         date=date,
         signer=signer,
+        doc_type=doc_type,
+        issuer=issuer,
         confidence={k: round(f.confidence, 3) for k, f in fields.items() if f},
         sources={k: f.source for k, f in fields.items() if f},
         readings=tuple(ex.readings) if ex else (),

@@ -15,7 +15,18 @@ from importlib import resources
 
 from rapidfuzz.distance import Levenshtein
 
-__all__ = ["Landmark", "fold", "landmark", "not_given", "not_names", "surname_forms", "surnames"]
+__all__ = [
+    "Landmark",
+    "fold",
+    "landmark",
+    "not_given",
+    "not_names",
+    "repair_caps",
+    "surname_forms",
+    "surnames",
+    "type_abbreviations",
+    "type_names",
+]
 
 _FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "D"})
 
@@ -118,3 +129,50 @@ def not_given() -> frozenset[str]:
 def not_names() -> frozenset[str]:
     """Phrases shaped like a name that are not one (places: ``Hà Nội``), folded."""
     return frozenset(" ".join(fold(s).split()) for s in _load("names")["not_names"])
+
+
+@cache
+def _phrases() -> dict[tuple[str, ...], tuple[str, ...]]:
+    out: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for p in _load("bodies")["phrases"]:
+        out[tuple(fold(p).split())] = tuple(p.split())
+    return out
+
+
+def repair_caps(text: str) -> str:
+    """A capitals line (a body's name, a title) with OCR's wrong tone marks repaired: each run
+    of words whose folded form is a phrase of ``data/lexicon/bodies.toml`` takes that phrase's
+    spelling (``THÀNH PHÓ HÀ NỌI`` → ``THÀNH PHỐ HÀ NỘI``). Other words are left as read."""
+    words = text.split()
+    folded = [fold(w) for w in words]
+    table = _phrases()
+    longest = max((len(k) for k in table), default=0)
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for n in range(min(longest, len(words) - i), 0, -1):
+            hit = table.get(tuple(folded[i : i + n]))
+            if hit and all(w.isupper() or not w.isalpha() for w in words[i : i + n]):
+                out += hit
+                i += n
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return " ".join(out)
+
+
+@cache
+def type_names() -> dict[str, str]:
+    """Document type names by their folded form (``giay moi`` → ``Giấy mời``)."""
+    with resources.files("vanban.data").joinpath("doc_types.toml").open("rb") as fh:
+        rows = tomllib.load(fh)["type"]
+    return {" ".join(fold(r["name"]).split()): r["name"] for r in rows}
+
+
+@cache
+def type_abbreviations() -> dict[str, str]:
+    """State type abbreviations of a number's symbol (``QĐ`` → ``Quyết định``)."""
+    with resources.files("vanban.data").joinpath("doc_types.toml").open("rb") as fh:
+        rows = tomllib.load(fh)["type"]
+    return {a: r["name"] for r in rows for a in r.get("abbr", [])}

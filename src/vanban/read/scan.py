@@ -95,23 +95,27 @@ def _header_zones(words: Sequence[Word], width: int, height: int) -> dict[str, B
     cfg = _cfg()
     top = height * cfg["header_share"]
     zones: dict[str, Box] = {}
-    i = _find(words, landmark("so"), lambda w: w.box[1] < top and w.box[0] < width * 0.5)
-    if i is not None:
-        so = words[i]
+    i = -1
+    while (
+        i := _find(words, landmark("so"), lambda w: w.box[1] < top and w.box[0] < width * 0.5, i + 1)
+    ) is not None:
+        so = words[i]  # "Số:", not the "SỞ" of an issuer's name: the symbol follows on its line
         sym = next(
             (w for w in words[i + 1 : i + 8] if _same_line(so, w) and "/" in w.text and w.box[0] > so.box[2]),
             None,
         )
-        if sym is not None:
-            x1 = _slash_x(sym)
-            h = so.height
-            if x1 - so.box[2] > h * 0.8:
-                zones["number.seq"] = (
-                    so.box[2] + 2,
-                    so.box[1] - round(h * 0.9),
-                    x1 + 2,
-                    so.box[3] + round(h * 0.4),
-                )
+        if sym is None:
+            continue
+        x1 = _slash_x(sym)
+        h = so.height
+        if x1 - so.box[2] > h * 0.8:
+            zones["number.seq"] = (
+                so.box[2] + 2,
+                so.box[1] - round(h * 0.9),
+                x1 + 2,
+                so.box[3] + round(h * 0.4),
+            )
+        break
     right = lambda w: w.box[1] < top and w.box[0] > width * 0.35  # noqa: E731
     k = _find(words, landmark("ngay"), right)
     if k is not None:

@@ -585,6 +585,8 @@ def read_signatures(data: bytes, trust_roots: Sequence[bytes | Path] = ()) -> tu
 
     Never raises: an unreadable or unsigned PDF gives ``()``; a damaged signature gives a
     ``PdfSignature`` with ``intact=None`` and a problem."""
+    if b"/ByteRange" not in data:  # no signature value (it is never inside an object stream)
+        return ()
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.fields import enumerate_sig_fields
 
