@@ -21,7 +21,7 @@ from .lexicon import fold, landmark, repair_caps, type_abbreviations, type_names
 from .model import Date, Document, Number, Signer, Text
 from .read.base import Extracted, Reading
 from .read.encoding import is_syllable
-from .read.scan import name_in
+from .read.scan import fold_key, name_in
 from .rules import table
 
 __all__ = ["assess"]
@@ -237,9 +237,11 @@ def _date(doc: Document, ex: Extracted | None) -> tuple[Date | None, _Field | No
             conf = cfg["text_disagrees"]
         return d, _Field(d.value.isoformat(), conf, "text"), d.value.year
     years = _votes(_readings(ex, "date.year"), 1990, 2100)
-    year = d.value.year if d else (years.most_common(1)[0][0] if years else None)
     created = _created_on(ex)
     prior = signed or created
+    if d and prior and not 0 <= (prior - d.value).days <= cfg["max_days_before_signing"]:
+        d = None  # a date of an attachment, or misread: the header's own is weighed below
+    year = d.value.year if d else (years.most_common(1)[0][0] if years else None)
     if year is None and prior:
         year = prior.year
     if prior is None or year != prior.year:
@@ -280,13 +282,37 @@ def _date(doc: Document, ex: Extracted | None) -> tuple[Date | None, _Field | No
     return Date(value, d.text if d else "", span), _Field(value.isoformat(), conf, source), year
 
 
+def _named_in_text(doc: Document, block: Reading) -> Reading | None:
+    """A name the signature block's readings disagree on, settled by the text: the signer is
+    often named in the Nơi nhận list or the body (``PCT Nguyễn Văn Sửu``), in full where the
+    seal hid part of it. None unless exactly one name of the text fits the readings."""
+    read = {fold_key(r) for r in block.readings if r}
+    if not read:
+        return None
+    found: dict[str, str] = {}
+    for line in doc.text.splitlines():
+        name = name_in(line)
+        if name:
+            key = fold_key(name)
+            if any(key == r or key.endswith(" " + r) for r in read if " " in r):
+                found[key] = name
+    if len(found) != 1:
+        return None
+    name = next(iter(found.values()))
+    return replace(block, value=name, agreement=0.0)
+
+
 def _signer(doc: Document, ex: Extracted | None) -> tuple[Signer | None, _Field | None]:
     cfg = _cfg()["signer"]
     s = doc.signer
     parsed = s.name.value if s and s.name else None
     if not _ocr_kind(ex):
         return s, (_Field(parsed, cfg["text"], "text") if parsed else None)
-    zone = next((r for r in _readings(ex, "signer.name") if r.value), None)
+    # the first signature block in page order is the document's; later ones sign attachments
+    blocks = sorted(_readings(ex, "signer.name"), key=lambda r: r.page)
+    zone = blocks[0] if blocks and blocks[0].value else None
+    if blocks and zone is None:
+        zone = _named_in_text(doc, blocks[0])
     clean = name_in(parsed) if parsed else None
     if zone and clean and s and s.name and fold(zone.value or "") == fold(clean):
         return replace(s, name=Text(clean, s.name.span)), _Field(clean, cfg["agreed"], "zone")
@@ -294,7 +320,7 @@ def _signer(doc: Document, ex: Extracted | None) -> tuple[Signer | None, _Field 
         name = Text(zone.value, s.name.span if s and s.name else (s.span if s else (0, 0)))
         base = s or Signer(None, (), None, None, name.span)
         conf = cfg["zone_only"] if zone.agreement >= cfg["zone_agreement"] else cfg["zone_weak"]
-        return replace(base, name=name), _Field(zone.value, conf, "zone")
+        return replace(base, name=name), _Field(zone.value, conf, "zone" if zone.agreement else "zone+text")
     if clean and s and s.name:
         conf = cfg["ocr_clean"] if clean == parsed else cfg["ocr_repaired"]
         return replace(s, name=Text(clean, s.name.span)), _Field(clean, conf, "ocr")
@@ -309,9 +335,12 @@ def _type_line(doc: Document) -> Text | None:
     line = _number_line(doc)
     pos = line[1] if line else 0
     names = type_names()
+    page_end = doc.pages[1] if len(doc.pages) > 1 else len(doc.text)
     for _ in range(_cfg()["doc_type"]["lines_after_number"]):
         end = doc.text.find("\n", pos + 1)
         end = len(doc.text) if end < 0 else end
+        if end > page_end:
+            break
         raw = _capitals_tail(doc.text[pos:end].strip(" \n*#|:_"))
         if raw:
             words = fold(raw).split()
@@ -368,6 +397,28 @@ def _doc_type(
     return t, _Field(t.value, conf, "ocr")
 
 
+@cache
+def _motto() -> re.Pattern[str]:
+    """The Quốc hiệu and Tiêu ngữ, which OCR runs into the issuer's lines across the header."""
+    return re.compile(_cfg()["issuer"]["motto"])
+
+
+@cache
+def _parent() -> re.Pattern[str]:
+    """A parent body's name before the issuer's own (``ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI`` before
+    ``VĂN PHÒNG``): the body words of ``header.toml`` tell where the issuer's name starts."""
+    starts = sorted(table("header")["body_starts"], key=len, reverse=True)
+    head = "|".join(re.escape(x) for x in starts)
+    return re.compile(_cfg()["issuer"]["parent"] + rf"\s+(?=(?:{head})(?:\s|$))")
+
+
+def _own_body(name: str) -> str:
+    """The issuer's own name from an OCR'd header line: the motto dropped, the parent body cut."""
+    name = " ".join(_motto().sub(" ", name).split())
+    m = _parent().match(name)
+    return name[m.end() :] if m and m.end() < len(name) else name
+
+
 def _issuer(doc: Document, ex: Extracted | None) -> tuple[Text | None, _Field | None]:
     cfg = _cfg()["issuer"]
     i = doc.issuer
@@ -375,7 +426,7 @@ def _issuer(doc: Document, ex: Extracted | None) -> tuple[Text | None, _Field | 
         return None, None
     if not _ocr_kind(ex):
         return i, _Field(i.value, cfg["text"], "text")
-    i = Text(repair_caps(i.value), i.span)
+    i = Text(_own_body(repair_caps(i.value)), i.span)
     words = re.findall(r"[^\W\d_]+", i.value)
     ok = sum(is_syllable(w) for w in words) == len(words) and len(words) >= 2
     conf = cfg["ocr_clean"] if ok else cfg["ocr"]
@@ -385,6 +436,14 @@ def _issuer(doc: Document, ex: Extracted | None) -> tuple[Text | None, _Field | 
     return i, _Field(i.value, conf, "ocr")
 
 
+def _short_name_cap(name: str | None, f: _Field | None) -> _Field | None:
+    """A name of two words read from a scan may have lost its family name to the seal (``Doãn
+    Toản`` of ``Nguyễn Doãn Toản``): never given with full confidence."""
+    if f and name and len(name.split()) < 3 and f.source != "text":
+        f.confidence = min(f.confidence, _cfg()["signer"]["two_words"])
+    return f
+
+
 def assess(doc: Document, ex: Extracted | None = None) -> Document:
     """``doc`` with each key field weighed against the evidence that came with the file, its
     confidence and source recorded (``Document.confidence``, ``Document.sources``)."""
@@ -392,6 +451,7 @@ def assess(doc: Document, ex: Extracted | None = None) -> Document:
     line = _type_line(doc) if _ocr_kind(ex) else None
     number, fnum = _number(doc, ex, year, _abbr_of(line.value) if line else None)
     signer, fsig = _signer(doc, ex)
+    fsig = _short_name_cap(signer.name.value if signer and signer.name else None, fsig)
     doc_type, ftype = _doc_type(doc, ex, number, line)
     issuer, fiss = _issuer(doc, ex)
     fields = {"number": fnum, "date": fdate, "doc_type": ftype, "issuer": fiss, "signer.name": fsig}

@@ -234,10 +234,20 @@ def name_in(line: str) -> str | None:
                 given.append(x)
             else:
                 break
-        name = " ".join([w, *given])
+        name = " ".join([_surname_spelling(w), *given])
         if 1 <= len(given) <= 3 and len(given) == len(rest) and fold_key(name) not in not_names():
             return name
     return None
+
+
+def _surname_spelling(word: str) -> str:
+    """The family name as it is spelt when OCR got its tone mark wrong (``Đăng`` → ``Đặng``) and
+    only one family name folds alike; else the word as read."""
+    forms = surname_forms()
+    if word in forms:
+        return word
+    alike = [s for s in forms if fold(s) == fold(word)]
+    return alike[0] if len(alike) == 1 else word
 
 
 def _complete(fragment: str) -> str | None:

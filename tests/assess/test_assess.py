@@ -1,0 +1,212 @@
+"""The assess step: each key field weighed against the evidence that came with the file.
+
+The texts are real OCR output of hn-dev mailbox scans (first lines of the page as Tesseract
+gave them); the evidence (zone readings, signing time, scanner title) is as the reader gives it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+import vanban
+from vanban.assess import _own_body, _symbol_in, assess
+from vanban.lexicon import repair_caps
+from vanban.parse import parse
+from vanban.read.base import Extracted, Reading
+from vanban.read.signatures import PdfSignature
+
+VN = dt.timezone(dt.timedelta(hours=7))
+
+# hn-dev/19.pdf, page 1 as OCR read it: handwritten number and day are garbage
+OCR_19 = """ỦY BAN NHÂN DẪN
+THÁNH PHÔ HA NỘI
+Số: $6Š§Õ /UBND-KT
+V/v tô chức Hội chợ vàng hàng
+xuất khẩu Việt Nam và Hội thảo
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Hà Nội, ngày Ủ tháng § năm 2020
+Kính gửi:
+- Sở Công Thương;
+- Các Sở: Tài chính, Ngoại vụ.
+Ủy ban nhân dân Thành phố nhận được văn bản số 3283/SCT-KHTCTH
+ngày 24/7/2020 của Sở Công Thương về việc xin chủ trương tổ chức Hội chợ.
+Giao Sở Công Thương khẩn trương phối hợp với Sở Ngoại vụ thực hiện./.
+TM.UY BAN NHAN DAN
+Nơi nhận:
+- Như trên;
+- PCT Thường trực Nguyễn Văn Sửu;
+- Lưu VT, KT
+"""
+
+
+def _sig(at: dt.datetime) -> PdfSignature:
+    return PdfSignature(
+        field="Signature1",
+        signer="Văn phòng Ủy ban Nhân dân Thành phố",
+        organization="Thành phố Hà Nội",
+        unit=None,
+        locality="Hà Nội",
+        email=None,
+        signed_at=at,
+        time_source="signer",
+        intact=True,
+        coverage="entire_file",
+        trusted=None,
+        digest="sha256",
+        stamp=None,
+        problems=(),
+    )
+
+
+def _reading(field: str, value: str | None, readings: tuple[str, ...], page: int = 1) -> Reading:
+    n = len(readings)
+    agree = sum(r == value for r in readings) / n if value and n else 0.0
+    return Reading(field, value, readings, agree, page, (10, 10, 60, 40), 300)
+
+
+def _scan(text: str, readings=(), title: str | None = None, signed: dt.datetime | None = None) -> Extracted:
+    meta = {"pdf.title": title} if title else {}
+    sigs = (_sig(signed),) if signed else ()
+    return Extracted(text, "ocr", (0,), (), meta, tuple(readings), sigs)
+
+
+def _assess(ex: Extracted):
+    return assess(parse(ex.text, "x.pdf", ex.pages), ex)
+
+
+SIGNED_19 = dt.datetime(2020, 8, 3, 11, 13, 24, tzinfo=VN)
+
+
+def test_scanner_title_and_zone_agree_on_the_number() -> None:
+    zone = _reading("number.seq", "3580", ("3580", "5580", "3580", "50", "0", "3580"))
+    doc = _assess(_scan(OCR_19, [zone], "ub-3580-2020-01", SIGNED_19))
+    assert doc.number is not None and doc.number.value == "3580/UBND-KT"
+    assert doc.confidence["number"] >= 0.9
+    assert doc.sources["number"] == "metadata+zone"
+
+
+def test_scanner_title_alone_is_shown_for_review() -> None:
+    zone = _reading("number.seq", None, ("", "7", "", "", "", ""))
+    doc = _assess(_scan(OCR_19, [zone], "ub-3580-2020-01", SIGNED_19))
+    assert doc.number is not None and doc.number.value == "3580/UBND-KT"
+    assert doc.confidence["number"] < 0.9
+
+
+def test_scanner_title_of_another_year_is_not_evidence() -> None:
+    doc = _assess(_scan(OCR_19, [], "ub-3580-2019-01", SIGNED_19))
+    assert doc.number is None or not doc.number.value.startswith("3580")
+
+
+def test_illegible_number_gives_no_value() -> None:
+    zone = _reading("number.seq", None, ("", "", "8", "", "", "6"))
+    doc = _assess(_scan(OCR_19, [zone], None, SIGNED_19))
+    assert doc.number is None
+
+
+def test_date_from_the_signing_day_needs_review() -> None:
+    doc = _assess(_scan(OCR_19, [], None, SIGNED_19))
+    assert doc.date is not None and doc.date.value == dt.date(2020, 8, 3)
+    assert doc.confidence["date"] < 0.9
+    assert doc.sources["date"] == "signature"
+
+
+def test_day_zone_chooses_a_day_before_signing() -> None:
+    """Signed on Monday 03/08, dated Friday 31/07: the day zone read "31" twice."""
+    day = _reading("date.day", "31", ("31", "31", "3", "", "", ""))
+    month = _reading("date.month", "7", ("7", "", "7", "", "", ""))
+    doc = _assess(_scan(OCR_19, [day, month], None, SIGNED_19))
+    assert doc.date is not None and doc.date.value == dt.date(2020, 7, 31)
+
+
+def test_a_date_after_signing_is_never_chosen() -> None:
+    day = _reading("date.day", "8", ("8", "8", "8", "", "", ""))
+    doc = _assess(_scan(OCR_19, [day], None, SIGNED_19))
+    assert doc.date is not None and doc.date.value <= SIGNED_19.date()
+
+
+def test_an_attachments_date_of_another_year_is_not_the_documents() -> None:
+    text = OCR_19.replace("ngày Ủ tháng § năm 2020", "ngày 20 tháng 9 năm 2019")
+    doc = _assess(_scan(text, [], None, SIGNED_19))
+    assert doc.date is not None and doc.date.value.year == 2020
+
+
+def test_signer_settled_by_the_name_in_the_text() -> None:
+    """The block's readings disagree (the seal); the Nơi nhận names the same person in full."""
+    block = _reading("signer.name", None, ("", "Phí Văn Sửu", "", "", "Nguyễn Văn Sửu"))
+    doc = _assess(_scan(OCR_19, [block], None, SIGNED_19))
+    assert doc.signer is not None and doc.signer.name is not None
+    assert doc.signer.name.value == "Nguyễn Văn Sửu"
+    assert doc.confidence["signer.name"] < 0.9
+
+
+def test_a_two_word_name_from_a_scan_is_never_confident() -> None:
+    block = _reading("signer.name", "Đoàn Toản", ("Đoàn Toản",) * 4)
+    doc = _assess(_scan(OCR_19, [block], None, SIGNED_19))
+    assert doc.confidence["signer.name"] < 0.9
+
+
+def test_the_first_signature_block_is_the_documents() -> None:
+    own = _reading("signer.name", None, ("", "", ""), page=1)
+    attachment = _reading("signer.name", "Nguyễn Ngọc Đông", ("Nguyễn Ngọc Đông",) * 3, page=2)
+    doc = _assess(
+        _scan(OCR_19.replace("PCT Thường trực Nguyễn Văn Sửu", "PCT"), [attachment, own], None, SIGNED_19)
+    )
+    assert doc.signer is None or doc.signer.name is None or doc.signer.name.value != "Nguyễn Ngọc Đông"
+
+
+@pytest.mark.parametrize(
+    ("line", "type_abbr", "symbol"),
+    [
+        ("Số: $6Š§Õ /UBND-KT", None, "UBND-KT"),
+        ("# số: ẦŸŨ /rB - UBND", "TB", "TB-UBND"),  # hn-dev/08: T read as r, spaces kept
+        ("Số: 4đ6§”C-VP", "PC", "PC-VP"),  # hn-dev/09: the slash and the P lost
+        ("số: WÊ” mc-vp : Hà Nội, ngày 3Â tháng 7 năm 2020", "PC", "PC-VP"),  # hn-dev/12
+        ("Số: Ä4{ /c-vp", "PC", "PC-VP"),  # hn-dev/13: same-shape capitals read small
+        ("/QĐĐ-UBND", None, "QĐ-UBND"),  # hn-dev/15: a letter read twice
+        ("Số: đ5-46 /TTr-STNMT-CCQLĐĐ", "TTr", "TTr-STNMT-CCQLĐĐ"),
+        ("Số: 65†f6 /STNMT-CCQLĐĐ", None, "STNMT-CCQLĐĐ"),
+        ("Số: $$$ /ab1-x", None, None),
+    ],
+)
+def test_symbol_repaired_from_ocr(line: str, type_abbr: str | None, symbol: str | None) -> None:
+    assert _symbol_in(line, type_abbr) == symbol
+
+
+@pytest.mark.parametrize(
+    ("ocr", "issuer"),
+    [
+        ("ÚY BAN NHÂN DÂN THÀNH PHÓ HÀ NỌI", "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI"),
+        ("ỦY BAN NHÂN DÂN THÀNH PHÓ HÀ NỘI VĂN PHÒNG", "VĂN PHÒNG"),
+        ("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỌI CHỦ NGHĨA VIỆT NAM THÀNH PHỐ HÀ NỘI VĂN PHÒNG", "VĂN PHÒNG"),
+        ("UBND THÀNH PHÓ HÀ NỘI SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG", "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG"),
+        ("SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG", "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG"),
+    ],
+)
+def test_issuer_from_an_ocr_header(ocr: str, issuer: str) -> None:
+    assert _own_body(repair_caps(ocr)) == issuer
+
+
+def test_clean_text_keeps_its_values_with_high_confidence() -> None:
+    text = (
+        "ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HÀ NỘI\nSố: 3241/UBND-KGVX\nV/v triển khai\n"
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "Hà Nội, ngày 07 tháng 9 năm 2023\nKính gửi: Các Sở, ban, ngành Thành phố.\n"
+        "Đề nghị các đơn vị thực hiện./.\nTM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nHà Minh Hải\n"
+    )
+    doc = vanban.parse(text)
+    assert doc.number is not None and doc.number.value == "3241/UBND-KGVX"
+    assert doc.confidence["number"] >= 0.9 and doc.sources["number"] == "text"
+    assert doc.confidence["date"] >= 0.9
+    rec = doc.to_dict()
+    assert rec["confidence"]["number"] == doc.confidence["number"]
+    assert rec["sources"]["date"] == "text"
+
+
+def test_text_dated_after_its_signature_is_doubted() -> None:
+    text = "Số: 12/UBND-VP\nHà Nội, ngày 15 tháng 8 năm 2020\nV/v thử\nKính gửi: Sở A\nNội dung./.\n"
+    ex = Extracted(text, "pdf", (0,), (), {}, (), (_sig(dt.datetime(2020, 8, 3, 9, 0, tzinfo=VN)),))
+    doc = assess(parse(text), ex)
+    assert doc.confidence["date"] < 0.9

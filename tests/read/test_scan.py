@@ -1,0 +1,105 @@
+"""The clerk's reading of a scanned page: colours off, zones found and read again on their own.
+
+Real pages of the hn-dev mailbox (scans with handwritten numbers and days, seals over the
+signature). Each case renders the first page the way the reader does and checks the zones.
+"""
+
+from __future__ import annotations
+
+import pypdfium2 as pdfium
+import pytest
+from PIL import Image, ImageDraw
+
+from vanban.read import ocr, scan
+
+from .conftest import corpus, needs_tesseract
+
+
+def test_colour_separation_keeps_print_and_drops_seal_and_pen() -> None:
+    im = Image.new("RGB", (200, 100), "white")
+    d = ImageDraw.Draw(im)
+    d.rectangle((10, 10, 60, 60), fill=(20, 20, 20))  # print
+    d.ellipse((80, 10, 130, 60), fill=(220, 30, 40))  # seal red
+    d.rectangle((150, 10, 190, 60), fill=(30, 40, 200))  # pen blue
+    out = scan.color_separate(im)
+    assert out.mode == "L"
+    assert out.getpixel((30, 30)) < 60
+    assert out.getpixel((105, 35)) == 255
+    assert out.getpixel((170, 35)) == 255
+
+
+def test_bilevel_scan_passes_through() -> None:
+    im = Image.new("1", (20, 20), 1)
+    assert scan.color_separate(im).mode == "L"
+
+
+def _page(name: str, index: int = 0) -> tuple[Image.Image, list[scan.Word]]:
+    doc = pdfium.PdfDocument(str(corpus("hn-dev", name)))
+    page = doc[index]
+    im = scan.color_separate(page.render(scale=300 / 72, may_draw_forms=False, draw_annots=False).to_pil())
+    _, _, words = ocr._parse_tsv(
+        ocr._tesseract(ocr._encode(im), ["-l", "vie", "--dpi", "300", "--psm", "3", "tsv"])
+    )
+    return im, words
+
+
+# (file, zone, what a clerk reads there, whether the readings must agree on it)
+ZONES = [
+    ("19.pdf", "number.seq", "3580", True),  # handwritten; whole-page OCR gave "$6Š§Õ"
+    ("19.pdf", "date.year", "2020", True),  # printed
+    ("08.pdf", "date.year", "2020", True),
+]
+
+
+@pytest.mark.ocr
+@needs_tesseract
+@pytest.mark.parametrize(("name", "field", "value", "agreed"), ZONES)
+def test_header_zone_read_digit_only(name: str, field: str, value: str, agreed: bool) -> None:
+    im, words = _page(name)
+    got = {r.field: r for r in scan.read_zones(im, words, 1, 300, ocr.ocr_batch)}
+    assert field in got, f"zone {field} not found"
+    r = got[field]
+    assert value in r.readings
+    if agreed:
+        assert r.value == value and r.agreement >= 0.3
+
+
+@pytest.mark.ocr
+@needs_tesseract
+def test_zones_are_where_the_clerk_writes() -> None:
+    """On 19.pdf the number's zone lies between "Số:" and "/UBND-KT", the day's between
+    "ngày" and "tháng", all in the top fifth of the page; none of them is garbage-free OCR."""
+    im, words = _page("19.pdf")
+    zones = scan._header_zones(words, im.width, im.height)
+    assert {"number.seq", "date.day", "date.month", "date.year"} <= set(zones)
+    for box in zones.values():
+        assert box[3] < im.height * 0.2
+    assert zones["number.seq"][2] < im.width * 0.45 < zones["date.day"][0]
+
+
+@pytest.mark.ocr
+@needs_tesseract
+@pytest.mark.parametrize(("name", "signer"), [("08.pdf", "Vũ Đăng Định")])
+def test_signature_block_read_through_the_seal(name: str, signer: str) -> None:
+    """hn-dev/08: the seal's ring covers the V of Vũ; the block read on its own gives the name."""
+    im, words = _page(name)
+    r = scan.read_signature(im, words, 1, 300, ocr.ocr_batch)
+    assert r is not None and r.value == signer
+
+
+@pytest.mark.ocr
+@needs_tesseract
+def test_illegible_zone_is_reported_not_guessed() -> None:
+    """A zone whose readings disagree has no value, but keeps its readings and box."""
+    im = Image.new("L", (2480, 3508), 255)
+    d = ImageDraw.Draw(im)
+    for k in range(40):  # scribbles where a number would be
+        d.line((500 + 7 * k, 430 + (k * 37) % 60, 520 + 9 * k, 480 - (k * 23) % 50), fill=0, width=3)
+    words = [
+        scan.Word("Số:", (390, 432, 456, 481), 90.0, ("1", "3", "1", "1")),
+        scan.Word("/UBND-KT", (820, 442, 1070, 481), 90.0, ("1", "3", "1", "1")),
+    ]
+    got = {r.field: r for r in scan.read_zones(im, words, 1, 300, ocr.ocr_batch)}
+    r = got["number.seq"]
+    assert r.box[0] >= 456 and r.box[2] <= 830
+    assert r.value is None or len(set(x for x in r.readings if x)) == 1
