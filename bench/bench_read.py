@@ -24,7 +24,7 @@ def text_layer() -> None:
 
     # pages without a text layer would be OCR'd: time the text layer alone
     orig = pdfmod._ocr_pages
-    pdfmod._ocr_pages = lambda doc, idx, reasons, pages, problems, name: "pdf"
+    pdfmod._ocr_pages = lambda doc, idx, reasons, pages, problems, readings, name: "pdf"
     t = time.perf_counter()
     n = sum(len(read_file(f).pages) for f in files)
     dt = time.perf_counter() - t

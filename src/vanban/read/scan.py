@@ -306,7 +306,7 @@ def read_signature(
     if box is None:
         return None
     crop = page.crop(box)
-    variants = [crop, crop.filter(ImageFilter.MaxFilter(3)), crop.filter(ImageFilter.MinFilter(3))]
+    variants = [crop, crop.filter(ImageFilter.MaxFilter(3))]
     names: list[str] = []
     for psm in _cfg()["block_psm"]:
         for text in ocr(variants, ["-l", "vie", "--psm", str(psm), "--dpi", str(dpi)]):
