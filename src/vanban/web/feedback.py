@@ -14,6 +14,7 @@ import secrets
 import threading
 import time
 from collections import deque
+from dataclasses import dataclass, field, fields
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
@@ -116,6 +117,15 @@ def _run(fn: Any, *args: Any) -> Any:
         return fn(*args)
     except fs.FeedbackError as exc:
         raise HTTPException(422, str(exc)) from None
+
+
+def _apply(s: Session, p: Principal, code: str, what: str, fn: Any, *args: Any) -> Feedback:
+    """Do ``fn(s, item, user id, *args)`` to the item the user may see and may ``what``; commit."""
+    item = _item(s, p, code)
+    _allowed(p, item, what)
+    _run(fn, s, item, p.user.id, *args)
+    s.commit()
+    return item
 
 
 def _by_code(s: Session, code: str) -> Feedback:
@@ -308,10 +318,7 @@ def staff_assign(
     csrf: Annotated[str, Form()] = "",
 ) -> Response:
     check_csrf(p, csrf)
-    item = _item(s, p, code)
-    _allowed(p, item, "assign")
-    _run(fs.assign, s, item, p.user.id, category, unit_id)
-    s.commit()
+    item = _apply(s, p, code, "assign", fs.assign, category, unit_id)
     return back(f"/feedback/items/{item.code}")
 
 
@@ -320,10 +327,7 @@ def staff_draft(
     s: DB, p: Me, code: str, text: Annotated[str, Form()] = "", csrf: Annotated[str, Form()] = ""
 ) -> Response:
     check_csrf(p, csrf)
-    item = _item(s, p, code)
-    _allowed(p, item, "draft")
-    _run(fs.write_draft, s, item, p.user.id, text)
-    s.commit()
+    item = _apply(s, p, code, "draft", fs.write_draft, text)
     return back(f"/feedback/items/{item.code}")
 
 
@@ -338,14 +342,10 @@ def staff_approve(
     public: Annotated[bool, Form()] = False,
 ) -> Response:
     check_csrf(p, csrf)
-    item = _item(s, p, code)
-    _allowed(p, item, "approve")
     if decision == "send_back":
-        _run(fs.send_back, s, item, p.user.id)
-        s.commit()
+        item = _apply(s, p, code, "approve", fs.send_back)
         return back(f"/feedback/items/{item.code}")
-    _run(fs.approve, s, item, p.user.id, sv.today(request), mailer(request))
-    s.commit()
+    item = _apply(s, p, code, "approve", fs.approve, sv.today(request), mailer(request))
     return back(f"/feedback/items/{item.code}/publish" if public else f"/feedback/items/{item.code}")
 
 
@@ -382,10 +382,7 @@ def staff_publish(
 @pages.post("/feedback/items/{code}/withdraw")
 def staff_withdraw(s: DB, p: Me, code: str, csrf: Annotated[str, Form()] = "") -> Response:
     check_csrf(p, csrf)
-    item = _item(s, p, code)
-    _allowed(p, item, "publish")
-    _run(fs.withdraw, s, item, p.user.id)
-    s.commit()
+    item = _apply(s, p, code, "publish", fs.withdraw)
     return back(f"/feedback/items/{item.code}")
 
 
@@ -397,18 +394,12 @@ class FileIn(BaseModel):
     data_base64: str
 
 
-class FeedbackIn(BaseModel):
-    subject: str
-    content: str
-    name: str = ""
-    contact: str = ""
-    address: str = ""
-    kind: str = "phan_anh"
-    about_type: str = ""
-    about: str = ""
-    consent_public: bool = False
-    website: str = ""  # the honeypot: left empty by people
-    attachments: list[FileIn] = []
+@dataclass
+class FeedbackIn(fs.Submission):
+    """A submission, its attachments (base64) and the honeypot ``website`` (left empty by people)."""
+
+    website: str = ""
+    attachments: list[FileIn] = field(default_factory=list)
 
 
 class AssignIn(BaseModel):
@@ -449,17 +440,7 @@ def api_submit(request: Request, s: DB, body: FeedbackIn) -> JSONResponse:
     _flood(request)
     if body.website:
         raise HTTPException(400, msg("feedback.rejected"))
-    sub = fs.Submission(
-        body.subject,
-        body.content,
-        body.name,
-        body.contact,
-        body.address,
-        body.kind,
-        body.about_type,
-        body.about,
-        body.consent_public,
-    )
+    sub = fs.Submission(**{f.name: getattr(body, f.name) for f in fields(fs.Submission)})
     try:
         checked: list[Checked] = check_all(_decode(body.attachments))
         item = fs.submit(s, sub, checked, sv.today(request))
@@ -508,28 +489,19 @@ def api_status(request: Request, s: DB, code: str) -> JSONResponse:
 
 @api.post("/{code}/assign", summary="Phân loại, giao đơn vị (văn thư)")
 def api_assign(request: Request, s: DB, p: Staff, code: str, body: AssignIn) -> dict[str, Any]:
-    item = _item(s, p, code)
-    _allowed(p, item, "assign")
-    _run(fs.assign, s, item, p.user.id, body.category, body.unit_id)
-    s.commit()
+    item = _apply(s, p, code, "assign", fs.assign, body.category, body.unit_id)
     return fs.staff_view(item, sv.today(request))
 
 
 @api.post("/{code}/draft", summary="Dự thảo trả lời (đơn vị)")
 def api_draft(request: Request, s: DB, p: Staff, code: str, body: DraftIn) -> dict[str, Any]:
-    item = _item(s, p, code)
-    _allowed(p, item, "draft")
-    _run(fs.write_draft, s, item, p.user.id, body.text)
-    s.commit()
+    item = _apply(s, p, code, "draft", fs.write_draft, body.text)
     return fs.staff_view(item, sv.today(request))
 
 
 @api.post("/{code}/approve", summary="Duyệt và gửi trả lời (lãnh đạo)")
 def api_approve(request: Request, s: DB, p: Staff, code: str) -> dict[str, Any]:
-    item = _item(s, p, code)
-    _allowed(p, item, "approve")
-    _run(fs.approve, s, item, p.user.id, sv.today(request), mailer(request))
-    s.commit()
+    item = _apply(s, p, code, "approve", fs.approve, sv.today(request), mailer(request))
     return fs.staff_view(item, sv.today(request))
 
 
@@ -555,11 +527,7 @@ def api_publish(request: Request, s: DB, p: Staff, code: str, body: ConfirmIn) -
 
 @api.post("/{code}/withdraw", summary="Ngừng công khai")
 def api_withdraw(request: Request, s: DB, p: Staff, code: str) -> dict[str, Any]:
-    item = _item(s, p, code)
-    _allowed(p, item, "publish")
-    _run(fs.withdraw, s, item, p.user.id)
-    s.commit()
-    return fs.staff_view(item, sv.today(request))
+    return fs.staff_view(_apply(s, p, code, "publish", fs.withdraw), sv.today(request))
 
 
 router = APIRouter()
