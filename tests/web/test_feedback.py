@@ -157,7 +157,7 @@ def test_roles_deadline_and_audit(app) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def smtp() -> Iterator[tuple[str, int, list[bytes]]]:
-    from aiosmtpd.controller import Controller
+    Controller = pytest.importorskip("aiosmtpd.controller").Controller
 
     got: list[bytes] = []
 
