@@ -49,3 +49,18 @@ def test_every_deadline_names_its_legal_basis() -> None:
         assert c.working_days > 0 and c.label and len(c.basis) > 40
     assert "20/2008/NĐ-CP" in r.categories["tthc"].basis
     assert "92/2017/NĐ-CP" in r.categories["tthc"].basis
+
+
+def test_days_off_and_working_days_from_the_data_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A Prime Minister's notice can swap days: 02/01/2024 (Tue) off, Saturday 06/01/2024 worked.
+    import dataclasses
+
+    from vanban.feedback import calendar
+
+    r = dataclasses.replace(
+        rules(), extra_days_off=frozenset({D(2024, 1, 2)}), extra_working_days=frozenset({D(2024, 1, 6)})
+    )
+    monkeypatch.setattr(calendar, "rules", lambda: r)
+    assert not is_working_day(D(2024, 1, 2)) and is_working_day(D(2024, 1, 6))
+    # 29/12/2023 (Fri) + 5: 01/01 holiday, 02/01 off → 03, 04, 05, 06 (Sat, worked), 08/01
+    assert add_working_days(D(2023, 12, 29), 5) == D(2024, 1, 8)

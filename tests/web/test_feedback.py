@@ -211,11 +211,14 @@ def test_answer_mailed_published_without_personal_data_and_withdrawn(app, smtp) 
 
 def test_staff_pages_dashboard_panel_export(app) -> None:  # type: ignore[no-untyped-def]
     c = TestClient(app)
-    code = _submit(c)
+    code = _submit(c, about_type="document", about="3241/UBND-KGVX")
     clerk = login(app, "vanthu")
     assert code in clerk.get("/feedback").text
     page = clerk.get(f"/feedback/items/{code}").text
     assert NAME in page and "assign-form" in page and "20/2008/NĐ-CP" in page
+    assert re.search(
+        r'<a href="/documents/\d+" id="about-doc">3241/UBND-KGVX</a>', page
+    )  # the archived document
     uid = _unit_id(c, token(app, "vanthu"), SO_TTTT)
     csrf = csrf_of(clerk, f"/feedback/items/{code}")
     r = clerk.post(f"/feedback/items/{code}/assign", data={"csrf": csrf, "category": "tthc", "unit_id": uid})

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
+from ..cite import canonical_key
 from ..messages import msg
 from ..normalize import fold
+from ..store.models import DocumentRow
 from ..track import audit
 from ..track.models import Unit, utcnow
 from ..track.queries import UnitCounts
@@ -221,6 +223,17 @@ def approve(s: Session, item: Feedback, user_id: int, today: dt.date, mailer: Ma
     s.flush()
     audit.log(s, user_id, "approve", "feedback", item.id, before, {**_brief(item), "mail": item.mail_status})
     return item
+
+
+def about_document(s: Session, item: Feedback) -> DocumentRow | None:
+    """The archived document the item is about, when it names one by its number."""
+    number = item.about.strip() if item.about_type == "document" else ""
+    if not number:
+        return None
+    q = select(DocumentRow).where(
+        DocumentRow.number_key == canonical_key(number, None, None), DocumentRow.deleted_at.is_(None)
+    )
+    return s.scalar(q.options(load_only(DocumentRow.id, DocumentRow.number, DocumentRow.doc_type)).limit(1))
 
 
 def person(item: Feedback) -> Person:

@@ -283,6 +283,7 @@ def staff_item(request: Request, s: DB, p: Me, code: str) -> HTMLResponse:
         p,
         item=item,
         st=fs.status_of(item, on),
+        doc=fs.about_document(s, item),
         may=may(p, item),
         cats=rules().categories,
         units=sv.unit_choices(s),
