@@ -205,24 +205,34 @@ def send_back(s: Session, item: Feedback, user_id: int) -> Feedback:
     return item
 
 
-def approve(s: Session, item: Feedback, user_id: int, today: dt.date, mailer: Mailer) -> Feedback:
-    """The leader approves the draft: it becomes the answer, the item is complete today, and the
-    answer goes to the citizen's e-mail when one was given."""
+def approve(s: Session, item: Feedback, user_id: int, today: dt.date) -> Feedback:
+    """The leader approves the draft: it becomes the answer and the item is complete today."""
     _need(item, "drafted")
     before = _brief(item)
     item.answer, item.answered_on, item.state = item.draft, today, "answered"
-    if item.email:
-        sent = mailer.send(
-            item.email,
-            msg("feedback.mail_subject", code=item.code),
-            msg("feedback.mail_body", code=item.code, subject=item.subject, answer=item.answer),
-        )
-        item.mail_status = "sent" if sent else "failed"
-    else:
-        item.mail_status = "none"
     s.flush()
-    audit.log(s, user_id, "approve", "feedback", item.id, before, {**_brief(item), "mail": item.mail_status})
+    audit.log(s, user_id, "approve", "feedback", item.id, before, _brief(item))
     return item
+
+
+def send_answer(item: Feedback, mailer: Mailer) -> str:
+    """Mail the answer to the citizen (call it outside a write transaction: SMTP may be slow);
+    ``sent``, ``failed``, or ``none`` without an e-mail address."""
+    if not item.email:
+        return "none"
+    ok = mailer.send(
+        item.email,
+        msg("feedback.mail_subject", code=item.code),
+        msg("feedback.mail_body", code=item.code, subject=item.subject, answer=item.answer),
+    )
+    return "sent" if ok else "failed"
+
+
+def record_mail(s: Session, item: Feedback, user_id: int, outcome: str) -> None:
+    """Remember how the answer went to the citizen (audited)."""
+    item.mail_status = outcome
+    s.flush()
+    audit.log(s, user_id, "mail", "feedback", item.id, None, {"code": item.code, "mail": outcome})
 
 
 def about_document(s: Session, item: Feedback) -> DocumentRow | None:

@@ -34,7 +34,7 @@ from ..track.queries import totals
 from ..track.roles import Action, Role
 from ..track.status import Status, due_soon
 from . import services as sv
-from .app import db
+from .app import begin_write, db
 from .pages import Me, back, page
 from .security import Principal, check_csrf, from_bearer, safe_filename
 
@@ -126,6 +126,14 @@ def _apply(s: Session, p: Principal, code: str, what: str, fn: Any, *args: Any) 
     _run(fn, s, item, p.user.id, *args)
     s.commit()
     return item
+
+
+def _mail(s: Session, p: Principal, item: Feedback, m: Mailer) -> None:
+    """Send the approved answer with no transaction open, then record the outcome."""
+    outcome = fs.send_answer(item, m)
+    begin_write(s)
+    fs.record_mail(s, item, p.user.id, outcome)
+    s.commit()
 
 
 def _by_code(s: Session, code: str) -> Feedback:
@@ -346,7 +354,8 @@ def staff_approve(
     if decision == "send_back":
         item = _apply(s, p, code, "approve", fs.send_back)
         return back(f"/feedback/items/{item.code}")
-    item = _apply(s, p, code, "approve", fs.approve, sv.today(request), mailer(request))
+    item = _apply(s, p, code, "approve", fs.approve, sv.today(request))
+    _mail(s, p, item, mailer(request))
     return back(f"/feedback/items/{item.code}/publish" if public else f"/feedback/items/{item.code}")
 
 
@@ -502,7 +511,8 @@ def api_draft(request: Request, s: DB, p: Staff, code: str, body: DraftIn) -> di
 
 @api.post("/{code}/approve", summary="Duyệt và gửi trả lời (lãnh đạo)")
 def api_approve(request: Request, s: DB, p: Staff, code: str) -> dict[str, Any]:
-    item = _apply(s, p, code, "approve", fs.approve, sv.today(request), mailer(request))
+    item = _apply(s, p, code, "approve", fs.approve, sv.today(request))
+    _mail(s, p, item, mailer(request))
     return fs.staff_view(item, sv.today(request))
 
 
