@@ -5,6 +5,7 @@ to the citizen over SMTP, publication with personal data removed, feeds, commend
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import io
 import re
 import socket
@@ -14,9 +15,11 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from vbweb_helpers import csrf_of, login, token
+from sqlalchemy import select
+from vbweb_helpers import TODAY, csrf_of, login, token
 
 from vanban.feedback.mail import SmtpMailer
+from vanban.feedback.models import Feedback
 
 NAME, PHONE, EMAIL = "Nguyễn Văn An", "0912 345 678", "an.nguyen@example.com"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -209,7 +212,7 @@ def test_answer_mailed_published_without_personal_data_and_withdrawn(app, smtp) 
     assert "Sở đã cấp giấy phép" not in c.get("/public/feed.xml").text
 
 
-def test_staff_pages_dashboard_panel_export(app) -> None:  # type: ignore[no-untyped-def]
+def test_staff_pages_dashboard_panel_export(app, arc) -> None:  # type: ignore[no-untyped-def]
     c = TestClient(app)
     code = _submit(c, about_type="document", about="3241/UBND-KGVX")
     clerk = login(app, "vanthu")
@@ -224,6 +227,12 @@ def test_staff_pages_dashboard_panel_export(app) -> None:  # type: ignore[no-unt
     r = clerk.post(f"/feedback/items/{code}/assign", data={"csrf": csrf, "category": "tthc", "unit_id": uid})
     assert r.status_code == 200 and "15/11/2023" in r.text
     assert "feedback-panel" in clerk.get("/dashboard").text
+    assert "feedback-due-soon" not in clerk.get("/dashboard").text  # due 15/11, three weeks ahead
+    with arc.Session() as s:  # the reminder: two days before the deadline
+        s.scalar(select(Feedback).where(Feedback.code == code)).due_on = TODAY + dt.timedelta(days=2)
+        s.commit()
+    panel = clerk.get("/dashboard").text.split('id="feedback-due-soon"')[1]
+    assert code in panel and "Sắp đến hạn (3 ngày)" in panel
     wb = load_workbook(io.BytesIO(clerk.get("/feedback/export.xlsx").content))
     assert code in [row[1] for row in wb["Chi tiết"].iter_rows(values_only=True)]
     member = login(app, "sovhtt")

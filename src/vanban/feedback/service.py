@@ -22,7 +22,7 @@ from ..store.models import DocumentRow
 from ..track import audit
 from ..track.models import Unit, utcnow
 from ..track.queries import UnitCounts
-from ..track.status import Status, status, status_sql
+from ..track.status import DUE_SOON_DAYS, Status, due_soon, status, status_sql
 from .attachments import Checked
 from .calendar import due_date
 from .mail import Mailer
@@ -373,6 +373,28 @@ def counts(s: Session, today: dt.date, visible: frozenset[int] | None) -> tuple[
     if visible is None:
         waiting = s.scalar(select(func.count()).select_from(Feedback).where(Feedback.state == "new")) or 0
     return sorted(rows.values(), key=lambda u: (-u.counts[Status.OVERDUE], -u.total, u.name)), waiting
+
+
+def due_soon_items(
+    s: Session, today: dt.date, visible: frozenset[int] | None, limit: int = 50
+) -> list[tuple[Feedback, int]]:
+    """Unanswered items due within the last warning window (7 days), with their warning level."""
+    horizon = today + dt.timedelta(days=max(DUE_SOON_DAYS))
+    q = (
+        select(Feedback)
+        .where(Feedback.answered_on.is_(None), Feedback.due_on >= today, Feedback.due_on <= horizon)
+        .order_by(Feedback.due_on, Feedback.id)
+        .limit(limit)
+    )
+    if visible is not None:
+        q = q.where(Feedback.unit_id.in_(visible))
+    return [(i, lvl) for i in s.scalars(q) if (lvl := due_soon(i.due_on, None, today))]
+
+
+def panel(s: Session, today: dt.date, visible: frozenset[int] | None) -> dict[str, Any]:
+    """The dashboard's feedback panel: per-unit counts, items waiting, items due soon."""
+    units, waiting = counts(s, today, visible)
+    return {"units": units, "waiting": waiting, "due_soon": due_soon_items(s, today, visible)}
 
 
 def published(s: Session, query: str = "", limit: int = 100) -> list[Feedback]:

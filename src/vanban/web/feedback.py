@@ -40,7 +40,6 @@ from .security import Principal, check_csrf, from_bearer, safe_filename
 
 DB = Annotated[Session, Depends(db)]
 CSRF_COOKIE = "vb_fb_csrf"
-HONEYPOT = "website"
 NO_STORE = {"Cache-Control": "no-store"}
 
 pages = APIRouter(include_in_schema=False)
@@ -89,7 +88,7 @@ def _may_see(p: Principal, item: Feedback) -> bool:
 
 def may(p: Principal, item: Feedback) -> dict[str, bool]:
     """What the user may do to the item now."""
-    unit_member = p.visible is None or (item.unit_id is not None and item.unit_id in p.units)
+    unit_member = _may_see(p, item)
     leader = p.role in (Role.LEADER, Role.ADMIN)
     return {
         "assign": p.can(Action.EDIT_TASK) and item.state in ("new", "assigned"),
@@ -100,9 +99,8 @@ def may(p: Principal, item: Feedback) -> dict[str, bool]:
 
 
 def _item(s: Session, p: Principal, code: str) -> Feedback:
-    c = fs.normal_code(code)
-    item = s.scalar(select(Feedback).where(Feedback.code == c)) if c else None
-    if item is None or not _may_see(p, item):
+    item = _by_code(s, code)
+    if not _may_see(p, item):
         raise HTTPException(404, msg("feedback.not_found"))
     return item
 

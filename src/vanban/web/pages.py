@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from sqlalchemy import select
 from sqlalchemy.orm import Session, load_only, selectinload
 
-from ..feedback.service import counts as feedback_counts
+from ..feedback.service import panel as feedback_panel
 from ..store import Filters
 from ..store.models import DocumentRow
 from ..track import accounts, audit, queries, registry
@@ -147,8 +147,8 @@ def home(p: Me) -> Response:
 def dashboard(request: Request, s: DB, p: Me) -> HTMLResponse:
     data = sv.dashboard(request, s, p)
     peak = max((max(t.on_time + t.late, t.overdue) for t in data["trend"]), default=0) or 1
-    fb_units, fb_waiting = feedback_counts(s, sv.today(request), p.visible)
-    return page(request, "dashboard.html", p, **data, peak=peak, fb_units=fb_units, fb_waiting=fb_waiting)
+    fb = feedback_panel(s, sv.today(request), p.visible)
+    return page(request, "dashboard.html", p, **data, peak=peak, fb=fb)
 
 
 @router.get("/dashboard/export.xlsx")
