@@ -110,7 +110,7 @@ def test_form_csrf_honeypot_and_lying_attachment(app) -> None:  # type: ignore[n
     assert r.status_code == 422 and "không đúng với loại tệp" in r.text
     assert "Thái độ cán bộ" in r.text  # the form keeps what was typed
     csrf = re.search(r'name="csrf" value="([^"]+)"', r.text).group(1)  # type: ignore[union-attr]
-    ok = {"files": ("anh-chup.png", PNG, "image/png")}
+    ok = {"files": ("ảnh chụp hồ sơ.png", PNG, "image/png")}
     r = c.post("/feedback/new", data={**data, "csrf": csrf}, files=ok, follow_redirects=False)
     assert r.status_code == 303
     code = r.headers["location"].split("/")[-1].split("?")[0]
@@ -120,6 +120,14 @@ def test_form_csrf_honeypot_and_lying_attachment(app) -> None:  # type: ignore[n
     items = c.get("/api/v1/feedback", headers=clerk).json()
     assert [i["code"] for i in items] == [code]  # the refused submissions stored nothing
     assert items[0]["files"][0]["media"] == "image/png" and items[0]["phone"] == PHONE
+    staff = login(app, "vanthu")
+    got = staff.get(f"/feedback/items/{code}/files/{items[0]['files'][0]['id']}")
+    assert (
+        got.status_code == 200 and got.content == PNG and "attachment" in got.headers["content-disposition"]
+    )
+    assert (
+        TestClient(app).get(f"/feedback/items/{code}/files/{items[0]['files'][0]['id']}").url.path == "/login"
+    )
     bad = base64.b64encode(PNG).decode()
     r = c.post("/api/v1/feedback", json={**ITEM, "attachments": [{"name": "a.pdf", "data_base64": bad}]})
     assert r.status_code == 422 and "không đúng với loại tệp" in r.json()["detail"]

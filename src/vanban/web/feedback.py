@@ -16,6 +16,7 @@ import time
 from collections import deque
 from dataclasses import dataclass, field, fields
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -309,7 +310,7 @@ def staff_file(s: DB, p: Me, code: str, file_id: int) -> Response:
         f.data,
         media_type="application/octet-stream",
         headers={
-            "Content-Disposition": f'attachment; filename="{safe_filename(f.name)}"',
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(f.name)}",
             "Content-Security-Policy": "default-src 'none'; sandbox",
         },
     )
