@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import time
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from vanban.feedback.redact import Person, redact
 
 WHO = Person("Nguyễn Văn An", "0912 345 678", "an.nguyen@example.com", "số 12 ngõ 34 phố Huế")
@@ -41,3 +44,16 @@ def test_linear_time_on_hostile_input() -> None:
         t = time.perf_counter()
         redact(hostile)
         assert time.perf_counter() - t < 2.0
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    before=st.text(alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxyàảãáạ ,.;:\n", max_size=60),
+    after=st.text(alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxyàảãáạ ,.;:\n", max_size=60),
+    user=st.from_regex(r"[a-z][a-z0-9._]{0,15}", fullmatch=True),
+    digits=st.from_regex(r"[0-9]{8}", fullmatch=True),
+)
+def test_any_email_or_phone_in_any_text_is_removed(before: str, after: str, user: str, digits: str) -> None:
+    email, phone = f"{user}@congdan.vn", f"09{digits}"
+    out = redact(f"{before} {email} {after} {phone} {before}")
+    assert email not in out and "congdan.vn" not in out and phone not in out and digits not in out
