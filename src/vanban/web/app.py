@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..messages import msg
 from ..store import Archive
 from ..track.recurrence import RECURRENCES
 from ..track.roles import ROLE_LABELS, Action
@@ -37,7 +38,7 @@ class LoginRequired(Exception):
     """A browser page needs a signed-in user: redirect to the login form."""
 
 
-NO_STORE = ("/api/", "/login", "/tasks", "/documents")
+NO_STORE = ("/api/", "/login", "/tasks", "/documents", "/feedback")
 
 
 class _Headers:
@@ -116,6 +117,7 @@ def create_app(config: WebConfig | None = None, archive: Archive | None = None) 
         RECURRENCES=RECURRENCES,
         Action=Action,
     )
+    tpl.env.globals["msg"] = msg
     tpl.env.filters["vndate"] = lambda d: d.strftime("%d/%m/%Y") if isinstance(d, dt.date) else "—"
     tpl.env.auto_reload = False  # templates compile once per process, no stat() per render
     for name in tpl.env.list_templates(extensions=["html"]):
@@ -150,8 +152,10 @@ def create_app(config: WebConfig | None = None, archive: Archive | None = None) 
             status_code=422,
         )
 
-    from . import api, pages
+    from . import api, feedback, pages, public
 
+    app.include_router(feedback.router)
+    app.include_router(public.router)  # before pages: /public/feed.xml is not a page slug
     app.include_router(pages.router)
     app.include_router(api.router)
     return app

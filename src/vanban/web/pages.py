@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from sqlalchemy import select
 from sqlalchemy.orm import Session, load_only, selectinload
 
+from ..feedback.service import panel as feedback_panel
 from ..store import Filters
 from ..store.models import DocumentRow
 from ..track import accounts, audit, queries, registry
@@ -146,7 +147,8 @@ def home(p: Me) -> Response:
 def dashboard(request: Request, s: DB, p: Me) -> HTMLResponse:
     data = sv.dashboard(request, s, p)
     peak = max((max(t.on_time + t.late, t.overdue) for t in data["trend"]), default=0) or 1
-    return page(request, "dashboard.html", p, **data, peak=peak)
+    fb = feedback_panel(s, sv.today(request), p.visible)
+    return page(request, "dashboard.html", p, **data, peak=peak, fb=fb)
 
 
 @router.get("/dashboard/export.xlsx")
@@ -512,14 +514,6 @@ def publish(
         s.delete(pub)
     s.commit()
     return back(f"/directive?key={quote(k)}")
-
-
-@router.get("/public/{slug}")
-def public(request: Request, s: DB, slug: str) -> HTMLResponse:
-    pub = s.scalar(select(PublishedDirective).where(PublishedDirective.slug == slug))
-    if pub is None:
-        raise HTTPException(404, "Không tìm thấy trang công khai.")
-    return page(request, "public.html", None, **_directive_ctx(s, pub.directive_key, sv.today(request), None))
 
 
 # --- units ---------------------------------------------------------------------------------
