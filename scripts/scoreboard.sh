@@ -24,7 +24,8 @@ for s in "${sets[@]}"; do
 import json, sys
 s = json.load(sys.stdin)
 for f, v in s["fields"].items():
-    print(f"{f:28} {v[\"n\"]:>6}  " + (f"acc {v[\"accuracy\"]:.3f}" if "accuracy" in v else f"F1 {v[\"f1\"]:.3f}"))
+    score = "acc %.3f" % v["accuracy"] if "accuracy" in v else "F1 %.3f" % v["f1"]
+    print("%-28s %6d  %s" % (f, v["n"], score))
 '
 done
 echo
