@@ -17,10 +17,12 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
 from ..errors import MissingToolError, ReadError
+from ..messages import msg
 from ..rules import table
 from .base import Extracted, Reading
 from .encoding import nfc, to_unicode
 from .layout import Seg, arrange, split_line
+from .legacy import repair_legacy_font
 from .quality import judge
 from .signatures import read_signatures
 from .text import converted_note
@@ -131,6 +133,10 @@ def read_pdf(data: bytes, name: str) -> Extracted:
             text, enc = to_unicode(text)
             if enc:
                 problems.append(f"trang {i + 1}: {converted_note(enc)}")
+                lines = text.split("\n")
+            text, words = repair_legacy_font(text)
+            if words:
+                problems.append(msg("mailbox.legacy_font", page=i + 1, words=words))
                 lines = text.split("\n")
             bad = judge(text)
             if bad:
