@@ -259,7 +259,7 @@ def _date(doc: Document, ex: Extracted | None) -> tuple[Date | None, _Field | No
     for back in range(cfg["near_days"] + 1):
         cand = prior - dt.timedelta(days=back)
         score = cfg["day_weight"] * days[cand.day] + cfg["month_weight"] * months[cand.month]
-        score += cfg["signed_weight"] if back == 0 else 0.0
+        score += cfg["signed_weight"] if back == 0 else -cfg["per_day_back"] * back
         score += cfg["created_weight"] if created == cand else 0.0
         if best is None or score > best[0]:
             best = (score, cand)
@@ -391,10 +391,13 @@ def _doc_type(
     if by_symbol:
         span = number.span if number else (0, 0)
         return Text(by_symbol, span), _Field(by_symbol, cfg["ocr"], "ocr")
+    if symbol:  # a State number without a type abbreviation is a công văn's (NĐ 30, Phụ lục III)
+        span = number.span if number else (0, 0)
+        vv = bool(re.search(r"(?m)^\W{0,3}V/[vV]\b", doc.text[:3000]))
+        return Text("Công văn", span), _Field("Công văn", cfg["ocr_agreed"] if vv else cfg["ocr"], "ocr")
     if t is None:
         return None, None
-    conf = cfg["ocr_agreed"] if t.value == "Công văn" and symbol and not by_symbol else cfg["ocr"]
-    return t, _Field(t.value, conf, "ocr")
+    return t, _Field(t.value, cfg["ocr"], "ocr")
 
 
 @cache

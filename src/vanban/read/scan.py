@@ -144,6 +144,16 @@ def _header_zones(words: Sequence[Word], width: int, height: int) -> dict[str, B
     return {k: v for k, v in zones.items() if v[2] - v[0] > 8 and v[3] - v[1] > 8}
 
 
+def _page_digits(words: Sequence[Word], box: Box) -> str:
+    """The digits of the page OCR's words centred in ``box``."""
+    inside = [
+        w
+        for w in words
+        if box[0] <= (w.box[0] + w.box[2]) / 2 <= box[2] and box[1] <= (w.box[1] + w.box[3]) / 2 <= box[3]
+    ]
+    return "".join(d for w in inside for d in _DIGITS.findall(w.text))
+
+
 def _variants(crop: Image.Image) -> list[Image.Image]:
     """The crop under several binarisations: as scanned, strokes thickened, strokes thinned;
     enlarged so that a handwritten digit is as tall as Tesseract's best size."""
@@ -200,6 +210,7 @@ def read_zones(page: Image.Image, words: Sequence[Word], page_no: int, dpi: int,
             texts[j // per].append("".join(_DIGITS.findall(t)))
     out = []
     for z, rs in zip(names, texts, strict=True):
+        rs.append(_page_digits(words, zones[z]))  # the full-page OCR's own reading of the zone
         lo, hi = cfg["digits"][z]
         value, share = _vote(rs, lo, hi)
         out.append(Reading(z, value, tuple(rs), share, page_no, zones[z], dpi))
