@@ -21,7 +21,7 @@ from .lexicon import fold, landmark, repair_caps, type_abbreviations, type_names
 from .model import Date, Document, Number, Signer, Text
 from .read.base import Extracted, Reading
 from .read.encoding import is_syllable
-from .read.scan import fold_key, name_in
+from .read.scan import PARTIAL, fold_key, name_in
 from .rules import table
 
 __all__ = ["assess"]
@@ -182,7 +182,7 @@ def _number(
         m = re.match(r"\S+\s*(\d{1,6})\s*/", doc.text[line[0] : line[1]])
         parsed = m.group(1) if m else None
     seq, conf, source = None, 0.0, "ocr"
-    if meta and (meta == (zone.value if zone else None) or meta == parsed):
+    if meta and ((zone and meta in zone.readings) or meta == parsed):
         seq, conf, source = meta, cfg["agreed"], "metadata+zone"
     elif meta:
         seq, conf, source = meta, cfg["metadata_only"], "metadata"
@@ -286,7 +286,7 @@ def _named_in_text(doc: Document, block: Reading) -> Reading | None:
     """A name the signature block's readings disagree on, settled by the text: the signer is
     often named in the Nơi nhận list or the body (``PCT Nguyễn Văn Sửu``), in full where the
     seal hid part of it. None unless exactly one name of the text fits the readings."""
-    read = {fold_key(r) for r in block.readings if r}
+    read = {fold_key(r.removeprefix(PARTIAL)) for r in block.readings if r}
     if not read:
         return None
     found: dict[str, str] = {}

@@ -210,3 +210,12 @@ def test_text_dated_after_its_signature_is_doubted() -> None:
     ex = Extracted(text, "pdf", (0,), (), {}, (), (_sig(dt.datetime(2020, 8, 3, 9, 0, tzinfo=VN)),))
     doc = assess(parse(text), ex)
     assert doc.confidence["date"] < 0.9
+
+
+def test_given_names_read_through_the_seal_matched_to_the_text() -> None:
+    """hn-dev/29: the seal took the V of "Võ"; the block gives "Tuân Anh", the text the full name."""
+    block = _reading("signer.name", None, ("", "…Tuân Anh", ""))
+    text = OCR_19.replace("PCT Thường trực Nguyễn Văn Sửu", "CVP, PCVP Võ Tuấn Anh")
+    doc = _assess(_scan(text, [block], None, SIGNED_19))
+    assert doc.signer is not None and doc.signer.name is not None
+    assert doc.signer.name.value == "Võ Tuấn Anh"

@@ -261,6 +261,29 @@ def _surname_spelling(word: str) -> str:
     return alike[0] if len(alike) == 1 else word
 
 
+def given_names_in(line: str) -> str | None:
+    """The given names that end a line when its family name is lost (``=⁄ố Tuân Anh``): two or
+    three capitalised syllables. Evidence to match against names the text spells in full,
+    never a name by itself."""
+    if "," in line.rstrip(" ,;.") or landmark("ngay").within(line):
+        return None
+    words = _NAME_WORD.findall(line)
+    stop = not_given()
+    tail: list[str] = []
+    for x in reversed(words):
+        if (
+            x[:1].isupper()
+            and len(x) > 1
+            and not x[1:].isupper()
+            and is_syllable(x)
+            and x.lower() not in stop
+        ):
+            tail.insert(0, x)
+        else:
+            break
+    return " ".join(tail[-3:]) if len(tail) >= 2 else None
+
+
 def _complete(fragment: str) -> str | None:
     """The one family name that ends with ``fragment`` — what a seal left of it (``ũ`` of
     ``Vũ``, ``yễn`` of ``Nguyễn``); None when none or several do."""
@@ -321,8 +344,10 @@ def read_signature(
     names: list[str] = []
     for psm in _cfg()["block_psm"]:
         for text in ocr(variants, ["-l", "vie", "--psm", str(psm), "--dpi", str(dpi)]):
-            found = [n for n in (name_in(x) for x in text.splitlines()) if n]
-            names.append(found[-1] if found else "")
+            lines = text.splitlines()
+            found = [n for n in (name_in(x) for x in lines) if n]
+            partial = [n for n in (given_names_in(x) for x in lines) if n]
+            names.append(found[-1] if found else (PARTIAL + partial[-1] if partial else ""))
     line_names = [
         n
         for n in (name_in(" ".join(w.text for w in words if w.line == k)) for k in _lines_in(words, box))
@@ -333,10 +358,15 @@ def read_signature(
     return Reading("signer.name", picked, tuple(names), share, page_no, box, dpi)
 
 
+PARTIAL = "…"
+"""Marks a reading of given names only (the family name lost): evidence, never a value."""
+
+
 def _vote_names(names: list[str]) -> tuple[str | None, float]:
     """The name most readings support: a reading supports a name it equals or ends (``Đăng
     Định`` supports ``Vũ Đăng Định``, whose family name the seal hid from the other readings).
     Taken when at least two readings support it and no other name as many."""
+    names = [n for n in names if not n.startswith(PARTIAL)]
     keys = {fold_key(n): n for n in names if n}
     support = {
         k: sum(
