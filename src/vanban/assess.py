@@ -290,7 +290,7 @@ def _named_in_text(doc: Document, block: Reading) -> Reading | None:
     if not read:
         return None
     found: dict[str, str] = {}
-    for line in doc.text.splitlines():
+    for line in re.split(r"[\n,;:]", doc.text):
         name = name_in(line)
         if name:
             key = fold_key(name)
