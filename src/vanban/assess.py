@@ -14,13 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from functools import cache
 
 from .lexicon import fold, landmark, repair_caps, type_abbreviations, type_names
 from .model import Date, Document, Number, Signer, Text
 from .read.base import Extracted, Reading
-from .read.encoding import is_syllable
+from .read.encoding import is_syllable, syllable_share
 from .read.scan import PARTIAL, fold_key, name_in
 from .rules import table
 
@@ -42,6 +43,25 @@ def _title_seq() -> re.Pattern[str]:
 @cache
 def _symbol() -> re.Pattern[str]:
     return re.compile(_cfg()["number"]["symbol"])
+
+
+_TEXT: ContextVar[str] = ContextVar("text_key", default="text")
+"""Which confidence a text's value gets: ``text``, or ``noisy_text`` for a text OCR'd before
+it reached vanban (its words often malformed)."""
+
+
+@cache
+def _junk() -> re.Pattern[str]:
+    return re.compile(_cfg()["noise"]["junk"])
+
+
+def _noisy(text: str) -> bool:
+    """Whether a text looks OCR'd with damage: malformed syllables or junk in its head."""
+    cfg = _cfg()["noise"]
+    head = text[: cfg["head"]]
+    share, n = syllable_share(head)
+    junk = len(_junk().findall(head)) / max(1, len(head))
+    return (n >= cfg["min_words"] and share < cfg["min_valid_share"]) or junk > cfg["max_junk"]
 
 
 @dataclass
@@ -166,7 +186,7 @@ def _number(
         if n is None:
             return None, None
         source = "metadata" if ex and ex.kind == "edxml" else "text"
-        return n, _Field(n.value, cfg["text"], source)
+        return n, _Field(n.value, cfg[_TEXT.get()], source)
     line = _number_line(doc)
     if n is not None and line and not line[0] <= n.span[0] <= line[1]:
         n = None  # a number cited in the body, not the document's own
@@ -232,7 +252,7 @@ def _date(doc: Document, ex: Extracted | None) -> tuple[Date | None, _Field | No
     if not _ocr_kind(ex):
         if d is None:
             return None, None, None
-        conf = cfg["text"]
+        conf = cfg[_TEXT.get()]
         if signed and (d.value > signed or (signed - d.value).days > cfg["max_days_before_signing"]):
             conf = cfg["text_disagrees"]
         return d, _Field(d.value.isoformat(), conf, "text"), d.value.year
@@ -307,7 +327,7 @@ def _signer(doc: Document, ex: Extracted | None) -> tuple[Signer | None, _Field 
     s = doc.signer
     parsed = s.name.value if s and s.name else None
     if not _ocr_kind(ex):
-        return s, (_Field(parsed, cfg["text"], "text") if parsed else None)
+        return s, (_Field(parsed, cfg[_TEXT.get()], "text") if parsed else None)
     # the first signature block in page order is the document's; later ones sign attachments
     blocks = sorted(_readings(ex, "signer.name"), key=lambda r: r.page)
     zone = blocks[0] if blocks and blocks[0].value else None
@@ -380,7 +400,7 @@ def _doc_type(
     cfg = _cfg()["doc_type"]
     t = doc.doc_type
     if not _ocr_kind(ex):
-        return t, (_Field(t.value, cfg["text"], "text") if t else None)
+        return t, (_Field(t.value, cfg[_TEXT.get()], "text") if t else None)
     symbol = number.value.split("/", 1)[1] if number and "/" in number.value else ""
     by_symbol = type_abbreviations().get(symbol.split("-")[0]) if symbol else None
     if line and by_symbol:
@@ -428,7 +448,7 @@ def _issuer(doc: Document, ex: Extracted | None) -> tuple[Text | None, _Field | 
     if i is None:
         return None, None
     if not _ocr_kind(ex):
-        return i, _Field(i.value, cfg["text"], "text")
+        return i, _Field(i.value, cfg[_TEXT.get()], "text")
     i = Text(_own_body(repair_caps(i.value)), i.span)
     words = re.findall(r"[^\W\d_]+", i.value)
     ok = sum(is_syllable(w) for w in words) == len(words) and len(words) >= 2
@@ -450,6 +470,14 @@ def _short_name_cap(name: str | None, f: _Field | None) -> _Field | None:
 def assess(doc: Document, ex: Extracted | None = None) -> Document:
     """``doc`` with each key field weighed against the evidence that came with the file, its
     confidence and source recorded (``Document.confidence``, ``Document.sources``)."""
+    token = _TEXT.set("noisy_text" if not _ocr_kind(ex) and _noisy(doc.text) else "text")
+    try:
+        return _assess(doc, ex)
+    finally:
+        _TEXT.reset(token)
+
+
+def _assess(doc: Document, ex: Extracted | None) -> Document:
     date, fdate, year = _date(doc, ex)
     line = _type_line(doc) if _ocr_kind(ex) else None
     number, fnum = _number(doc, ex, year, _abbr_of(line.value) if line else None)

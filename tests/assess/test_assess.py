@@ -219,3 +219,16 @@ def test_given_names_read_through_the_seal_matched_to_the_text() -> None:
     doc = _assess(_scan(text, [block], None, SIGNED_19))
     assert doc.signer is not None and doc.signer.name is not None
     assert doc.signer.name.value == "Võ Tuấn Anh"
+
+
+def test_text_ocrd_with_damage_keeps_its_values_at_lower_confidence() -> None:
+    """A .txt of damaged OCR (malformed syllables and junk in its head): the parser's values
+    stand, but none is given with the confidence of a clean text."""
+    text = OCR_19.replace("Số: $6Š§Õ /UBND-KT", "Số: 3580/UBND-KT").replace(
+        "ngày Ủ tháng §", "ngày 03 tháng 8"
+    )
+    body = text.index("Kính gửi")  # specks and broken marks of an old scan, after the header
+    noisy = text[:body] + "".join(c + ("§" if i % 40 == 39 else "") for i, c in enumerate(text[body:]))
+    clean_doc, noisy_doc = vanban.parse(text), vanban.parse(noisy)
+    assert noisy_doc.number is not None and noisy_doc.number.value == "3580/UBND-KT"
+    assert clean_doc.confidence["number"] >= 0.9 > noisy_doc.confidence["number"]
