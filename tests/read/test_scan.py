@@ -103,3 +103,12 @@ def test_illegible_zone_is_reported_not_guessed() -> None:
     r = got["number.seq"]
     assert r.box[0] >= 456 and r.box[2] <= 830
     assert r.value is None or len(set(x for x in r.readings if x)) == 1
+
+
+@pytest.mark.parametrize("tilt", [0.0, 2.0, -3.0])
+def test_skew_is_measured_from_the_lines(tilt: float) -> None:
+    im = Image.new("L", (2480, 3508), 255)
+    d = ImageDraw.Draw(im)
+    for y in range(300, 3200, 60):  # lines of "text" of varying length
+        d.rectangle((300, y, 2100 - (y * 7) % 500, y + 22), fill=0)
+    assert scan.skew_angle(im.rotate(tilt, fillcolor=255)) == pytest.approx(-tilt, abs=0.3)

@@ -25,7 +25,7 @@ from ..rules import table
 from .base import Extracted, Reading
 from .encoding import nfc
 from .layout import Seg, arrange, split_line
-from .scan import Word, color_separate, read_signature, read_zones
+from .scan import Word, color_separate, read_signature, read_zones, skew_angle
 
 __all__ = ["PageText", "check_tesseract", "ocr_images", "read_image", "workers"]
 
@@ -177,10 +177,26 @@ def _ocr_one(im: Image.Image, dpi: int, page_no: int = 1, first: bool = True) ->
                 segs, conf, words, im = segs2, conf2, words2, turned
             else:
                 rotated = 0
+    if not rotated and conf < table("read")["scan"]["deskew_below"]:
+        segs, conf, words, im = _deskewed(im, dpi, base, segs, conf, words)
     lines = tuple(x for x in (_clean(nfc(line)) for line in arrange(segs)) if x)
     readings = read_zones(im, words, page_no, dpi, ocr_batch) if first else []
     sig = read_signature(im, words, page_no, dpi, ocr_batch)
     return PageText(lines, conf, rotated, (*readings, *([sig] if sig else [])))
+
+
+def _deskewed(
+    im: Image.Image, dpi: int, base: list[str], segs: list[Seg], conf: float, words: list[Word]
+) -> tuple[list[Seg], float, list[Word], Image.Image]:
+    """The page straightened and read again when it is skewed; the better reading is kept."""
+    angle = skew_angle(im)
+    if abs(angle) < table("read")["scan"]["skew_min_degrees"]:
+        return segs, conf, words, im
+    level = im.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
+    segs2, conf2, words2 = _parse_tsv(_tesseract(_encode(level), [*base, "tsv"]))
+    if conf2 > conf:
+        return segs2, conf2, words2, level
+    return segs, conf, words, im
 
 
 def _clean(line: str) -> str:

@@ -395,3 +395,27 @@ def _lines_in(words: Sequence[Word], box: Box) -> list[tuple[str, ...]]:
         if box[0] <= w.box[0] and box[1] <= w.box[1] <= box[3]:
             seen.setdefault(w.line)
     return list(seen)
+
+
+def skew_angle(page: Image.Image) -> float:
+    """The angle (degrees, counter-clockwise) to turn the page by to level its lines, from the
+    projection profile: text lines give the sharpest row profile when level. Measured on a
+    reduced copy."""
+    import numpy as np
+
+    cfg = _cfg()
+    small = page.convert("L")
+    small = small.resize((max(1, small.width // 4), max(1, small.height // 4)), Image.Resampling.BOX)
+    ink = small.point(lambda v: 255 if v < 160 else 0)
+    best, best_score = 0.0, -1.0
+    limit, step = cfg["skew_max_degrees"], cfg["skew_step_degrees"]
+    steps = round(limit / step)
+    for k in range(-steps, steps + 1):
+        angle = k * step
+        rows = np.asarray(
+            ink.rotate(angle, resample=Image.Resampling.NEAREST, fillcolor=0), dtype=np.float32
+        ).sum(axis=1)
+        score = float(np.square(np.diff(rows)).sum())
+        if score > best_score:
+            best, best_score = angle, score
+    return best
