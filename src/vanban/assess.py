@@ -19,13 +19,17 @@ from dataclasses import dataclass, replace
 from functools import cache
 
 from .lexicon import fold, landmark, repair_caps, type_abbreviations, type_names
-from .model import Date, Document, Number, Signer, Text
+from .messages import msg
+from .model import Date, Document, Number, Problem, Signer, Text
 from .read.base import Extracted, Reading
 from .read.encoding import is_syllable, syllable_share
 from .read.scan import PARTIAL, fold_key, name_in
 from .rules import table
 
 __all__ = ["assess"]
+
+# a zone left unread is reported when its field has no value from other evidence either
+ILLEGIBLE = {"number.seq": "number", "date.day": "date", "signer.name": "signer.name"}
 
 _DIGITS = re.compile(r"\d+")
 
@@ -486,8 +490,25 @@ def _assess(doc: Document, ex: Extracted | None) -> Document:
     doc_type, ftype = _doc_type(doc, ex, number, line)
     issuer, fiss = _issuer(doc, ex)
     fields = {"number": fnum, "date": fdate, "doc_type": ftype, "issuer": fiss, "signer.name": fsig}
+    problems = list(doc.problems)
+    signed = _signed_on(ex)
+    if date and signed and date.value > signed:
+        problems.append(
+            Problem(
+                "date.after_signing",
+                "warning",
+                msg("mailbox.date_after_signing", date=f"{date.value:%d/%m/%Y}", signed=f"{signed:%d/%m/%Y}"),
+                date.span,
+            )
+        )
+    for r in ex.readings if ex else ():
+        if r.value is None and r.field in ILLEGIBLE and not fields.get(ILLEGIBLE[r.field]):
+            problems.append(
+                Problem("scan.illegible", "info", msg("mailbox.illegible", field=r.field, page=r.page))
+            )
     return replace(
         doc,
+        problems=tuple(problems),
         number=number,
         date=date,
         signer=signer,

@@ -104,6 +104,7 @@ def test_illegible_number_gives_no_value() -> None:
     zone = _reading("number.seq", None, ("", "", "8", "", "", "6"))
     doc = _assess(_scan(OCR_19, [zone], None, SIGNED_19))
     assert doc.number is None
+    assert any(p.rule == "scan.illegible" for p in doc.problems)
 
 
 def test_date_from_the_signing_day_needs_review() -> None:
@@ -210,6 +211,7 @@ def test_text_dated_after_its_signature_is_doubted() -> None:
     ex = Extracted(text, "pdf", (0,), (), {}, (), (_sig(dt.datetime(2020, 8, 3, 9, 0, tzinfo=VN)),))
     doc = assess(parse(text), ex)
     assert doc.confidence["date"] < 0.9
+    assert [p.rule for p in doc.problems if p.rule == "date.after_signing"] == ["date.after_signing"]
 
 
 def test_given_names_read_through_the_seal_matched_to_the_text() -> None:
