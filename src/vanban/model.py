@@ -149,6 +149,10 @@ class Document:
     transcription: bool = False  # a web transcription: "(Đã ký)" in place of a signature
     pages: tuple[int, ...] = ()  # offset where each page starts (readers of paged formats)
     problems: tuple[Problem, ...] = field(default=())
+    # metadata that came with the file (an edXML packet, an e-office export): flat key → value,
+    # and the fields whose value it gave (field → "metadata"); see ``vanban.metadata``
+    meta: tuple[tuple[str, str], ...] = ()
+    sources: tuple[tuple[str, str], ...] = ()
 
     def page_of(self, offset: int) -> int | None:
         """The 1-based page holding ``offset``, when the reader recorded pages."""
@@ -249,6 +253,11 @@ def record(doc: Document, spans: bool = True) -> dict[str, Any]:
     }
     if spans:
         out["spans"] = _spans(doc)
+    if doc.meta:
+        out["metadata"] = dict(doc.meta)
+    if doc.sources:
+        out["sources"] = dict(doc.sources)
+        out["confidence"] = {f: 1.0 for f, src in doc.sources if src == "metadata"}
     return out
 
 
