@@ -74,41 +74,34 @@ def edxml_cmd(
 
 @app.command("edxml-status")
 def edxml_status_cmd(
-    ref: str = typer.Argument(
-        ..., help="Văn bản trong kho (số, ký hiệu hoặc #mã), hoặc một gói tin trạng thái để đọc."
+    ref: str | None = typer.Argument(
+        None, help="Văn bản trong kho (số, ký hiệu hoặc #mã), hoặc một gói tin trạng thái để đọc."
     ),
     code: str | None = typer.Option(
         None, "--code", "-c", help="Mã trạng thái: 01 đã đến, 03 đã tiếp nhận, 04 phân công, 06 hoàn thành…"
     ),
     note: str = typer.Option("", "--note", help="Mô tả kèm theo."),
+    pending: bool = typer.Option(
+        False,
+        "--pending",
+        help="Ghi các gói tin trạng thái đang chờ gửi (vào sổ, phân công, hoàn thành) vào thư mục -o.",
+    ),
     output: Path | None = OUT,
     home: Path | None = HOME,
     db: str | None = DB,
 ) -> None:
-    """Đọc một gói tin trạng thái edXML, hoặc tạo gói tin trạng thái cho một văn bản trong kho."""
+    """Đọc gói tin trạng thái edXML, tạo gói tin trạng thái cho một văn bản, hoặc xuất các gói tin đang chờ gửi."""
     from ..desk.settings import organ
     from ..exchange import build_status, reference_of
-    from ..read.edxml import parse_status, rules
+    from ..read.edxml import rules
 
+    if pending:
+        _export_pending(output or Path("."), home, db)
+        return
+    if ref is None:
+        raise _fail(msg("edxml.need_ref"), 2)
     if code is None and Path(ref).is_file():
-        try:
-            st = parse_status(Path(ref).read_bytes(), ref)
-        except VanbanError as exc:
-            raise _fail(str(exc)) from None
-        when = st.timestamp.strftime("%d/%m/%Y %H:%M") if st.timestamp else "—"
-        day = st.response_for.date.strftime("%d/%m/%Y") if st.response_for.date else "—"
-        organ_name = st.organ.name if st.organ else "—"
-        _out.print(
-            msg(
-                "edxml.status_read",
-                code=st.code,
-                name=st.name,
-                number=st.response_for.number,
-                date=day,
-                organ=organ_name,
-                time=when,
-            )
-        )
+        _print_status(Path(ref))
         return
     if code not in rules()["status"]:
         raise _fail(msg("edxml.bad_status", name="--code", code=code or ""), 2)
@@ -125,3 +118,38 @@ def edxml_status_cmd(
                 file=output,
             )
         )
+
+
+def _print_status(path: Path) -> None:
+    from ..read.edxml import parse_status
+
+    try:
+        st = parse_status(path.read_bytes(), str(path))
+    except VanbanError as exc:
+        raise _fail(str(exc)) from None
+    _out.print(
+        msg(
+            "edxml.status_read",
+            code=st.code,
+            name=st.name,
+            number=st.response_for.number,
+            date=st.response_for.date.strftime("%d/%m/%Y") if st.response_for.date else "—",
+            organ=st.organ.name if st.organ else "—",
+            time=st.timestamp.strftime("%d/%m/%Y %H:%M") if st.timestamp else "—",
+        )
+    )
+
+
+def _export_pending(folder: Path, home: Path | None, db: str | None) -> None:
+    from ..desk.outbox import pending
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _fail(f"{folder}: {exc.strerror or exc}") from None
+    with _archive(home, db) as ar, ar.Session() as s:
+        rows = pending(s, mark=True)
+        for r in rows:
+            (folder / f"status-{r.document_id}-{r.code}.xml").write_text(r.packet, encoding="utf-8")
+        s.commit()
+    _out.print(msg("desk.exported", n=len(rows), folder=folder) if rows else msg("desk.none_pending"))

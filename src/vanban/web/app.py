@@ -150,10 +150,12 @@ def create_app(config: WebConfig | None = None, archive: Archive | None = None) 
             status_code=422,
         )
 
-    from . import api, pages
+    from . import api, desk, pages
 
     app.include_router(pages.router)
     app.include_router(api.router)
+    app.include_router(desk.router)
+    app.add_event_handler("startup", lambda: setattr(app.state, "scheduler", desk.start_scheduler(app)))
     return app
 
 

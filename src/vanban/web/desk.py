@@ -1,0 +1,382 @@
+"""The clerk's desk in the web app: registering a document (the clerk confirms an entry filled
+from its record and metadata), sending it to a leader, the leader's phiếu giải quyết, the trail,
+the registers with their XLSX print, notifications, đôn đốc, and the edXML download.
+
+Pages under ``/documents/{id}/desk``, ``/registers``, ``/notifications``; the REST API under
+``/api/v1/registers`` and ``/api/v1/notifications``. The reminder scheduler starts with the app
+(``VANBAN_SCHEDULER=0`` turns it off)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import threading
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from ..desk import DeskError, notify, registers, routing
+from ..desk.models import INCOMING, OUTGOING, Entry, Notification
+from ..desk.settings import smtp
+from ..exchange import export_archived
+from ..messages import msg
+from ..store.models import DocumentRow
+from ..track.models import Task, Unit, User
+from ..track.roles import Role
+from . import services as sv
+from .api import api_user
+from .app import db
+from .pages import Me, _doc, back, page
+from .security import Principal, check_csrf
+
+router = APIRouter()
+DB = Annotated[Session, Depends(db)]
+log = logging.getLogger(__name__)
+
+
+def _need(p: Principal, roles: frozenset[Role]) -> None:
+    if p.role not in roles:
+        raise HTTPException(403, msg("desk.not_allowed"))
+
+
+def _day(value: str | None, default: dt.date | None = None) -> dt.date | None:
+    """A date from a form: ``yyyy-mm-dd`` (date inputs) or ``dd/mm/yyyy``."""
+    value = (value or "").strip()
+    if not value:
+        return default
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise HTTPException(422, msg("desk.bad_date", value=value))
+
+
+# --- the document's desk ------------------------------------------------------------------
+
+
+def _desk_view(s: Session, d: DocumentRow, p: Principal, now: dt.datetime) -> dict[str, Any]:
+    entry = registers.entry_of(s, d.id, INCOMING)
+    users = {u.id: u for u in s.scalars(select(User))}
+    units = {u.id: u for u in s.scalars(select(Unit).where(Unit.kind != "group").order_by(Unit.name))}
+    leaders = [u for u in users.values() if Role(u.role) in routing.DIRECTORS and u.active]
+    return {
+        "doc": d,
+        "entry": entry,
+        "draft": registers.draft_from_document(d, INCOMING, now) if entry is None else None,
+        "trail": routing.trail(s, d.id),
+        "users": users,
+        "units": units,
+        "leaders": leaders,
+        "tasks": list(s.scalars(select(Task).where(Task.document_id == d.id).order_by(Task.id))),
+        "can_register": p.role in routing.SENDERS,
+        "can_direct": p.role in routing.DIRECTORS,
+        "channels": [msg(f"desk.channel.{k}") for k in ("edxml", "eoffice", "paper", "email")],
+    }
+
+
+@router.get("/documents/{doc_id}/desk", include_in_schema=False)
+def desk_page(request: Request, s: DB, p: Me, doc_id: int) -> HTMLResponse:
+    d = _doc(s, doc_id)
+    return page(request, "desk.html", p, **_desk_view(s, d, p, dt.datetime.now()))
+
+
+@router.post("/documents/{doc_id}/desk/register", include_in_schema=False)
+def desk_register(
+    request: Request,
+    s: DB,
+    p: Me,
+    doc_id: int,
+    csrf: Annotated[str, Form()] = "",
+    at: Annotated[str, Form()] = "",
+    sender: Annotated[str, Form()] = "",
+    doc_number: Annotated[str, Form()] = "",
+    doc_date: Annotated[str, Form()] = "",
+    subject: Annotated[str, Form()] = "",
+    channel: Annotated[str, Form()] = "",
+    urgency: Annotated[str, Form()] = "",
+    secrecy: Annotated[str, Form()] = "",
+    deadline: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    check_csrf(p, csrf)
+    _need(p, routing.SENDERS)
+    d = _doc(s, doc_id)
+    found = registers.entry_of(s, d.id, INCOMING)
+    if found is not None:
+        raise HTTPException(409, msg("desk.already_registered", number=found.number))
+    draft = registers.draft_from_document(d, INCOMING)
+    try:
+        draft.at = dt.datetime.fromisoformat(at) if at else draft.at
+    except ValueError:
+        raise HTTPException(422, msg("desk.bad_date", value=at)) from None
+    draft.sender, draft.doc_number, draft.subject = sender.strip(), doc_number.strip(), subject.strip()
+    draft.doc_date = _day(doc_date)
+    draft.channel, draft.urgency, draft.secrecy, draft.note = channel, urgency, secrecy, note
+    draft.deadline = _day(deadline)
+    registers.register(s, draft, p.user.id)
+    from ..desk.outbox import queue
+
+    queue(s, d, "01", staff=p.user.full_name)
+    queue(s, d, "03", staff=p.user.full_name)
+    s.commit()
+    return back(f"/documents/{doc_id}/desk")
+
+
+@router.post("/documents/{doc_id}/desk/send", include_in_schema=False)
+def desk_send(
+    s: DB,
+    p: Me,
+    doc_id: int,
+    csrf: Annotated[str, Form()] = "",
+    leader_id: Annotated[int, Form()] = 0,
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    check_csrf(p, csrf)
+    _need(p, routing.SENDERS)
+    d = _doc(s, doc_id)
+    leader = s.get(User, leader_id)
+    if leader is None:
+        raise HTTPException(422, msg("desk.no_leader"))
+    try:
+        routing.send_to_leader(s, d, leader, p.user, note.strip())
+    except DeskError as exc:
+        raise HTTPException(409, str(exc)) from None
+    s.commit()
+    return back(f"/documents/{doc_id}/desk")
+
+
+@router.post("/documents/{doc_id}/desk/direct", include_in_schema=False)
+async def desk_direct(request: Request, s: DB, p: Me, doc_id: int) -> Response:
+    form = await request.form()
+    check_csrf(p, str(form.get("csrf", "")))
+    _need(p, routing.DIRECTORS)
+    d = _doc(s, doc_id)
+    try:
+        lead = int(str(form.get("lead_unit_id") or 0))
+        coordinate = [int(str(v)) for v in form.getlist("coordinate_ids") if str(v).strip()]
+    except ValueError:
+        raise HTTPException(422, msg("desk.no_lead_unit")) from None
+    try:
+        routing.direct(
+            s,
+            d,
+            p.user,
+            opinion=str(form.get("opinion", "")),
+            lead_unit_id=lead,
+            coordinate_ids=coordinate,
+            deadline=_day(str(form.get("deadline", ""))),
+        )
+    except DeskError as exc:
+        raise HTTPException(422, str(exc)) from None
+    s.commit()
+    return back(f"/documents/{doc_id}/desk")
+
+
+@router.post("/tasks/{task_id}/chase", include_in_schema=False)
+def task_chase(
+    s: DB, p: Me, task_id: int, csrf: Annotated[str, Form()] = "", note: Annotated[str, Form()] = ""
+) -> Response:
+    check_csrf(p, csrf)
+    _need(p, routing.SENDERS | routing.DIRECTORS)
+    t = sv.visible_task(s, p, task_id)
+    notify.chase(s, t, p.user, smtp(), note.strip())
+    return back(f"/documents/{t.document_id}/desk#trail")
+
+
+@router.get("/documents/{doc_id}/edxml", include_in_schema=False)
+def edxml_download(request: Request, s: DB, p: Me, doc_id: int) -> Response:
+    d = _doc(s, doc_id)
+    if not d.number:
+        raise HTTPException(409, msg("edxml.no_number"))
+    data = export_archived(d.record or {}, sv.archive(request).original(doc_id))
+    name = f"{d.number.replace('/', '_')}.edxml"
+    return Response(
+        data,
+        media_type="application/xml",
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
+    )
+
+
+# --- registers ------------------------------------------------------------------------------
+
+
+def _range(request: Request, start: str | None, end: str | None) -> tuple[dt.date, dt.date]:
+    today = sv.today(request)
+    a = _day(start, today.replace(day=1)) or today
+    b = _day(end, today) or today
+    if b < a:
+        raise HTTPException(
+            422, msg("desk.bad_range", start=a.strftime("%d/%m/%Y"), end=b.strftime("%d/%m/%Y"))
+        )
+    return a, b
+
+
+def _kind(kind: str) -> str:
+    if kind not in (INCOMING, OUTGOING):
+        raise HTTPException(404, msg("desk.not_found"))
+    return kind
+
+
+@router.get("/registers", include_in_schema=False)
+def registers_page(
+    request: Request, s: DB, p: Me, kind: str = INCOMING, start: str | None = None, end: str | None = None
+) -> HTMLResponse:
+    _need(p, routing.SENDERS | routing.DIRECTORS)
+    a, b = _range(request, start, end)
+    rows = registers.entries(s, _kind(kind), a, b)
+    return page(
+        request,
+        "registers.html",
+        p,
+        kind=kind,
+        start=a,
+        end=b,
+        columns=registers.columns(kind),
+        rows=[(e, registers.row(e, kind)) for e in rows],
+        title=msg(f"desk.register.{kind}", year=a.year),
+    )
+
+
+@router.get("/registers.xlsx", include_in_schema=False)
+def registers_xlsx(
+    request: Request, s: DB, p: Me, kind: str = INCOMING, start: str | None = None, end: str | None = None
+) -> Response:
+    _need(p, routing.SENDERS | routing.DIRECTORS)
+    a, b = _range(request, start, end)
+    data = registers.xlsx(registers.entries(s, _kind(kind), a, b), kind, a, b)
+    name = f"so-van-ban-{'den' if kind == INCOMING else 'di'}-{a:%Y%m%d}-{b:%Y%m%d}.xlsx"
+    return Response(
+        data,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+# --- notifications --------------------------------------------------------------------------
+
+
+@router.get("/notifications", include_in_schema=False)
+def notifications_page(request: Request, s: DB, p: Me) -> HTMLResponse:
+    rows = list(
+        s.scalars(
+            select(Notification)
+            .where(Notification.user_id == p.user.id)
+            .order_by(Notification.id.desc())
+            .limit(200)
+        )
+    )
+    inbox = routing.inbox(s, p.user.id) if p.role in routing.DIRECTORS else []
+    return page(request, "notifications.html", p, rows=rows, inbox=inbox)
+
+
+@router.post("/notifications/read", include_in_schema=False)
+def notifications_read(s: DB, p: Me, csrf: Annotated[str, Form()] = "") -> RedirectResponse:
+    check_csrf(p, csrf)
+    s.execute(
+        update(Notification)
+        .where(Notification.user_id == p.user.id, Notification.read_at.is_(None))
+        .values(read_at=dt.datetime.now(dt.UTC).replace(tzinfo=None))
+    )
+    s.commit()
+    return back("/notifications")
+
+
+# --- REST API -------------------------------------------------------------------------------
+
+
+ApiUser = Annotated[Principal, Depends(api_user)]
+
+
+def _entry_json(e: Entry) -> dict[str, Any]:
+    return {
+        "number": e.number,
+        "document_id": e.document_id,
+        "at": e.at.isoformat(),
+        "sender": e.sender,
+        "doc_number": e.doc_number,
+        "doc_date": e.doc_date.isoformat() if e.doc_date else None,
+        "doc_type": e.doc_type,
+        "subject": e.subject,
+        "channel": e.channel,
+        "urgency": e.urgency,
+        "secrecy": e.secrecy,
+        "deadline": e.deadline.isoformat() if e.deadline else None,
+        "cancelled": e.cancelled,
+        "note": e.note,
+    }
+
+
+@router.get("/api/v1/registers/{kind}", tags=["desk"])
+def api_register(
+    request: Request, s: DB, p: ApiUser, kind: str, start: str | None = None, end: str | None = None
+) -> dict[str, Any]:
+    """A register's entries for a date range (default: this month)."""
+    _need(p, routing.SENDERS | routing.DIRECTORS)
+    a, b = _range(request, start, end)
+    return {
+        "kind": _kind(kind),
+        "start": a.isoformat(),
+        "end": b.isoformat(),
+        "entries": [_entry_json(e) for e in registers.entries(s, kind, a, b)],
+    }
+
+
+@router.get("/api/v1/notifications", tags=["desk"])
+def api_notifications(s: DB, p: ApiUser) -> list[dict[str, Any]]:
+    """The user's notifications, newest first."""
+    rows = s.scalars(
+        select(Notification)
+        .where(Notification.user_id == p.user.id)
+        .order_by(Notification.id.desc())
+        .limit(200)
+    )
+    return [
+        {
+            "id": n.id,
+            "event": n.event,
+            "message": n.message,
+            "task_id": n.task_id,
+            "document_id": n.document_id,
+            "created_at": n.created_at.isoformat(),
+            "read": n.read_at is not None,
+        }
+        for n in rows
+    ]
+
+
+# --- the scheduler --------------------------------------------------------------------------
+
+_CHECK_SECONDS = 600.0  # how often the scheduler looks whether today's run has happened
+
+
+def _scheduler(app: Any, stop: threading.Event) -> None:
+    from ..desk.notify import remind, send_digests
+
+    done: dt.date | None = None
+    while not stop.is_set():
+        today = app.state.config.today()
+        if done != today:
+            try:
+                with app.state.archive.Session() as s:
+                    remind(s, today)
+                    s.commit()
+                    send_digests(s, smtp(), today)
+                done = today
+            except Exception:  # a database or mail failure must not end the scheduler
+                log.exception("reminder run failed")
+        stop.wait(_CHECK_SECONDS)
+
+
+def start_scheduler(app: Any) -> threading.Event | None:
+    """Start the daily reminder run in a background thread (unless ``VANBAN_SCHEDULER=0``)."""
+    if os.environ.get("VANBAN_SCHEDULER", "1") == "0":
+        return None
+    stop = threading.Event()
+    threading.Thread(target=_scheduler, args=(app, stop), name="vanban-reminders", daemon=True).start()
+    return stop
