@@ -92,7 +92,10 @@ def create_app(config: WebConfig | None = None, archive: Archive | None = None) 
     """The web app over ``archive`` (opened from ``config`` when not given)."""
     cfg = config or WebConfig()
     arc = archive or Archive.open(cfg.home, cfg.db_url)
+    from . import desk
+
     app = FastAPI(
+        lifespan=desk.lifespan,
         title="vanban",
         description="API theo dõi văn bản và nhiệm vụ: văn bản, nhiệm vụ, đơn vị, báo cáo, tìm kiếm.",
         version="1",
@@ -150,12 +153,11 @@ def create_app(config: WebConfig | None = None, archive: Archive | None = None) 
             status_code=422,
         )
 
-    from . import api, desk, pages
+    from . import api, pages
 
     app.include_router(pages.router)
     app.include_router(api.router)
     app.include_router(desk.router)
-    app.add_event_handler("startup", lambda: setattr(app.state, "scheduler", desk.start_scheduler(app)))
     return app
 
 

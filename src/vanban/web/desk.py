@@ -12,6 +12,8 @@ import datetime as dt
 import logging
 import os
 import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -373,10 +375,14 @@ def _scheduler(app: Any, stop: threading.Event) -> None:
         stop.wait(_CHECK_SECONDS)
 
 
-def start_scheduler(app: Any) -> threading.Event | None:
-    """Start the daily reminder run in a background thread (unless ``VANBAN_SCHEDULER=0``)."""
-    if os.environ.get("VANBAN_SCHEDULER", "1") == "0":
-        return None
+@asynccontextmanager
+async def lifespan(app: Any) -> AsyncIterator[None]:
+    """The app's lifespan: the daily reminder run in a background thread while the app serves
+    (unless ``VANBAN_SCHEDULER=0``)."""
     stop = threading.Event()
-    threading.Thread(target=_scheduler, args=(app, stop), name="vanban-reminders", daemon=True).start()
-    return stop
+    if os.environ.get("VANBAN_SCHEDULER", "1") != "0":
+        threading.Thread(target=_scheduler, args=(app, stop), name="vanban-reminders", daemon=True).start()
+    try:
+        yield
+    finally:
+        stop.set()
