@@ -10,6 +10,7 @@ import io
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from vanban.desk import routing
 from vanban.desk.models import Handover, Notification, Outbox
 from vanban.read.edxml import parse_packet, parse_status
 from vanban.store import Archive
@@ -138,3 +139,54 @@ def test_leader_only_directs_and_bad_units_are_refused(office: Archive) -> None:
     assert leader.post("/documents/1/desk/direct", data={"csrf": "bad", "lead_unit_id": 1}).status_code == 403
     with office.Session() as s:
         assert s.scalars(select(Task)).all() == []
+
+
+def test_status_packets_for_the_hub(office: Archive, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Registering queues 01 and 03, directing 04, completing every task 06; ``edxml-status
+    --pending`` writes each once."""
+    from typer.testing import CliRunner
+
+    from vanban.cli import app as cli
+    from vanban.desk import registers
+    from vanban.desk.outbox import queue
+    from vanban.store.models import DocumentRow
+    from vanban.track.models import User
+    from vanban.track.tracker import Tracker
+
+    lead = _unit(office, "Sở Thông tin và Truyền thông")
+    with office.Session() as s:
+        d = s.get(DocumentRow, 1)
+        registers.register(s, registers.draft_from_document(d), None)
+        queue(s, d, "01")
+        queue(s, d, "03")
+        leader = s.scalars(select(User).where(User.username == "lanhdao")).one()
+        (task,) = routing.direct(
+            s, d, leader, opinion="Triển khai", lead_unit_id=lead, coordinate_ids=[], deadline=None
+        )
+        s.commit()
+    run = lambda *a: CliRunner().invoke(cli, [*a, "--home", str(office.home), "--db", str(office.engine.url)])  # noqa: E731
+    out = tmp_path / "hub"
+    r = run("edxml-status", "--pending", "-o", str(out))
+    assert r.exit_code == 0 and "3 gói tin" in r.stdout
+    assert sorted(p.name for p in out.iterdir()) == ["status-1-01.xml", "status-1-03.xml", "status-1-04.xml"]
+    assert "Không có gói tin" in run("edxml-status", "--pending", "-o", str(out)).stdout
+    with office.Session() as s:
+        Tracker(s).report(s.get(Task, task.id), None, note="Xong", final=True)
+        s.commit()
+    r = run("edxml-status", "--pending", "-o", str(out))
+    assert "1 gói tin" in r.stdout
+    assert parse_status((out / "status-1-06.xml").read_bytes()).name == "Hoàn thành"
+    assert run("edxml-status").exit_code == 2
+
+
+def test_desk_tables_match_the_migration(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The models and migration desk_0001 describe the same tables (nothing for autogenerate)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from vanban.store.db import Base
+
+    with Archive.open(tmp_path / "home") as ar, ar.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    ours = [d for d in diff if "desk_" in repr(d)]
+    assert ours == []
