@@ -4,20 +4,18 @@ seed 3241/UBND-KGVX; on SQLite and, with ``VANBAN_TEST_PG``, on PostgreSQL."""
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
 from store.conftest import BACKENDS, backend_url
 from vanban.store import Archive
+from web.vbweb_helpers import PASSWORDS, SEED, csrf_of, login
 
 os.environ["VANBAN_SCHEDULER"] = "0"  # the tests run reminders themselves, with a frozen clock
 
-SEED = Path(__file__).parents[2] / ".." / "shared" / "corpus" / "seeds" / "002_852c67c28b4a1981.txt"
-PASSWORDS = {u: f"{u}-mat-khau-1" for u in ("admin", "vanthu", "lanhdao", "sotttt", "sovhtt")}
+__all__ = ["PASSWORDS", "SEED", "csrf_of", "login"]
 
 
 @pytest.fixture(params=BACKENDS)
@@ -38,21 +36,3 @@ def office(tmp_path: Path) -> Iterator[Archive]:
     assert arc.add_file(SEED).document_id == 1
     yield arc
     arc.close()
-
-
-def login(app, username: str) -> TestClient:  # type: ignore[no-untyped-def]
-    """A client signed in as ``username``."""
-    c = TestClient(app)
-    csrf = re.search(r'name="csrf" value="([^"]+)"', c.get("/login").text).group(1)  # type: ignore[union-attr]
-    r = c.post(
-        "/login",
-        data={"username": username, "password": PASSWORDS[username], "csrf": csrf},
-        follow_redirects=False,
-    )
-    assert r.status_code == 303, r.text
-    return c
-
-
-def csrf_of(c: TestClient, url: str = "/account") -> str:
-    """The session's CSRF token, from a page's form."""
-    return re.search(r'name="csrf" value="([^"]+)"', c.get(url).text).group(1)  # type: ignore[union-attr]
