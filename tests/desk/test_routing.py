@@ -190,3 +190,44 @@ def test_desk_tables_match_the_migration(tmp_path) -> None:  # type: ignore[no-u
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     ours = [d for d in diff if "desk_" in repr(d)]
     assert ours == []
+
+
+def test_the_desk_over_the_rest_api(office: Archive) -> None:
+    from fastapi.testclient import TestClient
+
+    from web.vbweb_helpers import token
+
+    app = create_app(WebConfig(home=office.home, today=lambda: TODAY), office)
+    api, clerk, leader = TestClient(app), token(app, "vanthu"), token(app, "lanhdao")
+    r = api.post(
+        "/api/v1/documents/1/register",
+        json={"at": "2023-10-05T08:30:00", "channel": "Thư điện tử", "deadline": "2023-10-20"},
+        headers=clerk,
+    )
+    assert r.status_code == 201, r.text
+    e = r.json()
+    assert (e["number"], e["doc_number"], e["channel"], e["deadline"]) == (
+        1,
+        "3241/UBND-KGVX",
+        "Thư điện tử",
+        "2023-10-20",
+    )
+    assert api.post("/api/v1/documents/1/register", json={}, headers=clerk).status_code == 409
+    assert api.post("/api/v1/documents/1/send", json={"leader_id": 3}, headers=clerk).json() == {"ok": True}
+    lead = _unit(office, "Sở Thông tin và Truyền thông")
+    r = api.post(
+        "/api/v1/documents/1/direct", json={"opinion": "Triển khai", "lead_unit_id": lead}, headers=clerk
+    )
+    assert r.status_code == 403
+    r = api.post(
+        "/api/v1/documents/1/direct", json={"opinion": "Triển khai", "lead_unit_id": lead}, headers=leader
+    )
+    assert r.status_code == 201 and [t["role"] for t in r.json()] == ["lead"]
+    trail = api.get("/api/v1/documents/1/trail", headers=clerk).json()
+    assert [h["action"] for h in trail] == ["register", "send", "direct", "assign"]
+    reg = api.get("/api/v1/registers/in?start=2023-01-01&end=2023-12-31", headers=leader).json()
+    assert [x["number"] for x in reg["entries"]] == [1]
+    notes = api.get("/api/v1/notifications", headers=token(app, "sotttt")).json()
+    assert notes and notes[0]["event"].startswith("assigned:")
+    assert api.get("/api/v1/registers/in").status_code == 401
+    assert api.get("/api/v1/registers/x", headers=clerk).status_code == 404

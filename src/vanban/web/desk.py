@@ -19,11 +19,13 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..desk import DeskError, notify, registers, routing
-from ..desk.models import INCOMING, OUTGOING, Entry, Notification
+from ..desk.models import INCOMING, OUTGOING, Entry, Handover, Notification
+from ..desk.outbox import queue
 from ..desk.settings import smtp
 from ..exchange import export_archived
 from ..messages import msg
@@ -88,9 +90,78 @@ def desk_page(request: Request, s: DB, p: Me, doc_id: int) -> HTMLResponse:
     return page(request, "desk.html", p, **_desk_view(s, d, p, dt.datetime.now()))
 
 
+class EntryIn(BaseModel):
+    """The clerk's corrections to the entry filled from the record (blank: keep the filled value)."""
+
+    at: dt.datetime | None = None
+    sender: str | None = None
+    doc_number: str | None = None
+    doc_date: dt.date | None = None
+    subject: str | None = None
+    channel: str | None = None
+    urgency: str | None = None
+    secrecy: str | None = None
+    deadline: dt.date | None = None
+    note: str | None = None
+
+
+def _register(s: Session, p: Principal, d: DocumentRow, given: EntryIn) -> Entry:
+    """Register ``d`` in the incoming register with the clerk's corrections; queue 01 and 03."""
+    _need(p, routing.SENDERS)
+    found = registers.entry_of(s, d.id, INCOMING)
+    if found is not None:
+        raise HTTPException(409, msg("desk.already_registered", number=found.number))
+    draft = registers.draft_from_document(d, INCOMING)
+    for key, value in given.model_dump(exclude_none=True).items():
+        setattr(draft, key, value.strip() if isinstance(value, str) else value)
+    e = registers.register(s, draft, p.user.id)
+    queue(s, d, "01", staff=p.user.full_name)
+    queue(s, d, "03", staff=p.user.full_name)
+    s.commit()
+    return e
+
+
+def _send(s: Session, p: Principal, d: DocumentRow, leader_id: int, note: str) -> None:
+    _need(p, routing.SENDERS)
+    leader = s.get(User, leader_id)
+    if leader is None:
+        raise HTTPException(422, msg("desk.no_leader"))
+    try:
+        routing.send_to_leader(s, d, leader, p.user, note.strip())
+    except DeskError as exc:
+        raise HTTPException(409, str(exc)) from None
+    s.commit()
+
+
+class DirectionIn(BaseModel):
+    """The phiếu giải quyết: the leader's opinion, lead and coordinating units, deadline."""
+
+    opinion: str = ""
+    lead_unit_id: int
+    coordinate_ids: list[int] = []
+    deadline: dt.date | None = None
+
+
+def _direct(s: Session, p: Principal, d: DocumentRow, phieu: DirectionIn) -> list[Task]:
+    _need(p, routing.DIRECTORS)
+    try:
+        tasks = routing.direct(
+            s,
+            d,
+            p.user,
+            opinion=phieu.opinion,
+            lead_unit_id=phieu.lead_unit_id,
+            coordinate_ids=phieu.coordinate_ids,
+            deadline=phieu.deadline,
+        )
+    except DeskError as exc:
+        raise HTTPException(422, str(exc)) from None
+    s.commit()
+    return tasks
+
+
 @router.post("/documents/{doc_id}/desk/register", include_in_schema=False)
 def desk_register(
-    request: Request,
     s: DB,
     p: Me,
     doc_id: int,
@@ -107,26 +178,23 @@ def desk_register(
     note: Annotated[str, Form()] = "",
 ) -> Response:
     check_csrf(p, csrf)
-    _need(p, routing.SENDERS)
-    d = _doc(s, doc_id)
-    found = registers.entry_of(s, d.id, INCOMING)
-    if found is not None:
-        raise HTTPException(409, msg("desk.already_registered", number=found.number))
-    draft = registers.draft_from_document(d, INCOMING)
     try:
-        draft.at = dt.datetime.fromisoformat(at) if at else draft.at
+        when = dt.datetime.fromisoformat(at) if at else None
     except ValueError:
         raise HTTPException(422, msg("desk.bad_date", value=at)) from None
-    draft.sender, draft.doc_number, draft.subject = sender.strip(), doc_number.strip(), subject.strip()
-    draft.doc_date = _day(doc_date)
-    draft.channel, draft.urgency, draft.secrecy, draft.note = channel, urgency, secrecy, note
-    draft.deadline = _day(deadline)
-    registers.register(s, draft, p.user.id)
-    from ..desk.outbox import queue
-
-    queue(s, d, "01", staff=p.user.full_name)
-    queue(s, d, "03", staff=p.user.full_name)
-    s.commit()
+    given = EntryIn(
+        at=when,
+        sender=sender,
+        doc_number=doc_number,
+        doc_date=_day(doc_date),
+        subject=subject,
+        channel=channel,
+        urgency=urgency,
+        secrecy=secrecy,
+        deadline=_day(deadline),
+        note=note,
+    )
+    _register(s, p, _doc(s, doc_id), given)
     return back(f"/documents/{doc_id}/desk")
 
 
@@ -140,16 +208,7 @@ def desk_send(
     note: Annotated[str, Form()] = "",
 ) -> Response:
     check_csrf(p, csrf)
-    _need(p, routing.SENDERS)
-    d = _doc(s, doc_id)
-    leader = s.get(User, leader_id)
-    if leader is None:
-        raise HTTPException(422, msg("desk.no_leader"))
-    try:
-        routing.send_to_leader(s, d, leader, p.user, note.strip())
-    except DeskError as exc:
-        raise HTTPException(409, str(exc)) from None
-    s.commit()
+    _send(s, p, _doc(s, doc_id), leader_id, note)
     return back(f"/documents/{doc_id}/desk")
 
 
@@ -158,25 +217,16 @@ async def desk_direct(request: Request, s: DB, p: Me, doc_id: int) -> Response:
     form = await request.form()
     check_csrf(p, str(form.get("csrf", "")))
     _need(p, routing.DIRECTORS)
-    d = _doc(s, doc_id)
     try:
-        lead = int(str(form.get("lead_unit_id") or 0))
-        coordinate = [int(str(v)) for v in form.getlist("coordinate_ids") if str(v).strip()]
-    except ValueError:
-        raise HTTPException(422, msg("desk.no_lead_unit")) from None
-    try:
-        routing.direct(
-            s,
-            d,
-            p.user,
+        phieu = DirectionIn(
             opinion=str(form.get("opinion", "")),
-            lead_unit_id=lead,
-            coordinate_ids=coordinate,
+            lead_unit_id=int(str(form.get("lead_unit_id") or 0)),
+            coordinate_ids=[int(str(v)) for v in form.getlist("coordinate_ids") if str(v).strip()],
             deadline=_day(str(form.get("deadline", ""))),
         )
-    except DeskError as exc:
-        raise HTTPException(422, str(exc)) from None
-    s.commit()
+    except ValueError:
+        raise HTTPException(422, msg("desk.no_lead_unit")) from None
+    _direct(s, p, _doc(s, doc_id), phieu)
     return back(f"/documents/{doc_id}/desk")
 
 
@@ -327,6 +377,66 @@ def api_register(
         "end": b.isoformat(),
         "entries": [_entry_json(e) for e in registers.entries(s, kind, a, b)],
     }
+
+
+def _api_doc(s: Session, p: Principal, doc_id: int) -> DocumentRow:
+    _need(p, routing.SENDERS | routing.DIRECTORS)
+    return _doc(s, doc_id)
+
+
+@router.post("/api/v1/documents/{doc_id}/register", tags=["desk"], status_code=201)
+def api_register_document(s: DB, p: ApiUser, doc_id: int, given: EntryIn) -> dict[str, Any]:
+    """Register a document in the incoming register (the entry filled from its record and
+    metadata, with these corrections); its number (số đến)."""
+    return _entry_json(_register(s, p, _api_doc(s, p, doc_id), given))
+
+
+class SendIn(BaseModel):
+    """To which leader, with what note."""
+
+    leader_id: int
+    note: str = ""
+
+
+@router.post("/api/v1/documents/{doc_id}/send", tags=["desk"])
+def api_send(s: DB, p: ApiUser, doc_id: int, body: SendIn) -> dict[str, Any]:
+    """Send a registered document to a leader for direction."""
+    _send(s, p, _api_doc(s, p, doc_id), body.leader_id, body.note)
+    return {"ok": True}
+
+
+@router.post("/api/v1/documents/{doc_id}/direct", tags=["desk"], status_code=201)
+def api_direct(s: DB, p: ApiUser, doc_id: int, phieu: DirectionIn) -> list[dict[str, Any]]:
+    """The leader's phiếu giải quyết; the tasks it creates."""
+    tasks = _direct(s, p, _api_doc(s, p, doc_id), phieu)
+    return [
+        {
+            "id": t.id,
+            "unit_id": t.unit_id,
+            "role": t.role,
+            "deadline": t.deadline.isoformat() if t.deadline else None,
+        }
+        for t in tasks
+    ]
+
+
+@router.get("/api/v1/documents/{doc_id}/trail", tags=["desk"])
+def api_trail(s: DB, p: ApiUser, doc_id: int) -> list[dict[str, Any]]:
+    """The document's hand-overs, oldest first: who, to whom, when, with what note."""
+    rows: list[Handover] = routing.trail(s, _api_doc(s, p, doc_id).id)
+    return [
+        {
+            "at": h.at.isoformat(),
+            "action": h.action,
+            "from_user_id": h.from_user_id,
+            "to_user_id": h.to_user_id,
+            "to_unit_id": h.to_unit_id,
+            "task_id": h.task_id,
+            "note": h.note,
+            "detail": h.detail,
+        }
+        for h in rows
+    ]
 
 
 @router.get("/api/v1/notifications", tags=["desk"])
