@@ -231,3 +231,29 @@ def test_the_desk_over_the_rest_api(office: Archive) -> None:
     assert notes and notes[0]["event"].startswith("assigned:")
     assert api.get("/api/v1/registers/in").status_code == 401
     assert api.get("/api/v1/registers/x", headers=clerk).status_code == 404
+
+
+def test_outgoing_numbers_from_the_desk_and_the_api(office: Archive) -> None:
+    from fastapi.testclient import TestClient
+
+    from web.vbweb_helpers import token
+
+    app = create_app(WebConfig(home=office.home, today=lambda: TODAY), office)
+    clerk = login(app, "vanthu")
+    r = clerk.post(
+        "/documents/1/desk/register", data={"csrf": csrf_of(clerk, "/documents/1/desk"), "kind": "out"}
+    )
+    assert r.status_code == 200 and 'id="out-number">1<' in r.text and 'id="register-form"' in r.text
+    api = TestClient(app)
+    r = api.post(
+        "/api/v1/registers/out",
+        json={"subject": "Báo cáo quý I"},
+        headers=token(app, "vanthu"),
+    )
+    assert r.status_code == 201 and r.json()["number"] == 2 and r.json()["document_id"] is None
+    with office.Session() as s:
+        from vanban.desk import registers as regs
+
+        out = regs.entries(s, "out", dt.date.today().replace(month=1, day=1), dt.date.today())
+        assert [(e.number, e.doc_number) for e in out] == [(1, "3241/UBND-KGVX"), (2, "")]
+        assert "Các Sở, Ban, ngành Thành phố" in out[0].recipient

@@ -72,6 +72,7 @@ def _desk_view(s: Session, d: DocumentRow, p: Principal, now: dt.datetime) -> di
     return {
         "doc": d,
         "entry": entry,
+        "out_entry": registers.entry_of(s, d.id, OUTGOING),
         "draft": registers.draft_from_document(d, INCOMING, now) if entry is None else None,
         "trail": routing.trail(s, d.id),
         "users": users,
@@ -105,18 +106,20 @@ class EntryIn(BaseModel):
     note: str | None = None
 
 
-def _register(s: Session, p: Principal, d: DocumentRow, given: EntryIn) -> Entry:
-    """Register ``d`` in the incoming register with the clerk's corrections; queue 01 and 03."""
+def _register(s: Session, p: Principal, d: DocumentRow | None, given: EntryIn, kind: str = INCOMING) -> Entry:
+    """Register ``d`` (or, outgoing, a number for a document not archived yet) with the clerk's
+    corrections to the entry filled from its record; an incoming document queues 01 and 03."""
     _need(p, routing.SENDERS)
-    found = registers.entry_of(s, d.id, INCOMING)
+    found = registers.entry_of(s, d.id, kind) if d is not None else None
     if found is not None:
         raise HTTPException(409, msg("desk.already_registered", number=found.number))
-    draft = registers.draft_from_document(d, INCOMING)
+    draft = registers.draft_from_document(d, kind) if d is not None else registers.Draft(kind=kind)
     for key, value in given.model_dump(exclude_none=True).items():
         setattr(draft, key, value.strip() if isinstance(value, str) else value)
     e = registers.register(s, draft, p.user.id)
-    queue(s, d, "01", staff=p.user.full_name)
-    queue(s, d, "03", staff=p.user.full_name)
+    if d is not None and kind == INCOMING:
+        queue(s, d, "01", staff=p.user.full_name)
+        queue(s, d, "03", staff=p.user.full_name)
     s.commit()
     return e
 
@@ -166,6 +169,7 @@ def desk_register(
     p: Me,
     doc_id: int,
     csrf: Annotated[str, Form()] = "",
+    kind: Annotated[str, Form()] = INCOMING,
     at: Annotated[str, Form()] = "",
     sender: Annotated[str, Form()] = "",
     doc_number: Annotated[str, Form()] = "",
@@ -182,19 +186,22 @@ def desk_register(
         when = dt.datetime.fromisoformat(at) if at else None
     except ValueError:
         raise HTTPException(422, msg("desk.bad_date", value=at)) from None
-    given = EntryIn(
+    texts = {
+        "sender": sender,
+        "doc_number": doc_number,
+        "subject": subject,
+        "channel": channel,
+        "urgency": urgency,
+        "secrecy": secrecy,
+        "note": note,
+    }
+    given = EntryIn(  # a blank field keeps the value filled from the record
         at=when,
-        sender=sender,
-        doc_number=doc_number,
         doc_date=_day(doc_date),
-        subject=subject,
-        channel=channel,
-        urgency=urgency,
-        secrecy=secrecy,
         deadline=_day(deadline),
-        note=note,
+        **{k: v for k, v in texts.items() if v.strip()},
     )
-    _register(s, p, _doc(s, doc_id), given)
+    _register(s, p, _doc(s, doc_id), given, _kind(kind))
     return back(f"/documents/{doc_id}/desk")
 
 
@@ -385,10 +392,18 @@ def _api_doc(s: Session, p: Principal, doc_id: int) -> DocumentRow:
 
 
 @router.post("/api/v1/documents/{doc_id}/register", tags=["desk"], status_code=201)
-def api_register_document(s: DB, p: ApiUser, doc_id: int, given: EntryIn) -> dict[str, Any]:
-    """Register a document in the incoming register (the entry filled from its record and
-    metadata, with these corrections); its number (số đến)."""
-    return _entry_json(_register(s, p, _api_doc(s, p, doc_id), given))
+def api_register_document(
+    s: DB, p: ApiUser, doc_id: int, given: EntryIn, kind: str = INCOMING
+) -> dict[str, Any]:
+    """Register a document in the incoming (``kind=in``) or outgoing (``out``) register, the
+    entry filled from its record and metadata, with these corrections; its number."""
+    return _entry_json(_register(s, p, _api_doc(s, p, doc_id), given, _kind(kind)))
+
+
+@router.post("/api/v1/registers/out", tags=["desk"], status_code=201)
+def api_take_number(s: DB, p: ApiUser, given: EntryIn) -> dict[str, Any]:
+    """Take the next outgoing number (số đi) for a document about to be issued."""
+    return _entry_json(_register(s, p, None, given, OUTGOING))
 
 
 class SendIn(BaseModel):
