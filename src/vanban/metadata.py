@@ -115,8 +115,9 @@ class _Merge:
                     self.mismatch("signer", name, old.name.value, old.name.span)
                 new_name = Text(name, old.name.span if old and old.name else _locate(self.doc.text, name))
         new_title = old.title if old else None
-        if title and (new_title is None or not _same(new_title.value, title)):
+        if title:
             self.sources.append(("signer.title", "metadata"))
+        if title and (new_title is None or not _same(new_title.value, title)):
             new_title = Text(title, new_title.span if new_title else _locate(self.doc.text, title))
         self.changes["signer"] = Signer(
             authority=(old.authority if old else None) or authority,

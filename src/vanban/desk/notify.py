@@ -30,6 +30,7 @@ from .settings import Smtp
 __all__ = ["chase", "notify", "remind", "send_digests", "stage", "unit_members"]
 
 STAGES = (7, 3, 1)  # days before the deadline
+OVERDUE_WINDOW = 31  # days after a deadline within which a missed overdue notice is still given
 
 
 def unit_members(s: Session, unit_id: int | None) -> list[User]:
@@ -84,8 +85,9 @@ def _describe(s: Session, task: Task) -> tuple[str, str]:
 def remind(s: Session, today: dt.date) -> int:
     """Notify the members of each open task's unit of the stage it is in; the count added."""
     horizon = today + dt.timedelta(days=max(STAGES))
+    since = today - dt.timedelta(days=OVERDUE_WINDOW)
     tasks = s.scalars(
-        select(Task).where(Task.completed_on.is_(None), Task.deadline.is_not(None), Task.deadline <= horizon)
+        select(Task).where(Task.completed_on.is_(None), Task.deadline.between(since, horizon))
     ).all()
     added = 0
     for task in tasks:
@@ -164,19 +166,27 @@ def send_digests(s: Session, cfg: Smtp | None, today: dt.date) -> Sent:
         mail = _claim(s, user_id, "digest", today.isoformat(), email, subject)
         if mail is None:  # today's digest went out already: these wait for tomorrow's
             continue
+        for n in notes:
+            n.mail_id = mail.id
+        s.commit()  # claimed before sending: no lock held while the SMTP server answers
         body = msg("desk.mail.digest_head", name=user.full_name if user else "")
         body += "".join(f"- {n.message}\n" for n in notes) + msg("desk.mail.digest_foot")
         try:
             _send(cfg, email, subject, body)
         except (OSError, smtplib.SMTPException) as exc:
-            s.rollback()
+            _unclaim(s, mail, notes)
             failed.append(msg("desk.mail_failed", to=email, error=exc))
             continue
-        for n in notes:
-            n.mail_id = mail.id
-        s.commit()
         sent += 1
     return Sent(sent, tuple(failed))
+
+
+def _unclaim(s: Session, mail: Mail, notes: list[Notification]) -> None:
+    """Give a mail that could not be sent back to the next run."""
+    for n in notes:
+        n.mail_id = None
+    s.delete(mail)
+    s.commit()
 
 
 def chase(s: Session, task: Task, by: User, cfg: Smtp | None, note: str = "") -> list[User]:
@@ -212,11 +222,12 @@ def chase(s: Session, task: Task, by: User, cfg: Smtp | None, note: str = "") ->
     subject = msg("desk.mail.chase_subject", number=number)
     for u in members:
         email = s.scalar(select(Contact.email).where(Contact.user_id == u.id))
-        if email and _claim(s, u.id, "chase", str(h.id), email, subject) is not None:
-            try:
-                _send(cfg, email, subject, text)
-            except (OSError, smtplib.SMTPException):
-                s.rollback()
-                continue
-            s.commit()
+        mail = _claim(s, u.id, "chase", str(h.id), email, subject) if email else None
+        if mail is None:
+            continue
+        s.commit()
+        try:
+            _send(cfg, email, subject, text)
+        except (OSError, smtplib.SMTPException):
+            _unclaim(s, mail, [])
     return members
