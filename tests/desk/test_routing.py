@@ -17,7 +17,7 @@ from vanban.store import Archive
 from vanban.track.models import Task, Unit
 from vanban.web import WebConfig, create_app
 
-from .conftest import csrf_of, login
+from .conftest import SEED, csrf_of, login
 
 TODAY = dt.date(2023, 10, 5)
 
@@ -257,3 +257,35 @@ def test_outgoing_numbers_from_the_desk_and_the_api(office: Archive) -> None:
         out = regs.entries(s, "out", dt.date.today().replace(month=1, day=1), dt.date.today())
         assert [(e.number, e.doc_number) for e in out] == [(1, "3241/UBND-KGVX"), (2, "")]
         assert "Các Sở, Ban, ngành Thành phố" in out[0].recipient
+
+
+def test_an_uploaded_packet_is_read_with_its_metadata(office: Archive, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from vanban.exchange import build_packet
+    from vanban.read.edxml import Attachment, Organ, Packet
+
+    packet = Packet(
+        number="512/SCT-QLTM",
+        date=dt.date(2023, 10, 2),
+        doc_type="Công văn",
+        subject="báo cáo tình hình thị trường",
+        issuer=Organ("SỞ CÔNG THƯƠNG", id="000.00.21.H26"),
+        deadline=dt.date(2023, 10, 16),
+        attachments=(Attachment("cv.txt", "text/plain", SEED.read_bytes()),),
+    )
+    app = create_app(WebConfig(home=office.home, today=lambda: TODAY), office)
+    clerk = login(app, "vanthu")
+    r = clerk.post(
+        "/upload",
+        data={"csrf": csrf_of(clerk)},
+        files={"files": ("goi-tin.edxml", build_packet(packet), "application/xml")},
+        headers={"accept": "application/json"},
+    )
+    assert r.status_code == 200, r.text
+    doc_id = r.json()["files"][0]["document_id"]
+    page = clerk.get(f"/documents/{doc_id}/desk").text
+    # the entry is filled from the packet: its number, sender, deadline and channel
+    assert 'value="512/SCT-QLTM"' in page and 'value="SỞ CÔNG THƯƠNG"' in page
+    assert 'value="2023-10-16"' in page and "<option selected>Trục liên thông (edXML)</option>" in page
+    doc = clerk.get(f"/documents/{doc_id}").text
+    # the attachment's text says 3241/UBND-KGVX: a problem on the document
+    assert "Số, ký hiệu trong siêu dữ liệu là «512/SCT-QLTM», văn bản ghi «3241/UBND-KGVX»" in doc
