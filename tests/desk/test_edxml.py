@@ -345,6 +345,8 @@ def test_malformed_status_packets() -> None:
         parse_status(ok.replace(b"<edXML:Code>1/UBND</edXML:Code>", b""))
     with pytest.raises(ReadError, match="không có MessageHeader hay Status"):
         parse_status(GOOD)
+    with pytest.raises(ReadError, match="gói tin trạng thái, không phải văn bản"):
+        parse_packet(ok)
 
 
 def test_archived_export_attaches_the_original() -> None:

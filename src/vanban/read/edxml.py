@@ -299,7 +299,8 @@ def parse_packet(data: bytes, name: str = "input") -> Packet:
     header = _envelope_header(root, name)
     mh = _child(header, "MessageHeader")
     if mh is None:
-        raise ReadError(msg("edxml.no_header", name=name))
+        status = _child(header, "Status") is not None
+        raise ReadError(msg("edxml.is_status" if status else "edxml.no_header", name=name))
     for path, what in rules()["required"].items():
         if not _text(mh, path):
             raise ReadError(msg("edxml.missing", name=name, what=msg(f"edxml.what.{what}"), path=path))
