@@ -37,7 +37,7 @@ def parse_file(path: str | Path, meta: str | Path | None = None) -> Document:
             side = Path(meta).read_bytes()
         except OSError as exc:
             raise ReadError(f"{meta}: {exc.strerror or exc}") from None
-    return _from_extracted(read_file(path), str(path), side, str(meta))
+    return _from_extracted(read_file(path), str(path), side, str(meta or "metadata"))
 
 
 def parse_bytes(data: bytes, name: str = "input", meta: bytes | None = None) -> Document:
