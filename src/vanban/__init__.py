@@ -27,27 +27,40 @@ def parse(text: str, source: str | None = None) -> Document:
     return assess(_parse(text, source))
 
 
-def parse_file(path: str | Path) -> Document:
-    """Read a file (text, PDF, scan, DOCX…) and parse it; ``ReadError`` if it cannot be read."""
+def parse_file(path: str | Path, meta: str | Path | None = None) -> Document:
+    """Read a file (text, PDF, scan, DOCX, edXML packet…) and parse it; ``ReadError`` if it
+    cannot be read. ``meta``: an e-office export or edXML packet whose metadata is the record's."""
     from .read import read_file
 
-    return _from_extracted(read_file(path), str(path))
+    side = None
+    if meta is not None:
+        try:
+            side = Path(meta).read_bytes()
+        except OSError as exc:
+            raise ReadError(f"{meta}: {exc.strerror or exc}") from None
+    return _from_extracted(read_file(path), str(path), side, str(meta or "metadata"))
 
 
-def parse_bytes(data: bytes, name: str = "input") -> Document:
-    """Parse the content of a file (format detected from the bytes); ``ReadError`` if unreadable."""
+def parse_bytes(data: bytes, name: str = "input", meta: bytes | None = None) -> Document:
+    """Parse the content of a file (format detected from the bytes); ``ReadError`` if unreadable.
+    ``meta``: the content of an e-office export or edXML packet that came with it."""
     from .read import read_bytes
 
-    return _from_extracted(read_bytes(data, name), name)
+    return _from_extracted(read_bytes(data, name), name, meta)
 
 
-def _from_extracted(ex, source: str) -> Document:
+def _from_extracted(ex, source: str, meta: bytes | None = None, meta_name: str = "metadata") -> Document:
     from dataclasses import replace
 
+    from .metadata import apply
     from .model import Problem
+    from .read.edxml import packet_meta
 
     doc = assess(_parse(ex.text, source, ex.pages), ex)
     if ex.problems:
         notes = tuple(Problem("read.note", "info", p) for p in ex.problems)
         doc = replace(doc, problems=notes + doc.problems)
-    return doc
+    given = {**(ex.meta if ex.meta.get("format") in ("edxml", "eoffice") else {})}
+    if meta is not None:
+        given.update(packet_meta(meta, meta_name))
+    return apply(doc, given) if given else doc

@@ -154,6 +154,9 @@ class Document:
     sources: Mapping[str, str] = field(default_factory=dict)  # field → text, ocr, zone, signature, metadata
     readings: tuple[Any, ...] = ()  # zones of a scan read on their own (read.base.Reading)
     signatures: tuple[Any, ...] = ()  # the PDF's digital signatures (read.signatures.PdfSignature)
+    # metadata that came with the file (an edXML packet, an e-office export): flat key → value;
+    # the fields it gave have the source "metadata" (see ``vanban.metadata``)
+    meta: tuple[tuple[str, str], ...] = ()
 
     def page_of(self, offset: int) -> int | None:
         """The 1-based page holding ``offset``, when the reader recorded pages."""
@@ -258,6 +261,8 @@ def record(doc: Document, spans: bool = True) -> dict[str, Any]:
     }
     if spans:
         out["spans"] = _spans(doc)
+    if doc.meta:
+        out["metadata"] = dict(doc.meta)
     return out
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from . import check_cmd as _check  # noqa: F401  (registers: check)
+from . import desk_cmd as _desk  # noqa: F401  (registers: remind, register-print)
+from . import edxml_cmd as _edxml  # noqa: F401  (registers: edxml, edxml-status)
 from . import parse_cmd  # noqa: F401  (registers: parse)
 from . import read_cmd as _read  # noqa: F401  (registers: ocr)
 from . import web_cmd as _web  # noqa: F401  (registers: serve, demo)

@@ -12,13 +12,14 @@ from rich.console import Console
 from rich.table import Table
 
 from ..errors import EmptyInputError, VanbanError
+from ..messages import msg
 from ..model import Document, Problem
 from .app import app
 
 _err = Console(stderr=True)
 
 
-def _parse_one(name: str) -> Document:
+def _parse_one(name: str, meta: Path | None = None) -> Document:
     import vanban
 
     if name == "-":
@@ -29,7 +30,7 @@ def _parse_one(name: str) -> Document:
         from ..parse import parse
 
         return parse(ex.text, "-", ex.pages)
-    return vanban.parse_file(Path(name))
+    return vanban.parse_file(Path(name), meta)
 
 
 @app.command("parse")
@@ -38,13 +39,17 @@ def parse_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per file (JSON Lines).")] = False,
     spans: Annotated[bool, typer.Option("--spans/--no-spans", help="Include character spans in JSON.")] = True,
     check: Annotated[bool, typer.Option("--check/--no-check", help="Add the checker's findings to 'problems'.")] = True,
+    meta: Annotated[Path | None, typer.Option("--meta", help="Siêu dữ liệu đi kèm một tệp (XML e-office, edXML).")] = None,
 ) -> None:
     """Đọc văn bản và in bản ghi: số, ngày, cơ quan, trích yếu, người ký, nơi nhận, trích dẫn, nhiệm vụ."""
     failed = 0
     out = sys.stdout
+    if meta is not None and len(files) != 1:
+        _err.print(f"[red]lỗi[/red] {msg('edxml.meta_one_file')}", highlight=False)
+        raise typer.Exit(2)
     for name in files:
         try:
-            doc = _parse_one(name)
+            doc = _parse_one(name, meta)
             if check:
                 doc = _with_checks(doc)
         except EmptyInputError as exc:  # nothing to read: a record with empty fields says why

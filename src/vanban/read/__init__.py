@@ -43,6 +43,10 @@ def read_bytes(data: bytes, name: str = "input") -> Extracted:
         from .html import read_html
 
         return read_html(data, name)
+    if kind == "edxml":
+        from .edxml import read_edxml
+
+        return read_edxml(data, name)
     if kind == "zip":
         raise ReadError(f"{name}: a ZIP archive, not a document (a Word file holds word/document.xml)")
     if kind.startswith("binary:"):

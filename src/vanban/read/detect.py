@@ -24,6 +24,13 @@ _MAGIC = (
 _HTML = re.compile(
     rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta)\b", re.I | re.S
 )
+# an edXML packet (QCVN 102:2016) or an e-office export (<EXPORTMAIL>)
+# (a DOCTYPE included, so that the reader refuses it with a clear error)
+_EDXML = re.compile(
+    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
+    rb"(?:<!DOCTYPE\s+(?:edXML|EXPORTMAIL)\b[^\[>]*(?:\[[^\]]*\])?\s*>\s*)?<(?:edXML|EXPORTMAIL)\b",
+    re.S,
+)
 # Names found elsewhere in a file that is not a document, for a clearer error.
 _OTHER = (
     (b"\x7fELF", "an executable program"),
@@ -38,7 +45,7 @@ _OTHER = (
 
 
 def sniff(data: bytes) -> str:
-    """The kind of ``data``: pdf, image, docx, odt, ole (Word 97), rtf, html, text, zip, empty,
+    """The kind of ``data``: pdf, image, docx, odt, ole (Word 97), rtf, html, edxml, text, zip, empty,
     or ``binary:<what>`` for content that is no document."""
     if not data:
         return "empty"
@@ -51,6 +58,8 @@ def sniff(data: bytes) -> str:
     for magic, kind in _MAGIC:
         if head.startswith(magic):
             return _zip_kind(data) if kind == "zip" else kind
+    if _EDXML.match(data[:4096].lstrip(b"\xef\xbb\xbf")):
+        return "edxml"
     if _HTML.match(data[:4096].lstrip(b"\xef\xbb\xbf")):
         return "html"
     for magic, what in _OTHER:

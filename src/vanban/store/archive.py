@@ -36,6 +36,7 @@ from .errors import ArchiveError
 from .files import BlobStore, os_error, sha256, writer_lock
 from .models import CitationRow, DocTextRow, DocumentRow, OriginalRow
 from .search import Filters, Hit, Page
+from .sidecar import drop_sidecars, sidecar_of
 
 __all__ = ["AddResult", "Archive", "Filters", "Hit", "Page", "StoredDocument", "Summary", "default_home"]
 
@@ -62,12 +63,13 @@ class Parsed:
     error: str | None
 
 
-def parse_bytes(data: bytes, name: str) -> Parsed:
-    """Read and parse the content of a file (``vanban.parse_bytes``); never raises."""
+def parse_bytes(data: bytes, name: str, meta: bytes | None = None) -> Parsed:
+    """Read and parse the content of a file (``vanban.parse_bytes``, with the metadata file
+    that came with it); never raises."""
     import vanban
 
     try:
-        doc = vanban.parse_bytes(data, name)
+        doc = vanban.parse_bytes(data, name, meta)
     except VanbanError as exc:
         return Parsed(None, "", str(exc))
     except Exception as exc:  # a parser bug must not lose the original
@@ -105,13 +107,14 @@ class _Chunk:
     futures: list[Any] = field(default_factory=list)  # Future[list[Prepared]], or the jobs themselves
 
 
-def prepare(item: tuple[bytes, str]) -> Prepared:
-    """Parse one original and prepare its rows (what a worker process runs)."""
-    data, name = item
-    return Prepared.of(parse_bytes(data, name), name)
+def prepare(item: tuple[bytes, str] | tuple[bytes, str, bytes | None]) -> Prepared:
+    """Parse one original (and its metadata file) and prepare its rows (what a worker process runs)."""
+    data, name, *meta = item
+    res = parse_bytes(data, name, meta[0]) if meta and meta[0] is not None else parse_bytes(data, name)
+    return Prepared.of(res, name)
 
 
-def prepare_many(items: list[tuple[bytes, str]]) -> list[Prepared]:
+def prepare_many(items: list[tuple[bytes, str, bytes | None]]) -> list[Prepared]:
     """``prepare`` over a few originals: one task per group halves the pool's cost per file."""
     return [prepare(it) for it in items]
 
@@ -277,7 +280,7 @@ class Archive:
         transaction commits. ``ArchiveError`` (after rolling back the batch in progress) when the
         data directory or database cannot be written.
         """
-        files = list(iter_files(paths))
+        files = drop_sidecars(list(iter_files(paths)))
         if on_total:
             on_total(len(files))
         summary = Summary()
@@ -335,7 +338,7 @@ class Archive:
                 continue
             c.first[sha] = i
             c.todo.append((i, p, data, sha))
-        jobs = [(data, p.name) for _i, p, data, _sha in c.todo]
+        jobs = [(data, p.name, sidecar_of(p)) for _i, p, data, _sha in c.todo]
         groups = [jobs[i : i + GROUP] for i in range(0, len(jobs), GROUP)]
         c.futures = [pool.submit(prepare_many, g) for g in groups] if pool else groups
         return c
@@ -479,15 +482,19 @@ class Archive:
                 for chunk in _chunks(ids, BATCH):
                     with self.Session() as s:
                         pairs = s.execute(
-                            select(DocumentRow.id, OriginalRow.sha256, OriginalRow.name)
+                            select(DocumentRow.id, OriginalRow.sha256, OriginalRow.name, DocumentRow.source)
                             .join(OriginalRow, OriginalRow.sha256 == DocumentRow.sha256)
                             .where(DocumentRow.id.in_(chunk))
                             .order_by(DocumentRow.id)
                         ).all()
-                    parsed = _map(pool, jobs, [(self.blobs.read(sha), name) for _i, sha, name in pairs])
+                    items = [
+                        (self.blobs.read(sha), name, sidecar_of(Path(src)) if src else None)
+                        for _i, sha, name, src in pairs
+                    ]
+                    parsed = _map(pool, jobs, items)
                     results = []
                     with self.Session() as s, s.begin():
-                        for (doc_id, _sha, name), prep in zip(pairs, parsed, strict=True):
+                        for (doc_id, _sha, name, _src), prep in zip(pairs, parsed, strict=True):
                             _replace(s, doc_id, prep)
                             err = prep.parsed.error
                             results.append(
@@ -764,7 +771,9 @@ def _file_batches(files: list[Path]) -> Iterator[list[Path]]:
         yield batch
 
 
-def _map(pool: ProcessPoolExecutor | None, jobs: int, items: list[tuple[bytes, str]]) -> list[Prepared]:
+def _map(
+    pool: ProcessPoolExecutor | None, jobs: int, items: list[tuple[bytes, str, bytes | None]]
+) -> list[Prepared]:
     """Parse and prepare ``items`` in order, in the pool with a bounded number in flight."""
     if pool is None:
         return [prepare(it) for it in items]

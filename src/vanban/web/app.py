@@ -93,7 +93,10 @@ def create_app(config: WebConfig | None = None, archive: Archive | None = None) 
     """The web app over ``archive`` (opened from ``config`` when not given)."""
     cfg = config or WebConfig()
     arc = archive or Archive.open(cfg.home, cfg.db_url)
+    from . import desk
+
     app = FastAPI(
+        lifespan=desk.lifespan,
         title="vanban",
         description="API theo dõi văn bản và nhiệm vụ: văn bản, nhiệm vụ, đơn vị, báo cáo, tìm kiếm.",
         version="1",
@@ -158,6 +161,7 @@ def create_app(config: WebConfig | None = None, archive: Archive | None = None) 
     app.include_router(public.router)  # before pages: /public/feed.xml is not a page slug
     app.include_router(pages.router)
     app.include_router(api.router)
+    app.include_router(desk.router)
     return app
 
 
