@@ -21,7 +21,7 @@ __all__ = ["repair_legacy_font"]
 _WORD = re.compile(r"[^\W\d_]+")
 MIN_WORDS = 3
 # the Vietnamese letters Latin-1 has: the only ones the second pass through the font changed
-_LATIN1_VIET = "àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ"
+_LATIN1_VIET = "àáâãèéêìíòóôõùúý"
 
 
 @cache
@@ -48,7 +48,7 @@ def _word(word: str, table: dict[int, str], common: frozenset[str]) -> str:
             if mask >> bit & 1:
                 chars[i] = table[ord(chars[i])]
         cand = "".join(chars)
-        if cand.lower() in common:
+        if cand.lower() in common and [c.isupper() for c in cand] == [c.isupper() for c in word]:
             return cand
     return word
 
