@@ -5,6 +5,7 @@ from __future__ import annotations
 from . import check_cmd as _check  # noqa: F401  (registers: check)
 from . import parse_cmd  # noqa: F401  (registers: parse)
 from . import read_cmd as _read  # noqa: F401  (registers: ocr)
+from . import users_cmd as _users  # noqa: F401  (registers: users add, list, passwd)
 from . import web_cmd as _web  # noqa: F401  (registers: serve, demo)
 from .app import app
 from .store_cmd import app as _store  # noqa: F401  (registers: add, watch, reparse, rm, restore, search, show, export)

@@ -36,8 +36,12 @@ def _parse_one(name: str) -> Document:
 def parse_cmd(
     files: Annotated[list[str], typer.Argument(help="Files to parse; '-' reads standard input.")],
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per file (JSON Lines).")] = False,
-    spans: Annotated[bool, typer.Option("--spans/--no-spans", help="Include character spans in JSON.")] = True,
-    check: Annotated[bool, typer.Option("--check/--no-check", help="Add the checker's findings to 'problems'.")] = True,
+    spans: Annotated[
+        bool, typer.Option("--spans/--no-spans", help="Include character spans in JSON.")
+    ] = True,
+    check: Annotated[
+        bool, typer.Option("--check/--no-check", help="Add the checker's findings to 'problems'.")
+    ] = True,
 ) -> None:
     """Đọc văn bản và in bản ghi: số, ngày, cơ quan, trích yếu, người ký, nơi nhận, trích dẫn, nhiệm vụ."""
     failed = 0
@@ -48,7 +52,9 @@ def parse_cmd(
             if check:
                 doc = _with_checks(doc)
         except EmptyInputError as exc:  # nothing to read: a record with empty fields says why
-            doc = Document(text="", source=name, problems=(Problem("input.empty", "error", f"Văn bản trống: {exc}"),))
+            doc = Document(
+                text="", source=name, problems=(Problem("input.empty", "error", f"Văn bản trống: {exc}"),)
+            )
         except VanbanError as exc:
             failed += 1
             _err.print(f"[red]lỗi[/red] {exc}", markup=True, highlight=False)

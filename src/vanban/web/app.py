@@ -102,9 +102,11 @@ def create_app(config: WebConfig | None = None, archive: Archive | None = None) 
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        jobs.resume()  # jobs a crashed server left running or queued
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, jobs.start)
+        await loop.run_in_executor(None, jobs.resume)  # jobs a crashed server left running or queued
         yield
-        await asyncio.get_running_loop().run_in_executor(None, jobs.close)
+        await loop.run_in_executor(None, jobs.close)
 
     app = FastAPI(
         lifespan=lifespan,

@@ -185,6 +185,11 @@ class JobRunner:
         self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
 
+    @property
+    def started(self) -> bool:
+        """Whether the worker processes are running."""
+        return self._pool is not None
+
     def _executor(self) -> ProcessPoolExecutor:
         with self._lock:
             if self._pool is None:
@@ -196,6 +201,11 @@ class JobRunner:
                     initargs=(str(self.arc.home), url),
                 )
             return self._pool
+
+    def start(self) -> None:
+        """Start the worker processes now rather than at the first upload (the app's start)."""
+        for _ in range(self.workers):
+            self._executor().submit(_ready)
 
     def staging(self) -> Path:
         """A fresh private directory for one upload."""
@@ -277,6 +287,10 @@ class JobRunner:
             pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _ready() -> None:
+    """Nothing: a first task that makes the pool start its processes."""
 
 
 def _alive(pid: str) -> bool:

@@ -17,6 +17,7 @@ from typing import Any
 from fastapi import HTTPException, Request, UploadFile
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, load_only
+from starlette.concurrency import run_in_threadpool
 
 from ..messages import msg
 from ..store import Archive, Filters
@@ -105,7 +106,7 @@ async def queue_document(
     runner = jobs_of(request)
     job = runner.create(s, path, name, p.user.id, today(request))
     s.commit()
-    return job, runner.submit(job.id)
+    return job, await run_in_threadpool(runner.submit, job.id)  # a cold pool starts its processes
 
 
 async def add_document(request: Request, s: Session, p: Principal, upload: UploadFile) -> Added:
