@@ -22,7 +22,6 @@ from vbweb_helpers import FIXTURES, csrf_of, login, token, wait_job
 
 import vanban.store.archive
 from vanban.track.models import User
-from vanban.web.jobs import Job, JobRunner
 
 SCAN = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "hn-dev" / "06.pdf"  # a one-page scan
 SLOW = 4.0  # seconds the stand-in reader takes
@@ -65,6 +64,8 @@ async def _me_while_reading(app, name: str, data: bytes) -> tuple[list[float], d
 
 
 def test_the_app_answers_while_a_slow_reader_works(app, arc, monkeypatch) -> None:
+    from vanban.web.jobs import JobRunner
+
     monkeypatch.setattr(vanban.store.archive, "parse_bytes", _slow_parse)
     app.state.jobs = JobRunner(arc, 1, mp.get_context("fork"))  # the worker inherits the slow reader
     try:
@@ -141,6 +142,8 @@ def _stage(arc, name: str, data: bytes) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_jobs_left_running_by_a_crashed_server_are_requeued_at_start(app, arc) -> None:
+    from vanban.web.jobs import Job
+
     dead = subprocess.Popen(["true"])
     dead.wait()  # a process id that no longer runs: the crashed server
     host = socket.gethostname()

@@ -103,9 +103,10 @@ def create_app(config: WebConfig | None = None, archive: Archive | None = None) 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         loop = asyncio.get_running_loop()
-        await loop.run_in_executor(None, jobs.start)
-        await loop.run_in_executor(None, jobs.resume)  # jobs a crashed server left running or queued
+        # in the background: the app answers while the worker processes start
+        starting = loop.run_in_executor(None, jobs.start)
         yield
+        await starting
         await loop.run_in_executor(None, jobs.close)
 
     app = FastAPI(

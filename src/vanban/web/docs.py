@@ -1,19 +1,21 @@
-"""The API's Swagger UI at ``/api/docs``, served with the app's own copy of its files (the
-``swagger-ui-bundle`` package): no CDN, and it runs under the app's Content-Security-Policy
-(the page's only script besides the bundle is ``/static/swagger-init.js``)."""
+"""The API's Swagger UI at ``/api/docs``, served with the app's own copy of its files (Swagger UI
+5, which reads OpenAPI 3.1, as the ``fastapi-offline`` package ships it; only its files are used):
+no CDN, and it runs under the app's Content-Security-Policy (the page's only script besides the
+bundle is ``/static/swagger-init.js``)."""
 
 from __future__ import annotations
 
 from html import escape
+from importlib import resources
 
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
-from swagger_ui_bundle import swagger_ui_path
 
 from ..messages import msg
 
 ASSETS = "/api/docs/assets"
+SWAGGER_UI = resources.files("fastapi_offline") / "static"
 
 PAGE = """<!doctype html>
 <html lang="vi">
@@ -22,6 +24,7 @@ PAGE = """<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <link rel="stylesheet" href="{assets}/swagger-ui.css">
+<link rel="icon" href="{assets}/favicon.png">
 </head>
 <body>
 <div id="swagger-ui" data-openapi="{openapi}"></div>
@@ -34,7 +37,7 @@ PAGE = """<!doctype html>
 
 def mount(app: FastAPI) -> None:
     """Add ``/api/docs`` and its assets to ``app``."""
-    app.mount(ASSETS, StaticFiles(directory=str(swagger_ui_path)), name="swagger-ui")
+    app.mount(ASSETS, StaticFiles(directory=str(SWAGGER_UI)), name="swagger-ui")
     html = PAGE.format(
         title=escape(msg("web.docs.title")), assets=ASSETS, openapi=escape(app.openapi_url or "")
     )

@@ -202,10 +202,12 @@ class JobRunner:
                 )
             return self._pool
 
-    def start(self) -> None:
-        """Start the worker processes now rather than at the first upload (the app's start)."""
+    def start(self) -> list[int]:
+        """At the app's start: start the worker processes now rather than at the first upload,
+        and :meth:`resume` the jobs left over; the ids of the jobs started."""
         for _ in range(self.workers):
             self._executor().submit(_ready)
+        return self.resume()
 
     def staging(self) -> Path:
         """A fresh private directory for one upload."""
