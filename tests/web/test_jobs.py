@@ -175,3 +175,34 @@ def test_jobs_left_running_by_a_crashed_server_are_requeued_at_start(app, arc) -
     assert second["status"] == "running"  # its server (pid 1) is alive: not taken over
     assert not app.state.jobs.started  # the pool was stopped with the app
     assert not (arc.home / "uploads" / "a-txt").exists()  # the staged upload is gone once stored
+
+
+def _die(job_id: int, server: str) -> str:
+    """A worker that dies mid-job (killed by the OOM killer, say)."""
+    import os
+
+    os._exit(9)
+
+
+def test_a_worker_that_dies_fails_its_job_and_the_next_upload_works(app, arc) -> None:
+    from vanban.web.jobs import JobRunner, run_job
+
+    app.state.jobs = runner = JobRunner(arc, 1, mp.get_context("fork"))
+    try:
+        runner.target = _die
+        c = login(app, "vanthu")
+        data = (FIXTURES / "bao_cao_stttt.txt").read_bytes()
+        url = c.post(
+            "/upload", data={"csrf": csrf_of(c)}, files={"files": ("bc.txt", data)}, follow_redirects=False
+        ).headers["location"]
+        job = wait_job(c, url)
+        assert job["status"] == "failed" and "bị dừng đột ngột" in job["error"], job
+        assert not list((arc.home / "uploads").iterdir())  # its staged upload is cleaned up
+        runner.target = run_job
+        url = c.post(
+            "/upload", data={"csrf": csrf_of(c)}, files={"files": ("bc.txt", data)}, follow_redirects=False
+        ).headers["location"]
+        job = wait_job(c, url)
+        assert job["status"] == "done", job
+    finally:
+        runner.close()

@@ -11,7 +11,6 @@ when the app starts (:meth:`JobRunner.resume`).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import logging
 import multiprocessing as mp
@@ -20,6 +19,7 @@ import shutil
 import signal
 import socket
 import threading
+import time
 import uuid
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -83,15 +83,30 @@ def server_id() -> str:
 _ARCHIVE: Archive | None = None
 
 
-def _init_worker(home: str, db_url: str) -> None:
-    """Open the archive once per worker process; die with the parent (Linux)."""
+def _init_worker(home: str, db_url: str, server_pid: int) -> None:
+    """Open the archive once per worker process, and end the process when the app's process
+    is gone (killed: nothing told the pool; its job, left running, is resumed at the next start)."""
     global _ARCHIVE
-    with contextlib.suppress(OSError, AttributeError):
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which stops the pool
+    threading.Thread(target=_watch, args=(server_pid,), name="watch-server", daemon=True).start()
     _ARCHIVE = Archive.open(home, db_url)
+
+
+def _watch(pid: int, every: float = 1.0) -> None:
+    while not _gone(pid):
+        time.sleep(every)
+    os._exit(1)
+
+
+def _gone(pid: int) -> bool:
+    """Whether process ``pid`` has ended (a zombie has: it only waits to be reaped)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_bytes()
+    except FileNotFoundError:
+        return Path("/proc/self/stat").exists() or not _alive(str(pid))
+    except OSError:
+        return not _alive(str(pid))
+    return stat.rsplit(b")", 1)[-1].split()[:1] == [b"Z"]
 
 
 def _set(s: Session, job_id: int, owner: str, **values: Any) -> bool:
@@ -198,7 +213,7 @@ class JobRunner:
                     self.workers,
                     mp_context=self.context,
                     initializer=_init_worker,
-                    initargs=(str(self.arc.home), url),
+                    initargs=(str(self.arc.home), url, os.getpid()),
                 )
             return self._pool
 
@@ -250,7 +265,7 @@ class JobRunner:
         if isinstance(exc, BrokenProcessPool):
             self._reset()
         with self.arc.Session() as s:
-            s.execute(
+            n = s.execute(
                 update(Job)
                 .where(Job.id == job_id, Job.status.in_((QUEUED, RUNNING)))
                 .values(
@@ -259,8 +274,11 @@ class JobRunner:
                     finished_at=utcnow(),
                     error=msg("web.job.crashed", error=type(exc).__name__),
                 )
-            )
+            ).rowcount
             s.commit()
+            rel = s.scalar(select(Job.path).where(Job.id == job_id)) if n else None
+        if rel:
+            shutil.rmtree((self.arc.home / rel).parent, ignore_errors=True)
 
     def _reset(self) -> None:
         with self._lock:

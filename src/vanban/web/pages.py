@@ -70,16 +70,7 @@ def _local(url: str | None) -> str:
 
 @router.get("/login")
 def login_form(request: Request, next: str = "/") -> HTMLResponse:
-    token = new_login_csrf()
-    resp = page(request, "login.html", None, next=_local(next), csrf=token, error=None)
-    resp.set_cookie(
-        LOGIN_CSRF_COOKIE,
-        token,
-        httponly=True,
-        samesite="strict",
-        secure=request.app.state.config.secure_cookies,
-    )
-    return resp
+    return _login_page(request, next)
 
 
 @router.post("/login")
@@ -97,9 +88,9 @@ async def login(
     try:
         user_id = await signin.authenticate(request, username.strip(), password)
     except signin.Throttled as exc:
-        return _login_again(request, next, exc.message, 429, {"Retry-After": str(exc.retry_after)})
+        return _login_page(request, next, exc.message, 429, {"Retry-After": str(exc.retry_after)})
     if user_id is None:
-        return _login_again(request, next, msg("web.signin.wrong"), 401)
+        return _login_page(request, next, msg("web.signin.wrong"), 401)
     token = await run_in_threadpool(_open_session, request, user_id)
     resp = back(_local(next))
     resp.set_cookie(
@@ -114,10 +105,14 @@ async def login(
     return resp
 
 
-def _login_again(
-    request: Request, next: str, error: str, code: int, headers: dict[str, str] | None = None
-) -> Response:
-    """The login form again, with why the sign-in failed."""
+def _login_page(
+    request: Request,
+    next: str,
+    error: str | None = None,
+    code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """The login form with a fresh double-submit token, and why the last sign-in failed."""
     token = new_login_csrf()
     resp = page(request, "login.html", None, next=_local(next), csrf=token, error=error)
     resp.status_code = code

@@ -104,6 +104,7 @@ async def queue_document(
     """Save an upload and start reading it in a worker: its job (queued) and the job's future."""
     path, name = await save_upload(request, upload)
     runner = jobs_of(request)
+    begin_write(s)
     job = runner.create(s, path, name, p.user.id, today(request))
     s.commit()
     return job, await run_in_threadpool(runner.submit, job.id)  # a cold pool starts its processes
