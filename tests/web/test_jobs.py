@@ -206,3 +206,34 @@ def test_a_worker_that_dies_fails_its_job_and_the_next_upload_works(app, arc) ->
         assert job["status"] == "done", job
     finally:
         runner.close()
+
+
+WORKER_SCRIPT = """
+import os, sys, time
+from vanban.store import Archive
+from vanban.web.jobs import JobRunner
+runner = JobRunner(Archive.open(sys.argv[1]))
+print(runner._executor().submit(os.getpid).result(), flush=True)
+time.sleep(600)
+"""
+
+
+def test_the_workers_end_when_the_app_is_killed(tmp_path) -> None:
+    import os
+    import signal
+    import sys
+
+    app = subprocess.Popen(
+        [sys.executable, "-c", WORKER_SCRIPT, str(tmp_path / "home")], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        worker = int(app.stdout.readline())  # type: ignore[union-attr]
+        assert Path(f"/proc/{worker}").exists() or not Path("/proc/self").exists()
+        os.kill(app.pid, signal.SIGKILL)
+        app.wait()
+        end = time.monotonic() + 15
+        while Path(f"/proc/{worker}").exists() and time.monotonic() < end:
+            time.sleep(0.2)
+        assert not Path(f"/proc/{worker}").exists()  # it did not live on holding the archive
+    finally:
+        app.kill()
