@@ -64,20 +64,37 @@ def test_a_successful_sign_in_clears_the_account_count(app) -> None:
     assert _form_login(TestClient(app), "sotttt", "sai").status_code == 401  # counted afresh
 
 
-def test_the_throttle_window_slides() -> None:
+def test_the_throttle_window_slides(arc) -> None:
+    import datetime as dt
+
     from vanban.web.signin import Throttle, Throttled
 
-    t = Throttle(limit=3, window=60)
-    for now in (0, 10, 20):
-        t.check(["user:a"], now=now)
-        t.fail(["user:a", "addr:x"], now=now)
+    t, at = Throttle(arc, limit=3, window=60), dt.datetime(2026, 1, 1, 8)
+    for s in (0, 10, 20):
+        t.check(["user:a"], now=at + dt.timedelta(seconds=s))
+        t.fail(["user:a", "addr:x"], now=at + dt.timedelta(seconds=s))
     with pytest.raises(Throttled) as exc:
-        t.check(["user:a"], now=30)
+        t.check(["user:a"], now=at + dt.timedelta(seconds=30))
     assert exc.value.retry_after == 30  # the first failure is a minute old at 60
-    t.check(["user:a"], now=60)  # it has left the window
-    t.check(["user:b"], now=30)
+    assert t.check(["user:a"], now=at + dt.timedelta(seconds=60)) == {"user:a": 2}  # it has left the window
+    assert t.check(["user:b"], now=at + dt.timedelta(seconds=30)) == {}
     with pytest.raises(Throttled):
-        t.check(["user:b", "addr:x"], now=30)
+        t.check(["user:b", "addr:x"], now=at + dt.timedelta(seconds=30))
+    t.clear("addr:x")
+    assert t.check(["user:b", "addr:x"], now=at + dt.timedelta(seconds=30)) == {}
+
+
+def test_the_count_is_shared_by_server_processes(app, arc) -> None:
+    """Two apps over one archive (as ``serve --workers 2``): ten wrong passwords spread over them."""
+    from vanban.web import WebConfig, create_app
+
+    other = create_app(WebConfig(home=arc.home), arc)
+    clients = [TestClient(app), TestClient(other)]
+    for i in range(10):
+        r = clients[i % 2].post("/api/v1/tokens", json={"username": "vanthu", "password": "sai"})
+        assert r.status_code == 401
+    for c in clients:
+        assert c.post("/api/v1/tokens", json={"username": "vanthu", "password": "sai"}).status_code == 429
 
 
 @pytest.mark.slow

@@ -121,7 +121,7 @@ def create_app(config: WebConfig | None = None, archive: Archive | None = None) 
     app.state.archive = arc
     app.state.config = cfg
     app.state.jobs = jobs
-    app.state.throttle = Throttle()
+    app.state.throttle = Throttle(arc)
     from .services import VersionedCache
 
     app.state.dash_cache = VersionedCache(ttl=300)

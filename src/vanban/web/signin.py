@@ -4,32 +4,32 @@ Argon2id costs about half a second of CPU and 64 MiB per check; it runs in a sma
 of its own (at most as many checks at once as there are cores), while no database connection
 is held. Ten wrong passwords within a minute for one account, or from one address, and the
 next attempt is refused (429, ``Retry-After``) until the oldest of them is a minute old; a
-successful sign-in clears the account's count. The counts are kept per server process.
+successful sign-in clears the account's count. The counts are kept in the database, shared by
+every server process.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import math
 import os
-import threading
-import time
-from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from fastapi import HTTPException, Request
-from sqlalchemy import select
+from sqlalchemy import DateTime, Index, String, delete, func, insert, select
+from sqlalchemy.orm import Mapped, mapped_column
 from starlette.concurrency import run_in_threadpool
 
 from ..messages import msg
 from ..store import Archive
+from ..store.db import Base
 from ..track import accounts
-from ..track.models import User
+from ..track.models import User, utcnow
 
 LIMIT = 10  # wrong passwords …
 WINDOW = 60.0  # … within this many seconds
-MAX_KEYS = 100_000  # remembered accounts and addresses (old ones are dropped first)
 
 _HASHER = ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1)), thread_name_prefix="argon2")
 
@@ -51,55 +51,52 @@ class Throttled(Exception):
         return HTTPException(429, self.message, headers={"Retry-After": str(self.retry_after)})
 
 
+class SignInFailure(Base):
+    """A wrong password: when, and for which key (migration ``jobs_0002``)."""
+
+    __tablename__ = "sign_in_failures"
+    __table_args__ = (Index("ix_sign_in_failures_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200))  # user:<name> or addr:<ip>
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+
+
 class Throttle:
-    """Wrong passwords per key (``user:<name>``, ``addr:<ip>``) in a sliding window."""
+    """Wrong passwords per key (``user:<name>``, ``addr:<ip>``) in a sliding window, kept in the
+    database so that every server process counts them together."""
 
-    def __init__(self, limit: int = LIMIT, window: float = WINDOW) -> None:
-        self.limit, self.window = limit, window
-        self._fails: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
+    def __init__(self, arc: Archive, limit: int = LIMIT, window: float = WINDOW) -> None:
+        self.arc, self.limit = arc, limit
+        self.window = dt.timedelta(seconds=window)
 
-    def _recent(self, key: str, now: float) -> deque[float]:
-        q = self._fails.get(key)
-        if q is None:
-            return deque()
-        while q and now - q[0] >= self.window:
-            q.popleft()
-        if not q:
-            del self._fails[key]
-        return q
-
-    def check(self, keys: list[str], now: float | None = None) -> None:
-        """Raise :class:`Throttled` when any key has ``limit`` wrong passwords in the window."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            waits = [
-                self.window - (now - q[0])
-                for q in (self._recent(k, now) for k in keys)
-                if len(q) >= self.limit
-            ]
+    def check(self, keys: list[str], now: dt.datetime | None = None) -> dict[str, int]:
+        """The wrong passwords in the window per key; :class:`Throttled` when a key has ``limit``."""
+        now = now or utcnow()
+        with self.arc.Session() as s:
+            rows = s.execute(
+                select(SignInFailure.key, func.count(), func.min(SignInFailure.at))
+                .where(SignInFailure.key.in_(keys), SignInFailure.at > now - self.window)
+                .group_by(SignInFailure.key)
+            ).all()
+        waits = [(first + self.window - now).total_seconds() for _k, n, first in rows if n >= self.limit]
         if waits:
             raise Throttled(max(1, math.ceil(max(waits))))
+        return {k: n for k, n, _first in rows}
 
-    def fail(self, keys: list[str], now: float | None = None) -> None:
-        """Count a wrong password against every key."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            if len(self._fails) >= MAX_KEYS:
-                for k in list(self._fails):
-                    self._recent(k, now)
-                while len(self._fails) >= MAX_KEYS:
-                    del self._fails[next(iter(self._fails))]
-            for k in keys:
-                q = self._fails.setdefault(k, deque())
-                q.append(now)
-                if len(q) > self.limit:
-                    q.popleft()
+    def fail(self, keys: list[str], now: dt.datetime | None = None) -> None:
+        """Count a wrong password against every key (and forget those older than the window)."""
+        now = now or utcnow()
+        with self.arc.Session() as s:
+            s.execute(delete(SignInFailure).where(SignInFailure.at <= now - self.window))
+            s.execute(insert(SignInFailure), [{"key": k, "at": now} for k in keys])
+            s.commit()
 
     def clear(self, key: str) -> None:
         """Forget the wrong passwords of ``key``."""
-        with self._lock:
-            self._fails.pop(key, None)
+        with self.arc.Session() as s:
+            s.execute(delete(SignInFailure).where(SignInFailure.key == key))
+            s.commit()
 
 
 @dataclass(frozen=True)
@@ -128,13 +125,14 @@ async def authenticate(request: Request, username: str, password: str) -> int | 
     """The id of the active user with these credentials, or None; :class:`Throttled` when the
     account or the address has had too many wrong passwords."""
     throttle: Throttle = request.app.state.throttle
-    user_key = "user:" + username.casefold()
-    keys = [user_key, "addr:" + (request.client.host if request.client else "?")]
-    throttle.check(keys)
+    user_key = "user:" + username.casefold()[:190]
+    keys = [user_key, "addr:" + (request.client.host if request.client else "?")[:190]]
+    failures = await run_in_threadpool(throttle.check, keys)
     account = await run_in_threadpool(_lookup, request.app.state.archive, username)
     ok = await asyncio.get_running_loop().run_in_executor(_HASHER, _verify, account, password)
     if not ok or account is None:
-        throttle.fail(keys)
+        await run_in_threadpool(throttle.fail, keys)
         return None
-    throttle.clear(user_key)
+    if failures.get(user_key):
+        await run_in_threadpool(throttle.clear, user_key)
     return account.id
