@@ -51,7 +51,9 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         # "của <issuer>": up to a verb or a title word; "và" and "," go on inside a name
         # ("Bộ Khoa học và Công nghệ", "Bộ Văn hóa, Thể thao và Du lịch") before a capital letter
         "issuer_after": re.compile(
-            r"của\s+(?P<issuer>[^;:()\n“\"]{3,90}?)(?=\s+(?:" + _ISSUER_STOPS + r")(?!\w)|\s*,\s*(?![A-ZĐ])|\s+và\s+(?![A-ZĐ])"
+            r"của\s+(?P<issuer>[^;:()\n“\"]{3,90}?)(?=\s+(?:"
+            + _ISSUER_STOPS
+            + r")(?!\w)|\s*,\s*(?![A-ZĐ])|\s+và\s+(?![A-ZĐ])"
             r"|\s*[;.)(“\":]|\s*$)"
         ),
         "title_after": re.compile(
@@ -88,7 +90,9 @@ _ISSUER_STOPS = (
     r"trong|theo|đối\s+với|với|cho|năm|ngày|số|là|để|trình|kèm\s+theo|Kết\s+luận|Quyết\s+định|Chỉ\s+thị|"
     r"Nghị\s+quyết|Thông\s+báo|Kế\s+hoạch|Hướng\s+dẫn|quy\s+chế|Quy\s+chế|tiếp\s+tục|triển\s+khai|nhằm"
 )
-_NOT_ISSUER = re.compile(r"^(?:Nghị\s+định|Luật|Thông\s+tư|Quyết\s+định|Nghị\s+quyết|Chỉ\s+thị|văn\s+bản|Văn\s+bản)\b")
+_NOT_ISSUER = re.compile(
+    r"^(?:Nghị\s+định|Luật|Thông\s+tư|Quyết\s+định|Nghị\s+quyết|Chỉ\s+thị|văn\s+bản|Văn\s+bản)\b"
+)
 _TITLE_START = re.compile(r"[;\n“\"]|\s(?:về|V/v)\s")
 _TITLE_TAIL = re.compile(r"\s+(?:(?i:số)|[A-ZĐ][\w]*\s+(?i:số)|\S+)$")
 _NUMBER_WORD = re.compile(r"\s*(?:(?:số|Số|SỐ)(?:\s+hiệu)?)?\s*:?\s*$")
@@ -145,7 +149,9 @@ def _date_before(t: str, pos: int) -> dt.date | None:
 def _date_at(m: re.Match[str] | None) -> dt.date | None:
     if not m:
         return None
-    return dates.make(m.group("y") or m.group("y2"), m.group("m") or m.group("m2"), m.group("d") or m.group("d2"))
+    return dates.make(
+        m.group("y") or m.group("y2"), m.group("m") or m.group("m2"), m.group("d") or m.group("d2")
+    )
 
 
 def get_citations(t: str, start: int = 0, end: int | None = None, own: str | None = None) -> list[Mention]:
@@ -167,8 +173,11 @@ def get_citations(t: str, start: int = 0, end: int | None = None, own: str | Non
             doc_type = last_type[0]
         if doc_type in (None, "Văn bản") or (doc_type and not tb and type_of(parsed)):
             doc_type = type_of(parsed) or doc_type
-        if doc_type is None and parsed.year and parsed.symbols[0].startswith("QH") and _LAW_BEFORE.search(
-            t, max(0, m.start() - 160), m.start()
+        if (
+            doc_type is None
+            and parsed.year
+            and parsed.symbols[0].startswith("QH")
+            and _LAW_BEFORE.search(t, max(0, m.start() - 160), m.start())
         ):
             doc_type = "Luật"  # "Luật Doanh nghiệp số 59/2020/QH14"
         if doc_type in (None, "Văn bản") and not parsed.party and not parsed.year and not parsed.type_abbr:

@@ -117,7 +117,11 @@ _BLOCK_TAGS = r"p|div|tr|table|thead|tbody|h[1-6]|li|ul|ol|center|section|articl
 # scanner skips ordinary letters fast.
 _BRANCHES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("crlf", r"\r\n?", ("\r",)),
-    ("zw", r"[\u200b-\u200d\u2060\ufeff\u00ad]", ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad")),
+    (
+        "zw",
+        r"[\u200b-\u200d\u2060\ufeff\u00ad]",
+        ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"),
+    ),
     ("br", r"<br\s*/?>", ("<br", "<BR")),
     ("block", rf"</?(?:{_BLOCK_TAGS})\b[^>\n]{{0,300}}>|</?t[dh]\b[^>\n]{{0,300}}>", ("<",)),
     ("tag", r"</?[a-zA-Z][a-zA-Z0-9]{0,10}\b[^<>\n]{0,300}>", ("<",)),
@@ -205,7 +209,12 @@ def normalize(text: str) -> Normalized:
     confusable_re, confusables, tone_re, tone = _tables()
     if confusable_re.search(t):
         t = t.translate(confusables)
-    t = tone_re.sub(lambda m: m.group() if m.start() and m.string[m.start() - 1] in "qQ" else tone.get(m.group(), m.group()), t)
+    t = tone_re.sub(
+        lambda m: (
+            m.group() if m.start() and m.string[m.start() - 1] in "qQ" else tone.get(m.group(), m.group())
+        ),
+        t,
+    )
     # one pass per kind of artifact present: a single-branch pattern scans at C speed
     for name, _, triggers in _BRANCHES:
         if not triggers or any(x[0] in t and x in t for x in triggers):

@@ -55,7 +55,10 @@ def _vocab() -> dict[str, re.Pattern[str]]:
     heads = sorted(d["unit_heads"], key=len, reverse=True)
     # "xây dựng" is a duty ("Sở X xây dựng kế hoạch") except inside a name ("Cục … đầu tư xây dựng")
     # tries, not flat alternations: one or two comparisons per position in whole-body scans
-    verb_alt = trie_regex([v for v in verbs if v != "xây dựng"]) + r"|(?<!tư\s)(?<!tầng\s)(?<!Sở\s)(?<!Bộ\s)xây\s+dựng"
+    verb_alt = (
+        trie_regex([v for v in verbs if v != "xây dựng"])
+        + r"|(?<!tư\s)(?<!tầng\s)(?<!Sở\s)(?<!Bộ\s)xây\s+dựng"
+    )
     head_alt = trie_regex(heads)
     rec = d["recurrence"]
     return {
@@ -80,8 +83,7 @@ def _vocab() -> dict[str, re.Pattern[str]]:
 _DEADLINE = re.compile(
     r"(?:trước|chậm\s+nhất(?:\s+là)?(?:\s+vào)?|hạn\s+chót(?:\s+là)?|hoàn\s+thành\s+(?:trong|trước|vào)|"
     r"(?:thời\s+hạn|hạn)\s+(?:hoàn\s+thành\s+)?(?:là\s+)?|không\s+quá)\s+(?:ngày\s+)?"
-    r"(?:" + dates.DAY_MONTH_YEAR + "|" + dates.NUMERIC
-    + r"|(?P<dd>\d{1,2})\s?/\s?(?P<mm>\d{1,2})(?![\d/]))",
+    r"(?:" + dates.DAY_MONTH_YEAR + "|" + dates.NUMERIC + r"|(?P<dd>\d{1,2})\s?/\s?(?P<mm>\d{1,2})(?![\d/]))",
     re.IGNORECASE,
 )
 _RELATIVE = re.compile(
@@ -95,10 +97,14 @@ _REPORT = re.compile(
 )
 
 
-_OFFICE_OF = re.compile(r"(?:^|[;,]\s*)(?:Chánh\s+)?Văn\s+phòng\s+(?:Hội\s+đồng\s+nhân\s+dân|HĐND|Đoàn)[^,;]*$")
+_OFFICE_OF = re.compile(
+    r"(?:^|[;,]\s*)(?:Chánh\s+)?Văn\s+phòng\s+(?:Hội\s+đồng\s+nhân\s+dân|HĐND|Đoàn)[^,;]*$"
+)
 
 
-_PERSON_HEAD = re.compile(r"(?:[Nn]gười\s+đứng\s+đầu|Thủ\s+trưởng|Giám\s+đốc|Chủ\s+tịch|Chánh\s+[Vv]ăn\s+phòng)\b")
+_PERSON_HEAD = re.compile(
+    r"(?:[Nn]gười\s+đứng\s+đầu|Thủ\s+trưởng|Giám\s+đốc|Chủ\s+tịch|Chánh\s+[Vv]ăn\s+phòng)\b"
+)
 _BARE_TITLE_LIST = re.compile(r"(?:Giám\s+đốc|Thủ\s+trưởng|Chủ\s+tịch)\s*:\s*")
 _GENERIC_HEAD = re.compile(r"(?:\w+\s+){0,2}(?:Sở|sở|Bộ|bộ|Ban|ban|ngành|cơ quan|đơn vị)|\w+(?:\s+\w+)?")
 
@@ -273,7 +279,11 @@ def find_tasks(
         if not _is_units(who, issuer_key):
             continue
         off = t.find(who, who_start, vm.start())
-        add(_split_units(who, off), _verb_role(vm.group("verb")), (m.start(), _sentence_end(t, vm.end(), body[1])))
+        add(
+            _split_units(who, off),
+            _verb_role(vm.group("verb")),
+            (m.start(), _sentence_end(t, vm.end(), body[1])),
+        )
 
     # 3. items and sentences that open with units and a duty verb; the executor article.
     # Executor phrases (rare) are found once for the whole body and looked up by bisection;
@@ -290,7 +300,11 @@ def find_tasks(
         ex_stop = _first(_FULL_STOP, t, st, min(body[1], st + 900)) if ex else None
         lim = min(body[1], st + 300, stop if stop is not None else body[1])
         vm = v["verb_ws"].search(t, st - 1, lim)
-        if ex and (ex_stop is None or ex.start() < ex_stop) and (not vm or ex.start() <= vm.start("verb") or "thi hành" in ex.group()):
+        if (
+            ex
+            and (ex_stop is None or ex.start() < ex_stop)
+            and (not vm or ex.start() <= vm.start("verb") or "thi hành" in ex.group())
+        ):
             who = _clean_units(t[st : ex.start()])
             if who and starts_like_unit(who) and len(who) < 900:
                 add(_split_units(who, st + t[st : ex.start()].find(who)), "execute", (st, ex.end()))
@@ -300,7 +314,11 @@ def find_tasks(
             head = _clean_units(t[st:stop])
             if v["verb_cap"].match(after) and _is_units(head, issuer_key):  # "- Sở Tư pháp: Phối hợp với …"
                 role = "lead" if after.startswith("Chủ trì") else "execute"
-                add(_split_units(head, st + t[st:stop].find(head)), role, (st, _sentence_end(t, stop + 1, body[1])))
+                add(
+                    _split_units(head, st + t[st:stop].find(head)),
+                    role,
+                    (st, _sentence_end(t, stop + 1, body[1])),
+                )
                 continue
         if not vm:
             continue
@@ -311,7 +329,9 @@ def find_tasks(
         if _GAP_END.search(gap) or v["not_in_gap"].search(gap) or _ITEM_INSIDE.search(gap):
             continue
         who = _clean_units(gap)
-        if not _is_units(who, None if committed else issuer_key) or _AS_FOLLOWS.match(t, vm.end(), vm.end() + 20):
+        if not _is_units(who, None if committed else issuer_key) or _AS_FOLLOWS.match(
+            t, vm.end(), vm.end() + 20
+        ):
             continue
         role = _verb_role(vm.group("verb"), t[vm.end() : vm.end() + 20])
         add(_split_units(who, st + gap.find(who)), role, (st, _sentence_end(t, vm.end(), body[1])))
@@ -372,7 +392,9 @@ def _real_opening(t: str, om: re.Match[str]) -> bool:
 
 
 _RELATED = re.compile(r"\bliên\s+quan\b")
-_COORD = re.compile(r"(?P<coord>phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?)\s+|(?P<direct>chỉ\s+đạo)\s+(?=các\s)")
+_COORD = re.compile(
+    r"(?P<coord>phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?)\s+|(?P<direct>chỉ\s+đạo)\s+(?=các\s)"
+)
 
 
 def _coordinators(t: str, start: int, end: int) -> list[tuple[str, str, int, int]]:
@@ -396,7 +418,9 @@ def _coordinators(t: str, start: int, end: int) -> list[tuple[str, str, int, int
     who = _clean_units(t[st:cut])
     if not who or not starts_like_unit(who) or _vocab()["not_in_gap"].search(who):
         return []
-    names = [(n, a, b) for n, a, b in _split_units(who, st + t[st:cut].find(who)) if n.lower() not in bare_nouns()]
+    names = [
+        (n, a, b) for n, a, b in _split_units(who, st + t[st:cut].find(who)) if n.lower() not in bare_nouns()
+    ]
     named = [x for x in names if not _GENERIC_RELATED.fullmatch(x[0])]
     # "… phối hợp với Sở A và các cơ quan liên quan": the formula after named units adds no one;
     # alone ("phối hợp với các đơn vị có liên quan") it is the coordinator
@@ -424,7 +448,7 @@ def bare_nouns() -> frozenset[str]:
 
 @cache
 def generic_addressees() -> frozenset[str]:
-    """"Các đơn vị" in a letter: its addressees (Kính gửi)."""
+    """ "Các đơn vị" in a letter: its addressees (Kính gửi)."""
     return frozenset(table("tasks")["generic_addressees"])
 
 
@@ -483,7 +507,9 @@ def _deadline(t: str, start: int, end: int, issued: dt.date | None) -> FoundDead
             if d and d < issued:
                 d = dates.make(issued.year + 1, m.group("mm"), m.group("dd"))
             return FoundDeadline(d, "absolute", text, m.start(), m.end())
-        d = dates.make(m.group("y") or m.group("y2"), m.group("m") or m.group("m2"), m.group("d") or m.group("d2"))
+        d = dates.make(
+            m.group("y") or m.group("y2"), m.group("m") or m.group("m2"), m.group("d") or m.group("d2")
+        )
         rec = _recurrence(t, start, end)
         return FoundDeadline(d, "absolute", text, m.start(), m.end(), rec)
     r = _RELATIVE.search(t, start, end)
@@ -493,7 +519,9 @@ def _deadline(t: str, start: int, end: int, issued: dt.date | None) -> FoundDead
         return FoundDeadline(d, "relative", text, r.start(), r.end())
     rec_m = _vocab()["recurrence"].search(t, start, end)
     if rec_m:
-        return FoundDeadline(None, "recurring", " ".join(rec_m.group().split()), rec_m.start(), rec_m.end(), rec_m.lastgroup)
+        return FoundDeadline(
+            None, "recurring", " ".join(rec_m.group().split()), rec_m.start(), rec_m.end(), rec_m.lastgroup
+        )
     return None
 
 

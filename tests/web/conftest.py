@@ -25,4 +25,6 @@ def app(arc: Archive):  # type: ignore[no-untyped-def]
     if not SEED.exists():
         pytest.skip(f"seed document missing: {SEED}")
     setup(arc, [SEED], PASSWORDS)
-    return create_app(WebConfig(home=arc.home, max_upload=256 * 1024, today=lambda: TODAY), arc)
+    app = create_app(WebConfig(home=arc.home, max_upload=256 * 1024, today=lambda: TODAY), arc)
+    yield app
+    app.state.jobs.close()  # the worker processes that read uploads

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from vbweb_helpers import FIXTURES, PASSWORDS, token
+from vbweb_helpers import FIXTURES, PASSWORDS, token, wait_job
 
 
 def _tasks(c: TestClient, h: dict[str, str], **params: object) -> list[dict]:
@@ -135,8 +135,15 @@ def test_clerk_uploads_documents_and_searches(app) -> None:
     c, h = TestClient(app), token(app, "vanthu")
     with (FIXTURES / "bao_cao_stttt.txt").open("rb") as f:
         r = c.post("/api/v1/documents", headers=h, files={"file": ("bc.txt", f)})
-    assert r.status_code == 201, r.text
-    assert r.json()["reports"]  # linked automatically: it cites 3241/UBND-KGVX and comes from the unit
+    assert r.status_code == 202, r.text  # stored, read in the background
+    assert (
+        r.json()["status"] in ("queued", "running")
+        and r.headers["location"] == f"/api/v1/jobs/{r.json()['id']}"
+    )
+    job = wait_job(c, r.headers["location"], h)
+    assert job["status"] == "done" and job["progress"] == 100 and job["document_id"], job
+    assert job["result"]["reports"]  # linked automatically: it cites 3241/UBND-KGVX and comes from the unit
+    assert c.get(r.headers["location"], headers=token(app, "sotttt")).status_code == 404  # not theirs
     hits = c.get("/api/v1/search", headers=h, params={"q": "3241/UBND-KGVX"}).json()
     assert hits["total"] >= 1
     docs = c.get("/api/v1/documents", headers=h, params={"doc_type": "Báo cáo"}).json()

@@ -38,3 +38,15 @@ def token(app, username: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
     r = TestClient(app).post("/api/v1/tokens", json={"username": username, "password": PASSWORDS[username]})
     assert r.status_code == 200, r.text
     return {"Authorization": f"Bearer {r.json()['token']}"}
+
+
+def wait_job(c: TestClient, url: str, headers: dict[str, str] | None = None, timeout: float = 120) -> dict:
+    """Poll a job (``/api/v1/jobs/{id}`` or the page's ``/jobs/{id}``) until it is done or failed."""
+    import time
+
+    end = time.monotonic() + timeout
+    while True:
+        job = c.get(url, headers={"Accept": "application/json", **(headers or {})}).json()
+        if job["status"] in ("done", "failed") or time.monotonic() > end:
+            return job
+        time.sleep(0.1)

@@ -53,7 +53,9 @@ def parse_cmd(
             if check:
                 doc = _with_checks(doc)
         except EmptyInputError as exc:  # nothing to read: a record with empty fields says why
-            doc = Document(text="", source=name, problems=(Problem("input.empty", "error", f"Văn bản trống: {exc}"),))
+            doc = Document(
+                text="", source=name, problems=(Problem("input.empty", "error", f"Văn bản trống: {exc}"),)
+            )
         except VanbanError as exc:
             failed += 1
             _err.print(f"[red]lỗi[/red] {exc}", markup=True, highlight=False)

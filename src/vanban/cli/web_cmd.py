@@ -26,7 +26,9 @@ Workers = Annotated[
 ]
 
 
-def _run(home: Path | None, db: str | None, host: str, port: int, workers: int = 1) -> None:
+def _run(
+    home: Path | None, db: str | None, host: str, port: int, workers: int = 1, secure_cookies: bool = False
+) -> None:
     import uvicorn
 
     from ..store import Archive
@@ -34,13 +36,15 @@ def _run(home: Path | None, db: str | None, host: str, port: int, workers: int =
 
     arc = Archive.open(home, db)  # migrates once, before any worker starts
     if workers == 1:
-        web = create_app(WebConfig(home=arc.home, db_url=db), arc)
+        web = create_app(WebConfig(home=arc.home, db_url=db, secure_cookies=secure_cookies), arc)
         uvicorn.run(web, host=host, port=port, log_level="warning")
         return
     arc.close()
     os.environ["VANBAN_HOME"] = str(arc.home)  # what each worker's factory opens
     if db:
         os.environ["VANBAN_DB"] = db
+    if secure_cookies:
+        os.environ["VANBAN_SECURE_COOKIES"] = "1"
     uvicorn.run(
         "vanban.web.app:from_env", factory=True, workers=workers, host=host, port=port, log_level="warning"
     )
@@ -55,10 +59,16 @@ def serve(
     host: Host = "127.0.0.1",
     port: Port = 8000,
     workers: Workers = 1,
+    secure_cookies: Annotated[
+        bool,
+        typer.Option(
+            "--secure-cookies", help="Đánh dấu cookie phiên là Secure (chỉ gửi qua HTTPS; dùng sau HTTPS)."
+        ),
+    ] = False,
 ) -> None:
     """Chạy ứng dụng web theo dõi văn bản và nhiệm vụ."""
     Console().print(f"vanban: http://{host}:{port}/  (API: http://{host}:{port}/api/docs)")
-    _run(home, db, host, port, workers)
+    _run(home, db, host, port, workers, secure_cookies)
 
 
 @app.command("demo")

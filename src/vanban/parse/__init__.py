@@ -61,7 +61,14 @@ def parse(text: str, source: str | None = None, pages: tuple[int, ...] = ()) -> 
             h.type_line = (type_name, sp)
         if fdate and not h.date:
             h.date = (fdate, fdate.isoformat(), sp)
-        problems.append(Problem("header.missing", "info", "Không thấy phần đầu văn bản: số và ngày lấy từ câu giới thiệu hoặc phụ lục.", n.span(*sp)))
+        problems.append(
+            Problem(
+                "header.missing",
+                "info",
+                "Không thấy phần đầu văn bản: số và ngày lấy từ câu giới thiệu hoặc phụ lục.",
+                n.span(*sp),
+            )
+        )
         if h.system == "other":
             h.system = "party" if p.party else "state"
     if h.system == "other" and not (h.issuer or h.number) and sig and sig.authority:
@@ -77,7 +84,9 @@ def parse(text: str, source: str | None = None, pages: tuple[int, ...] = ()) -> 
     mentions = cite.get_citations(t, 0, len(t), own=h.number[0].value if h.number else None)
     main_end = max(sig.end if sig else 0, dist_span[1] if dist_span else 0)
     if main_end:  # numbers only inside appendix tables (lists of procedures, forms) are not citations
-        mentions = [mt for mt in mentions if mt.span[0] < main_end or not _in_table(text, n.to_original(mt.span[0]))]
+        mentions = [
+            mt for mt in mentions if mt.span[0] < main_end or not _in_table(text, n.to_original(mt.span[0]))
+        ]
     citations: list[Citation] = [_map_citation(c, n) for c in cite.resolve_citations(mentions)]
     for kind, num, _first, other in cite.inconsistencies(mentions):
         msg = (
@@ -154,7 +163,7 @@ def parse(text: str, source: str | None = None, pages: tuple[int, ...] = ()) -> 
 
 
 def _addressed(f, recips, t: str):
-    """"Các đơn vị …" in a letter means its addressees (Kính gửi): name them — unless it is the
+    """ "Các đơn vị …" in a letter means its addressees (Kính gửi): name them — unless it is the
     closing request ("Đề nghị các cơ quan, đơn vị khẩn trương triển khai, thực hiện./.")."""
     from dataclasses import replace
 
@@ -173,7 +182,10 @@ def _in_table(original: str, pos: int) -> bool:
     """Whether ``pos`` stands in a table of the original text (cells delimited by ``|``)."""
     lo = original.rfind("\n", 0, max(0, pos - 400))
     window = original[lo + 1 : pos + 400]
-    return sum(1 for line in window.splitlines() if line.lstrip().startswith("|")) >= 3 or window.count("</td>") >= 2
+    return (
+        sum(1 for line in window.splitlines() if line.lstrip().startswith("|")) >= 3
+        or window.count("</td>") >= 2
+    )
 
 
 def _doc_type(h, n: Normalized) -> Text | None:

@@ -35,7 +35,9 @@ SUBJECT_STOP = re.compile(
     r"Triển khai|Thi hành|Qua\s)",
 )
 # the first line of a trích yếu may itself begin "Thực hiện …", "Triển khai …": only these stop it
-FIRST_LINE_STOP = re.compile(r"^(?:Căn cứ|Theo đề nghị|Xét đề nghị|Kính gửi|Điều\s+\d|Chương\s+[IVXLC\d]|Nơi nhận|[IVX]+\.\s|\d+\.\s)")
+FIRST_LINE_STOP = re.compile(
+    r"^(?:Căn cứ|Theo đề nghị|Xét đề nghị|Kính gửi|Điều\s+\d|Chương\s+[IVXLC\d]|Nơi nhận|[IVX]+\.\s|\d+\.\s)"
+)
 BODY_OPENING = re.compile(r"^[ \t*]*(?:Căn cứ|Kính gửi|Điều\s+1\b|Theo đề nghị|Xét đề nghị)", re.MULTILINE)
 CONNECTOR_END = re.compile(
     r"(?:\b(?:của|và|cho|về|tại|thuộc|đối với|với|trong|theo|trên|các|năm|giai đoạn|đến|từ|CỦA|VÀ|CHO|VỀ|TẠI|"
@@ -71,7 +73,9 @@ def _vocab() -> dict[str, object]:
     locality = re.compile(r"^(?:" + "|".join(re.escape(s) for s in loc) + r")(?=\s)(?!\s+(?:ỦY|UỶ)\b)")
     upper_types = sorted({n.upper() for n in type_names()}, key=len, reverse=True)
     type_line = re.compile(
-        r"^(?P<t>" + "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in upper_types) + r")(?=$|[\s:]+)[ \t:]*(?P<rest>[^\n]*)$",
+        r"^(?P<t>"
+        + "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in upper_types)
+        + r")(?=$|[\s:]+)[ \t:]*(?P<rest>[^\n]*)$",
         re.MULTILINE,
     )
     marks = {**h["urgency"], **h["secrecy"]}
@@ -80,7 +84,9 @@ def _vocab() -> dict[str, object]:
         "locality": locality,
         "type_line": type_line,
         "title_start": re.compile(
-            r"^(?:" + "|".join(re.escape(x) for x in sorted(table("signature")["titles"], key=len, reverse=True)) + r")\b"
+            r"^(?:"
+            + "|".join(re.escape(x) for x in sorted(table("signature")["titles"], key=len, reverse=True))
+            + r")\b"
         ),
         "type_by_upper": {n.upper(): n for n in type_names()},
         "urgency": h["urgency"],
@@ -154,7 +160,9 @@ def _identity_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
     types = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in type_names())
     num = r"(?P<num>\d{1,6}(?:[-/][A-Za-zĐđ0-9&.]+)+)"
     date = r"(?:\s+ngày\s+(?P<date>" + dates.DAY_MONTH_YEAR + "|" + dates.NUMERIC + "))?"
-    caption = re.compile(r"(?:[Bb]an\s+hành\s+)?[Kk]èm\s+theo\s+(?P<type>(?i:" + types + r"))\s+(?:số\s+)?" + num + date)
+    caption = re.compile(
+        r"(?:[Bb]an\s+hành\s+)?[Kk]èm\s+theo\s+(?P<type>(?i:" + types + r"))\s+(?:số\s+)?" + num + date
+    )
     summary = re.compile(
         r"[Nn]gày\s+(?P<date>" + dates.DAY_MONTH_YEAR + "|" + dates.NUMERIC + r"),\s+[^.\n]{0,100}?"
         r"(?:đã\s+)?ban\s+hành\s+(?P<type>(?i:" + types + r"))\s+(?:số\s+)?" + num
@@ -348,7 +356,11 @@ def _subject(
                 got.append(ln)
                 continue
             break
-        if not upper and not text.endswith(":") and (not re.search(r"[.:;]$", prev) or (prev.endswith(";") and text[0].islower())):
+        if (
+            not upper
+            and not text.endswith(":")
+            and (not re.search(r"[.:;]$", prev) or (prev.endswith(";") and text[0].islower()))
+        ):
             got.append(ln)  # a mixed-case subject wraps onto lines of its own (vbpl.vn pages)
             continue
         break

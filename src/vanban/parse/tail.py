@@ -38,7 +38,9 @@ def _vocab() -> dict[str, object]:
     title_any = re.compile(r"(?<!\S)(?:" + "|".join(re.escape(x) for x in titles) + r")(?!\S)")
     prefixes = sorted(s["name_prefixes"], key=len, reverse=True)
     prefix = re.compile(r"^(?:(?:" + "|".join(re.escape(p) for p in prefixes) + r")\s*)+")
-    anchor = re.compile(r"(?m)^[ \t*]*(?:(?:" + trie_regex(auth) + r")(?=[\s.])|(?:" + trie_regex(titles) + r")\b)")
+    anchor = re.compile(
+        r"(?m)^[ \t*]*(?:(?:" + trie_regex(auth) + r")(?=[\s.])|(?:" + trie_regex(titles) + r")\b)"
+    )
     ranks = sorted(s["ranks"], key=len, reverse=True)
     return {
         "rank": re.compile(r"(?:" + "|".join(re.escape(r) for r in ranks) + r")\s+(?=[A-ZĐ])"),
@@ -249,7 +251,13 @@ def signature(t: str, start: int, near: int | None) -> SignatureBlock | None:
             continue
         if near is not None and found and am.start() > near + 4000:
             break
-        lns = _join_names([piece for ln in lines(t, am.start(), min(len(t), am.start() + 1500)) for piece in _split_line(ln)])
+        lns = _join_names(
+            [
+                piece
+                for ln in lines(t, am.start(), min(len(t), am.start() + 1500))
+                for piece in _split_line(ln)
+            ]
+        )
         block = None
         for i, ln in enumerate(lns[1:], 1):
             if _is_name(ln.text.strip("* ")):
@@ -327,7 +335,11 @@ def _block_above(lns: list[Line], i: int) -> SignatureBlock | None:
     if marker_re.match(last.text):  # type: ignore[union-attr]
         title = _title_in_marker(last)
         if title:
-            markers[-1] = Item(squash(t_ := last.text[: title.start - last.start].rstrip(" ,")), last.start, last.start + len(t_))
+            markers[-1] = Item(
+                squash(t_ := last.text[: title.start - last.start].rstrip(" ,")),
+                last.start,
+                last.start + len(t_),
+            )
     else:
         title = Item(squash(last.text), last.start, last.end)
     name = _name_item(lns, i)
@@ -335,7 +347,7 @@ def _block_above(lns: list[Line], i: int) -> SignatureBlock | None:
 
 
 def _split_markers(ups: list[Line]) -> list[Line]:
-    """"TL. TỔNG CỤC TRƯỞNG KT. VỤ TRƯỞNG …" on one line: one line per marker."""
+    """ "TL. TỔNG CỤC TRƯỞNG KT. VỤ TRƯỞNG …" on one line: one line per marker."""
     marker_re = _vocab()["marker"]
     out: list[Line] = []
     inner = re.compile(r"\s(?=(?:TM|KT|TL|TUQ|T/M|K/T|T/L|T/UQ)[.\s])")

@@ -598,7 +598,9 @@ class Archive:
                 if after is not None:  # a newest-first page's cursor holds a date
                     newest = bool(terms) and isinstance(search.decode_cursor(after)[0], str)
                 else:
-                    newest = bool(terms) and bool(s.execute(search.is_large(self.dialect, terms, filters)).scalar())
+                    newest = bool(terms) and bool(
+                        s.execute(search.is_large(self.dialect, terms, filters)).scalar()
+                    )
                 q, sort = search.hits_query(self.dialect, terms, filters, newest)
                 q = search.page_after(q, sort, after, dated=not terms or newest).limit(limit + 1)
                 rows = s.execute(q).all()

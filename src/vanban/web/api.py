@@ -13,16 +13,19 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Reques
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
+from ..messages import msg
 from ..store import Filters
 from ..store.models import DocumentRow
 from ..track import accounts, audit, queries, registry
-from ..track.models import AuditEntry, Report, Task, Unit
+from ..track.models import AuditEntry, Report, Task, Unit, User
 from ..track.roles import Action, Role
 from ..track.status import Status, due_soon, status
 from ..track.tracker import Tracker
 from . import services as sv
-from .app import db
+from . import signin
+from .app import begin_write, db
 from .security import Principal, from_bearer
 
 router = APIRouter(prefix="/api/v1", tags=["vanban"])
@@ -122,13 +125,6 @@ class DocumentOut(BaseModel):
     record: dict[str, Any] | None
 
 
-class UploadOut(BaseModel):
-    document_id: int | None
-    status: str
-    tasks: list[int]
-    reports: list[int]
-
-
 def _report(r: Report) -> ReportOut:
     return ReportOut(
         id=r.id,
@@ -190,14 +186,31 @@ def _doc(d: DocumentRow) -> DocumentOut:
     )
 
 
-@router.post("/tokens", response_model=TokenOut, summary="Lấy mã truy cập bằng tên đăng nhập và mật khẩu")
-def token(s: DB, body: TokenIn) -> TokenOut:
-    u = accounts.authenticate(s, body.username, body.password)
-    if u is None:
-        raise HTTPException(401, "Sai tên đăng nhập hoặc mật khẩu.")
-    t = accounts.issue_token(s, u, body.label[:100], dt.timedelta(days=30))
-    s.commit()
+@router.post(
+    "/tokens",
+    response_model=TokenOut,
+    summary="Lấy mã truy cập bằng tên đăng nhập và mật khẩu",
+    responses={429: {"description": "Đăng nhập sai quá nhiều lần (xem Retry-After)"}},
+)
+async def token(request: Request, body: TokenIn) -> TokenOut:
+    try:
+        user_id = await signin.authenticate(request, body.username, body.password)
+    except signin.Throttled as exc:
+        raise exc.http() from None
+    if user_id is None:
+        raise HTTPException(401, msg("web.signin.wrong"))
+    t = await run_in_threadpool(_issue_token, request, user_id, body.label[:100])
     return TokenOut(token=t, expires_in_days=30)
+
+
+def _issue_token(request: Request, user_id: int, label: str) -> str:
+    with sv.archive(request).Session() as s:
+        begin_write(s)
+        u = s.get(User, user_id)
+        assert u is not None
+        t = accounts.issue_token(s, u, label, dt.timedelta(days=30))
+        s.commit()
+    return t
 
 
 # --- documents and search ------------------------------------------------------------------
@@ -250,19 +263,6 @@ def document(s: DB, p: Me, doc_id: int) -> DocumentOut:
     if d is None or d.deleted_at is not None:
         raise HTTPException(404, "Không tìm thấy văn bản.")
     return _doc(d)
-
-
-@router.post("/documents", response_model=UploadOut, status_code=201, summary="Thêm văn bản (văn thư)")
-async def add_document(request: Request, s: DB, p: Me, file: Annotated[UploadFile, File()]) -> UploadOut:
-    sv.require(p, Action.ADD_DOCUMENT)
-    path, name = await sv.save_upload(request, file)
-    added = sv.add_document(request, s, p, path, name)
-    return UploadOut(
-        document_id=added.result.document_id,
-        status=added.result.status,
-        tasks=[t.id for t in added.tasks],
-        reports=[r.id for r in added.reports],
-    )
 
 
 # --- tasks and reports ---------------------------------------------------------------------
@@ -332,9 +332,8 @@ async def add_report(
     sv.require(p, Action.REPORT)
     doc_id = None
     if file is not None and file.filename:
-        path, name = await sv.save_upload(request, file)
-        added = sv.add_document(request, s, p, path, name)
-        doc_id = added.result.document_id
+        added = await sv.add_document(request, s, p, file)
+        doc_id = added.job.document_id
         mine = [r for r in added.reports if r.task_id == t.id]
         if mine:
             return _report(mine[0])

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Iterator
+import os
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
@@ -38,7 +40,8 @@ class LoginRequired(Exception):
     """A browser page needs a signed-in user: redirect to the login form."""
 
 
-NO_STORE = ("/api/", "/login", "/tasks", "/documents", "/feedback")
+NO_STORE = ("/api/", "/login", "/tasks", "/documents", "/feedback", "/jobs")
+SIGN_IN = frozenset({"/login", "/api/v1/tokens"})  # not gated: no connection held, Argon2 has its own pool
 
 
 class _Headers:
@@ -75,7 +78,7 @@ class _Headers:
         length = Headers(scope=scope).get("content-length")
         if length and length.isdigit() and int(length) > self.max_body:
             await _too_large(path)(scope, receive, send_with_headers)
-        elif path.startswith("/static/"):
+        elif path.startswith("/static/") or path in SIGN_IN:
             await self.app(scope, receive, send_with_headers)
         else:
             async with self.gate:
@@ -94,18 +97,34 @@ def create_app(config: WebConfig | None = None, archive: Archive | None = None) 
     cfg = config or WebConfig()
     arc = archive or Archive.open(cfg.home, cfg.db_url)
     from . import desk
+    from .jobs import JobRunner
+    from .signin import Throttle
+
+    jobs = JobRunner(arc, cfg.job_workers)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        loop = asyncio.get_running_loop()
+        # in the background: the app answers while the worker processes start
+        starting = loop.run_in_executor(None, jobs.start)
+        async with desk.lifespan(_app):
+            yield
+        await starting
+        await loop.run_in_executor(None, jobs.close)
 
     app = FastAPI(
-        lifespan=desk.lifespan,
+        lifespan=lifespan,
         title="vanban",
         description="API theo dõi văn bản và nhiệm vụ: văn bản, nhiệm vụ, đơn vị, báo cáo, tìm kiếm.",
         version="1",
-        docs_url="/api/docs",
+        docs_url=None,  # served by .docs with the app's own copy of Swagger UI
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
     app.state.archive = arc
     app.state.config = cfg
+    app.state.jobs = jobs
+    app.state.throttle = Throttle(arc)
     from .services import VersionedCache
 
     app.state.dash_cache = VersionedCache(ttl=300)
@@ -155,20 +174,23 @@ def create_app(config: WebConfig | None = None, archive: Archive | None = None) 
             status_code=422,
         )
 
-    from . import api, feedback, pages, public
+    from . import api, docs, feedback, pages, public, uploads
 
     app.include_router(feedback.router)
     app.include_router(public.router)  # before pages: /public/feed.xml is not a page slug
     app.include_router(pages.router)
+    app.include_router(uploads.router)
     app.include_router(api.router)
     app.include_router(desk.router)
+    app.include_router(uploads.api_router)
+    docs.mount(app)
     return app
 
 
 def from_env() -> FastAPI:
     """The app over the archive named by ``VANBAN_HOME``/``VANBAN_DB``: the factory each worker
     process of ``vanban serve --workers N`` calls."""
-    return create_app(WebConfig())
+    return create_app(WebConfig(secure_cookies=os.environ.get("VANBAN_SECURE_COOKIES") == "1"))
 
 
 def _next(request: Request) -> str:

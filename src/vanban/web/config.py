@@ -18,4 +18,5 @@ class WebConfig:
     session_ttl: dt.timedelta = dt.timedelta(hours=8)
     secure_cookies: bool = False  # set on HTTPS deployments
     concurrency: int = 6  # requests at work at once (each may use two pooled connections)
+    job_workers: int = 1  # processes that read uploads (OCR and parsing), off the request path
     today: Callable[[], dt.date] = field(default=dt.date.today)

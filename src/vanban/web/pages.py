@@ -8,11 +8,13 @@ from typing import Annotated, Any
 from urllib.parse import quote, urlparse
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session, load_only, selectinload
+from starlette.concurrency import run_in_threadpool
 
 from ..feedback.service import panel as feedback_panel
+from ..messages import msg
 from ..store import Filters
 from ..store.models import DocumentRow
 from ..track import accounts, audit, queries, registry
@@ -22,6 +24,7 @@ from ..track.roles import Action, Role
 from ..track.status import Status
 from ..track.tracker import ROLES, Tracker, directive_key
 from . import services as sv
+from . import signin
 from .app import LoginRequired, begin_write, db
 from .render import graph
 from .security import LOGIN_CSRF_COOKIE, SESSION_COOKIE, Principal, check_csrf, from_cookie, new_login_csrf
@@ -68,22 +71,12 @@ def _local(url: str | None) -> str:
 
 @router.get("/login")
 def login_form(request: Request, next: str = "/") -> HTMLResponse:
-    token = new_login_csrf()
-    resp = page(request, "login.html", None, next=_local(next), csrf=token, error=None)
-    resp.set_cookie(
-        LOGIN_CSRF_COOKIE,
-        token,
-        httponly=True,
-        samesite="strict",
-        secure=request.app.state.config.secure_cookies,
-    )
-    return resp
+    return _login_page(request, next)
 
 
 @router.post("/login")
-def login(
+async def login(
     request: Request,
-    s: DB,
     username: Annotated[str, Form()],
     password: Annotated[str, Form()],
     csrf: Annotated[str, Form()] = "",
@@ -92,26 +85,14 @@ def login(
     cookie = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not csrf or not cookie or not secrets.compare_digest(csrf, cookie):
         raise HTTPException(403, "Phiên đăng nhập không hợp lệ (CSRF). Hãy tải lại trang đăng nhập.")
-    u = accounts.authenticate(s, username.strip(), password)
-    if u is None:
-        token = new_login_csrf()
-        resp = page(
-            request,
-            "login.html",
-            None,
-            next=_local(next),
-            csrf=token,
-            error="Sai tên đăng nhập hoặc mật khẩu.",
-        )
-        resp.status_code = 401
-        resp.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict")
-        return resp
     cfg = request.app.state.config
-    begin_write(s)
-    accounts.purge_sessions(s)
-    token, _row = accounts.open_session(s, u, cfg.session_ttl)
-    audit.log(s, u.id, "login", "user", u.id)
-    s.commit()
+    try:
+        user_id = await signin.authenticate(request, username.strip(), password)
+    except signin.Throttled as exc:
+        return _login_page(request, next, exc.message, 429, {"Retry-After": str(exc.retry_after)})
+    if user_id is None:
+        return _login_page(request, next, msg("web.signin.wrong"), 401)
+    token = await run_in_threadpool(_open_session, request, user_id)
     resp = back(_local(next))
     resp.set_cookie(
         SESSION_COOKIE,
@@ -123,6 +104,41 @@ def login(
     )
     resp.delete_cookie(LOGIN_CSRF_COOKIE)
     return resp
+
+
+def _login_page(
+    request: Request,
+    next: str,
+    error: str | None = None,
+    code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """The login form with a fresh double-submit token, and why the last sign-in failed."""
+    token = new_login_csrf()
+    resp = page(request, "login.html", None, next=_local(next), csrf=token, error=error)
+    resp.status_code = code
+    resp.headers.update(headers or {})
+    resp.set_cookie(
+        LOGIN_CSRF_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=request.app.state.config.secure_cookies,
+    )
+    return resp
+
+
+def _open_session(request: Request, user_id: int) -> str:
+    """A new session for the user (expired ones purged, the sign-in audited): its cookie value."""
+    with request.app.state.archive.Session() as s:
+        begin_write(s)
+        u = s.get(User, user_id)
+        assert u is not None
+        accounts.purge_sessions(s)
+        token, _row = accounts.open_session(s, u, request.app.state.config.session_ttl)
+        audit.log(s, u.id, "login", "user", u.id)
+        s.commit()
+    return token
 
 
 @router.post("/logout")
@@ -196,41 +212,6 @@ def export_xlsx(request: Request, s: DB, p: Me, key: str | None = None) -> Respo
 
 
 # --- documents -----------------------------------------------------------------------------
-
-
-@router.get("/upload")
-def upload_form(request: Request, p: Me) -> HTMLResponse:
-    sv.require(p, Action.ADD_DOCUMENT)
-    return page(request, "upload.html", p)
-
-
-@router.post("/upload")
-async def upload(
-    request: Request,
-    s: DB,
-    p: Me,
-    files: Annotated[list[UploadFile], File()],
-    csrf: Annotated[str, Form()] = "",
-) -> Response:
-    check_csrf(p, csrf)
-    sv.require(p, Action.ADD_DOCUMENT)
-    out = []
-    for f in files:
-        path, name = await sv.save_upload(request, f)
-        added = sv.add_document(request, s, p, path, name)
-        out.append(
-            {
-                "name": name,
-                "status": added.result.status,
-                "document_id": added.result.document_id,
-                "url": f"/documents/{added.result.document_id}",
-                "tasks": len(added.tasks),
-                "reports": len(added.reports),
-            }
-        )
-    if "application/json" in request.headers.get("accept", ""):
-        return JSONResponse({"files": out})
-    return back(out[0]["url"])
 
 
 def _doc(s: Session, doc_id: int) -> DocumentRow:
@@ -439,9 +420,8 @@ async def report(
     sv.require(p, Action.REPORT)
     doc_id = None
     if file is not None and file.filename:
-        path, name = await sv.save_upload(request, file)
-        added = sv.add_document(request, s, p, path, name)
-        doc_id = added.result.document_id
+        added = await sv.add_document(request, s, p, file)
+        doc_id = added.job.document_id
         if any(r.task_id == t.id for r in added.reports):
             return back(f"/tasks/{t.id}")
     Tracker(s, sv.today(request)).report(t, p.user.id, note=note.strip(), final=final, document_id=doc_id)

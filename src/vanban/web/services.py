@@ -1,14 +1,15 @@
-"""What pages and the API share: the principal of a request, uploads into the archive (then
-tracked), a task the user may see, the document view, the cached dashboard."""
+"""What pages and the API share: the principal of a request, uploads queued as jobs (read,
+stored and tracked in a worker), a task the user may see, the document view, the cached dashboard."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
 import shutil
-import tempfile
 import threading
 import time
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,16 +17,19 @@ from typing import Any
 from fastapi import HTTPException, Request, UploadFile
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, load_only
+from starlette.concurrency import run_in_threadpool
 
-from ..store import AddResult, Archive, Filters
+from ..messages import msg
+from ..store import Archive, Filters
 from ..store.models import DocTextRow, DocumentRow
 from ..store.search import Page
-from ..track import audit, queries
+from ..track import queries
 from ..track.models import AuditEntry, Report, Task, Unit
 from ..track.roles import Action, sees_task
 from ..track.status import Status
-from ..track.tracker import Tracker, directive_key
+from ..track.tracker import directive_key
 from .app import begin_write
+from .jobs import Job, JobRunner
 from .render import Mark, highlight
 from .security import Principal, safe_filename
 
@@ -61,19 +65,18 @@ def visible_task(s: Session, p: Principal, task_id: int) -> Task:
 
 @dataclass
 class Added:
-    """An uploaded file after it went into the archive and the tracker."""
+    """An uploaded file after its job put it into the archive and the tracker."""
 
-    name: str
-    result: AddResult
-    tasks: list[Task]
+    job: Job
     reports: list[Report]
 
 
 async def save_upload(request: Request, upload: UploadFile) -> tuple[Path, str]:
-    """Write an upload to a fresh private directory under a safe name; 413 beyond the limit."""
+    """Write an upload to a fresh private directory under the archive's staging folder, under a
+    safe name; 413 beyond the limit, 400 when empty."""
     limit = request.app.state.config.max_upload
     name = safe_filename(upload.filename)
-    tmp = Path(tempfile.mkdtemp(prefix="vanban-up-"))
+    tmp = jobs_of(request).staging()
     path = tmp / name
     size = 0
     with path.open("wb") as f:
@@ -90,32 +93,35 @@ async def save_upload(request: Request, upload: UploadFile) -> tuple[Path, str]:
     return path, name
 
 
-def add_document(request: Request, s: Session, p: Principal, path: Path, name: str) -> Added:
-    """Add a saved upload to the archive, then track it (tasks from it, or the report it is)."""
-    s.commit()  # release the write lock: the archive writes on its own connection
-    try:
-        res = archive(request).add_file(path)
-    finally:
-        shutil.rmtree(path.parent, ignore_errors=True)
-    if res.document_id is None:
-        raise HTTPException(422, f"Không lưu được tệp {name}: {res.error or res.status}")
+def jobs_of(request: Request) -> JobRunner:
+    """The app's job runner."""
+    return request.app.state.jobs
+
+
+async def queue_document(
+    request: Request, s: Session, p: Principal, upload: UploadFile
+) -> tuple[Job, Future[str]]:
+    """Save an upload and start reading it in a worker: its job (queued) and the job's future."""
+    path, name = await save_upload(request, upload)
+    runner = jobs_of(request)
     begin_write(s)
-    doc = s.get(DocumentRow, res.document_id)
-    assert doc is not None
-    audit.log(
-        s,
-        p.user.id,
-        "add",
-        "document",
-        doc.id,
-        None,
-        {"name": name, "status": res.status, "number": doc.number},
-    )
-    tasks, reports = (
-        ([], []) if doc.status != "ok" else Tracker(s, today(request)).on_document_added(doc, p.user.id)
-    )
+    job = runner.create(s, path, name, p.user.id, today(request))
     s.commit()
-    return Added(name, res, tasks, reports)
+    return job, await run_in_threadpool(runner.submit, job.id)  # a cold pool starts its processes
+
+
+async def add_document(request: Request, s: Session, p: Principal, upload: UploadFile) -> Added:
+    """Add an upload and wait for its job (the event loop stays free meanwhile): the job and
+    the reports it linked; 422 when the file could not be stored."""
+    job, fut = await queue_document(request, s, p, upload)
+    await asyncio.wrap_future(fut)
+    s.refresh(job)
+    if job.document_id is None:
+        raise HTTPException(422, job.error or msg("web.job.not_stored", name=job.name, error=job.status))
+    begin_write(s)
+    ids = (job.result or {}).get("reports") or []
+    reports = list(s.scalars(select(Report).where(Report.id.in_(ids)))) if ids else []
+    return Added(job, reports)
 
 
 def document_marks(rec: dict[str, Any], tasks: list[Task], link_of: dict[str, int]) -> list[Mark]:

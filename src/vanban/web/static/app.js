@@ -1,5 +1,39 @@
-// vanban: drag-and-drop upload with progress; smooth jumps to highlighted spans. No build step.
+// vanban: drag-and-drop upload with progress, then each file's reading followed until done; smooth jumps to highlighted spans. No build step.
 "use strict";
+
+// One upload's job: its status and progress while it is read, then the document or the reason.
+function showJob(li, job) {
+  li.textContent = "";
+  li.className = "job";
+  if (job.status === "done" && job.document_url) {
+    const a = document.createElement("a");
+    a.href = job.document_url; a.textContent = job.name;
+    li.appendChild(a);
+    li.appendChild(document.createTextNode(" — " + job.status_label + ", " + job.tasks + " nhiệm vụ, " + job.reports + " báo cáo liên kết"));
+    return;
+  }
+  const b = document.createElement("b");
+  b.textContent = job.name;
+  li.appendChild(b);
+  li.appendChild(document.createTextNode(" — " + job.status_label));
+  if (job.error) {
+    const p = document.createElement("p");
+    p.className = "error"; p.textContent = job.error;
+    li.appendChild(p);
+  }
+  if (job.final) return;
+  const bar = document.createElement("progress");
+  bar.max = 100; bar.value = job.progress;
+  li.appendChild(bar);
+  setTimeout(() => pollJob(li, job.url), 1000);
+}
+
+function pollJob(li, url) {
+  fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+    .then((r) => (r.ok ? r.json() : Promise.reject(r.status)))
+    .then((job) => showJob(li, job))
+    .catch(() => setTimeout(() => pollJob(li, url), 3000));
+}
 document.addEventListener("DOMContentLoaded", () => {
   const form = document.getElementById("upload-form");
   if (form) {
@@ -23,20 +57,18 @@ document.addEventListener("DOMContentLoaded", () => {
         out.textContent = "";
         let data = null;
         try { data = JSON.parse(xhr.responseText); } catch (_) { data = null; }
-        if (xhr.status !== 200 || !data || !data.files) {
+        if (xhr.status !== 202 || !data || !data.files) {
           const li = document.createElement("li");
           li.className = "error";
           li.textContent = "Lỗi " + xhr.status + ": " + ((data && data.detail) || xhr.responseText.slice(0, 200));
           out.appendChild(li);
           return;
         }
+        bar.hidden = true;
         for (const f of data.files) {
           const li = document.createElement("li");
-          const a = document.createElement("a");
-          a.href = f.url; a.textContent = f.name;
-          li.appendChild(a);
-          li.appendChild(document.createTextNode(" — " + f.status + ", " + f.tasks + " nhiệm vụ, " + f.reports + " báo cáo liên kết"));
           out.appendChild(li);
+          showJob(li, f);
         }
       });
       xhr.addEventListener("error", () => { out.textContent = "Không gửi được tệp."; });
