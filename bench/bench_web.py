@@ -105,7 +105,7 @@ def build(home: Path, n: int) -> None:
         return
     setup(arc, [], dict.fromkeys(("admin", "vanthu", "lanhdao", "sotttt", "sovhtt"), PASSWORD))
     rnd = random.Random(7)
-    units = [u for u, _a, _k in seed.SO] + list(seed.DISTRICTS) + list(seed.PRESS)
+    units = seed.hanoi_units()
     t0 = time.time()
     with arc.Session() as s:
         for i in range(have, n):

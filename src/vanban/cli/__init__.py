@@ -8,6 +8,7 @@ from . import read_cmd as _read  # noqa: F401  (registers: ocr)
 from . import web_cmd as _web  # noqa: F401  (registers: serve, demo)
 from .app import app
 from .store_cmd import app as _store  # noqa: F401  (registers: add, watch, reparse, rm, restore, search, show, export)
+from .track_cmd import app as _track  # noqa: F401  (registers: units, tasks, report, dashboard)
 
 __all__ = ["app", "main"]
 

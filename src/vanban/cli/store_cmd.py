@@ -124,6 +124,7 @@ def add_cmd(
             _err.print(f"[red]lỗi[/red] {escape(str(exc))}")
             raise typer.Exit(2) from None
         _print_summary(summary, time.perf_counter() - t0)
+        _track(ar, summary)
         if summary.count("error"):
             raise typer.Exit(1)
 
@@ -147,7 +148,9 @@ def watch_cmd(
         scans = 0
         try:
             while True:
-                for r in w.scan().results:
+                scanned = w.scan()
+                _track(ar, scanned)
+                for r in scanned.results:
                     style = "red" if r.status in ("failed", "error") else "green"
                     doc = f" #{r.document_id}" if r.document_id else ""
                     why = f": {escape(r.error)}" if r.error else ""
@@ -161,6 +164,13 @@ def watch_cmd(
         except ArchiveError as exc:
             _err.print(f"[red]lỗi[/red] {escape(str(exc))}")
             raise typer.Exit(2) from None
+
+
+def _track(ar: Archive, summary: Summary) -> None:
+    """The tracking step on what was just stored (the same one a web upload runs)."""
+    from .track_cmd import track_results
+
+    track_results(ar, [r.document_id for r in summary.results if r.document_id is not None])
 
 
 @app.command("reparse")
@@ -335,10 +345,14 @@ def show_cmd(
     db: str | None = DB,
 ) -> None:
     """Xem văn bản: bản ghi, văn bản được trích dẫn, văn bản trích dẫn nó, chuỗi triển khai."""
+    from .track_cmd import print_chain
+
     with _archive(home, db) as ar:
         try:
             d = ar.find(ref)
         except ArchiveError as exc:
+            if not as_json and print_chain(ar, ref, None, archived=False):
+                return
             _err.print(f"[red]lỗi[/red] {escape(str(exc))}")
             raise typer.Exit(1) from None
         cites, cited, tree = ar.citing(d.id), ar.cited_by(d.id), ar.implementation_tree(d.id)
@@ -394,6 +408,8 @@ def show_cmd(
         t = Tree("[bold]Chuỗi triển khai[/bold] " + _brief(tree.doc))
         _tree(tree, t)
         _out.print(t)
+    with _archive(home, db) as ar:
+        print_chain(ar, ref, d.key, archived=True)
 
 
 CSV_FIELDS = (
