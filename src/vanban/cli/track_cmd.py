@@ -29,7 +29,7 @@ from ..track.tracker import Tracker
 from .app import app
 from .store_cmd import _archive
 
-_out = Console(highlight=False)
+_out = Console(highlight=False, soft_wrap=True)
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 HOME = typer.Option(None, "--home", envvar="VANBAN_HOME", help=msg("cli.help.home"))
