@@ -158,7 +158,7 @@ def tasks_list(
         return
     tb = Table()
     for c in ("col_id", "col_unit", "col_document", "col_deadline", "col_status", "col_confirmed", "col_done"):
-        tb.add_column(msg(f"cli.tasks.{c}"))
+        tb.add_column(msg(f"cli.tasks.{c}"), min_width=10 if c in ("col_deadline", "col_done") else None)
     for r in rows:
         dl, done = (dt.date.fromisoformat(r[k]) if r[k] else None for k in ("deadline", "completed_on"))
         tb.add_row(
