@@ -125,15 +125,6 @@ def proposals_of(s: Session, document_id: int) -> list[Task]:
     return list(s.scalars(q.order_by(Task.task_index, Task.id)))
 
 
-_advanced: dict[int, dt.date] = {}
-
-
 def advance(s: Session, today: dt.date) -> list[Task]:
-    """Recurring duties get their periods up to ``today`` (at most one check per day and
-    database in a process: the lists call it on every request)."""
-    key = id(s.get_bind())
-    if _advanced.get(key) == today:
-        return []
-    made = Tracker(s, today).advance()
-    _advanced[key] = today
-    return made
+    """As time passes, recurring duties get their periods up to ``today``'s."""
+    return Tracker(s, today).advance()

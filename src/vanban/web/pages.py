@@ -12,9 +12,10 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from sqlalchemy import select
 from sqlalchemy.orm import Session, load_only, selectinload
 
+from ..messages import msg
 from ..store import Filters
 from ..store.models import DocumentRow
-from ..track import accounts, audit, queries, registry
+from ..track import accounts, audit, labels, queries, registry
 from ..track.export import progress_report
 from ..track.models import AuditEntry, PublishedDirective, Report, Task, Unit, UnitMember, User
 from ..track.roles import Action, Role
@@ -220,6 +221,13 @@ async def upload(
             {
                 "name": name,
                 "status": added.result.status,
+                "status_label": msg(f"track.add_status.{added.result.status}"),
+                "message": msg(
+                    "track.upload.result",
+                    tasks=len(added.tasks),
+                    reports=len(added.reports),
+                    elsewhere=sum(len(e["names"]) for e in added.elsewhere),
+                ),
                 "document_id": added.result.document_id,
                 "url": f"/documents/{added.result.document_id}",
                 "tasks": len(added.tasks),
@@ -308,6 +316,7 @@ def tasks(
     after: str | None = None,
 ) -> HTMLResponse:
     on = sv.today(request)
+    sv.advance(request)
     if unit is not None and p.visible is not None and unit not in p.visible:
         raise HTTPException(404, "Không tìm thấy đơn vị.")
     try:
@@ -407,6 +416,7 @@ def confirm(
     role: Annotated[str, Form()] = "execute",
     deadline: Annotated[str, Form()] = "",
     recurrence: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "",
 ) -> Response:
     check_csrf(p, csrf)
     t = sv.visible_task(s, p, task_id)
@@ -418,7 +428,7 @@ def confirm(
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
     s.commit()
-    return back(f"/tasks/{t.id}")
+    return back(_local(next) if next else f"/tasks/{t.id}")
 
 
 @router.post("/tasks/{task_id}/report")
@@ -698,7 +708,12 @@ def audit_log(request: Request, s: DB, p: Me, entity: str | None = None) -> HTML
     )
     if entity:
         q = q.where(AuditEntry.entity == entity)
-    return page(request, "audit.html", p, rows=s.execute(q).all(), entity=entity)
+    units = dict(s.execute(select(Unit.id, Unit.name)).all())
+    rows = [
+        (e, labels.audit_sentence(e, u.full_name if u else None), labels.changes(e.before, e.after, units))
+        for e, u in s.execute(q).all()
+    ]
+    return page(request, "audit.html", p, rows=rows, entity=entity)
 
 
 @router.get("/reports/{report_id}")

@@ -20,11 +20,12 @@ from sqlalchemy.orm import Session, load_only
 from ..store import AddResult, Archive, Filters
 from ..store.models import DocTextRow, DocumentRow
 from ..store.search import Page
-from ..track import audit, queries
-from ..track.models import AuditEntry, Report, Task, Unit
+from ..messages import msg
+from ..track import audit, queries, service
+from ..track.models import AuditEntry, Report, Task, TrackedDocument, Unit
 from ..track.roles import Action, sees_task
 from ..track.status import Status
-from ..track.tracker import Tracker, directive_key
+from ..track.tracker import directive_key
 from .app import begin_write
 from .render import Mark, highlight
 from .security import Principal, safe_filename
@@ -67,6 +68,7 @@ class Added:
     result: AddResult
     tasks: list[Task]
     reports: list[Report]
+    elsewhere: list[dict[str, Any]] = dataclasses.field(default_factory=list)
 
 
 async def save_upload(request: Request, upload: UploadFile) -> tuple[Path, str]:
@@ -91,14 +93,15 @@ async def save_upload(request: Request, upload: UploadFile) -> tuple[Path, str]:
 
 
 def add_document(request: Request, s: Session, p: Principal, path: Path, name: str) -> Added:
-    """Add a saved upload to the archive, then track it (tasks from it, or the report it is)."""
+    """Add a saved upload to the archive, then run the tracking step on it (proposals from its
+    assignments, or the tasks it reports on): the same step as ``vanban add``."""
     s.commit()  # release the write lock: the archive writes on its own connection
     try:
         res = archive(request).add_file(path)
     finally:
         shutil.rmtree(path.parent, ignore_errors=True)
     if res.document_id is None:
-        raise HTTPException(422, f"Không lưu được tệp {name}: {res.error or res.status}")
+        raise HTTPException(422, msg("track.upload.failed", name=name, error=res.error or res.status))
     begin_write(s)
     doc = s.get(DocumentRow, res.document_id)
     assert doc is not None
@@ -111,11 +114,9 @@ def add_document(request: Request, s: Session, p: Principal, path: Path, name: s
         None,
         {"name": name, "status": res.status, "number": doc.number},
     )
-    tasks, reports = (
-        ([], []) if doc.status != "ok" else Tracker(s, today(request)).on_document_added(doc, p.user.id)
-    )
+    out = service.track_document(s, doc, user_id=p.user.id, today=today(request))
     s.commit()
-    return Added(name, res, tasks, reports)
+    return Added(name, res, out.proposals, out.reports, out.elsewhere)
 
 
 def document_marks(rec: dict[str, Any], tasks: list[Task], link_of: dict[str, int]) -> list[Mark]:
@@ -157,6 +158,7 @@ def document_view(s: Session, arc: Archive, doc: DocumentRow, p: Principal, on: 
     links = arc.citing(doc.id)
     link_of = {directive_key(lk.key): lk.targets[0].id for lk in links if lk.targets}
     reports = list(s.scalars(select(Report).where(Report.document_id == doc.id)))
+    tracked = s.get(TrackedDocument, doc.id)
     name, _ = arc.original(doc.id)
     suffix = Path(name).suffix.lower()
     preview = (
@@ -174,6 +176,8 @@ def document_view(s: Session, arc: Archive, doc: DocumentRow, p: Principal, on: 
         "links": links,
         "cited_by": arc.cited_by(doc.id),
         "answers": [(r, s.get(Task, r.task_id)) for r in reports],
+        "proposals": sum(1 for t in all_tasks if t.confirmed_at is None),
+        "elsewhere": list(tracked.elsewhere or []) if tracked else [],
         "original_name": name,
         "preview": preview,
     }
@@ -221,9 +225,23 @@ class VersionedCache:
         return value
 
 
+def advance(request: Request) -> None:
+    """Recurring duties get their periods up to today (once a day per process, in a write
+    transaction of its own; the lists call it before reading)."""
+    on = today(request)
+    if getattr(request.app.state, "advanced_on", None) == on:
+        return
+    with archive(request).Session() as ws:
+        begin_write(ws)
+        service.advance(ws, on)
+        ws.commit()
+    request.app.state.advanced_on = on
+
+
 def dashboard(request: Request, s: Session, p: Principal) -> dict[str, Any]:
     """Per-unit counts, totals, the overdue and due-soon lists and the trend; cached per change."""
     on = today(request)
+    advance(request)
     cache: VersionedCache = request.app.state.dash_cache
     key, version = (on, p.visible), data_version(s)
     hit = cache.get(key, version)
@@ -238,8 +256,19 @@ def dashboard(request: Request, s: Session, p: Principal) -> dict[str, Any]:
         "due_soon": [((r[0], r[1], r[2]), lvl) for r, lvl in queries.due_soon_tasks(s, on, p.visible)],
         "trend": queries.trend(s, on, 12, p.visible),
         "today": on,
+        "pending": pending_count(s, p.visible),
     }
     return cache.put(key, version, data)
+
+
+def pending_count(s: Session, visible: frozenset[int] | None) -> int:
+    """Proposals awaiting a clerk (shown apart: they count nowhere)."""
+    q = select(func.count()).where(
+        Task.confirmed_at.is_(None), Task.document_id.not_in(queries.removed_documents())
+    )
+    if visible is not None:
+        q = q.where(Task.unit_id.in_(visible))
+    return s.scalar(q) or 0
 
 
 def search(request: Request, s: Session, query: str, filters: Filters, limit: int, after: str | None) -> Page:

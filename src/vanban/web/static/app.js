@@ -26,7 +26,8 @@ document.addEventListener("DOMContentLoaded", () => {
         if (xhr.status !== 200 || !data || !data.files) {
           const li = document.createElement("li");
           li.className = "error";
-          li.textContent = "Lỗi " + xhr.status + ": " + ((data && data.detail) || xhr.responseText.slice(0, 200));
+          const detail = data && typeof data.detail === "string" ? data.detail : "";
+          li.textContent = detail || ("Máy chủ trả lỗi " + xhr.status + ". Hãy thử lại.");
           out.appendChild(li);
           return;
         }
@@ -35,7 +36,7 @@ document.addEventListener("DOMContentLoaded", () => {
           const a = document.createElement("a");
           a.href = f.url; a.textContent = f.name;
           li.appendChild(a);
-          li.appendChild(document.createTextNode(" — " + f.status + ", " + f.tasks + " nhiệm vụ, " + f.reports + " báo cáo liên kết"));
+          li.appendChild(document.createTextNode(" — " + f.status_label + ": " + f.message));
           out.appendChild(li);
         }
       });
@@ -51,6 +52,13 @@ document.addEventListener("DOMContentLoaded", () => {
       el.scrollIntoView({ behavior: "smooth", block: "center" });
       el.classList.add("flash");
       setTimeout(() => el.classList.remove("flash"), 1500);
+    });
+  }
+  const toggle = document.getElementById("menu-toggle");
+  if (toggle) {
+    toggle.addEventListener("click", () => {
+      const open = document.body.classList.toggle("menu-open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
     });
   }
   const passage = document.getElementById("passage");
