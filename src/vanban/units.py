@@ -31,7 +31,9 @@ def _alt(words: list[str]) -> str:
 def _vocab() -> _Vocab:
     u = table("units")
     abbr = u["abbreviations"]
-    abbr_re = re.compile(r"(?<![\w&])(" + "|".join(re.escape(a) for a in sorted(abbr, key=len, reverse=True)) + r")(?![\w&])")
+    abbr_re = re.compile(
+        r"(?<![\w&])(" + "|".join(re.escape(a) for a in sorted(abbr, key=len, reverse=True)) + r")(?![\w&])"
+    )
     # "các"/"Các" begins a unit only before a unit noun ("các sở", not "các chuyên đề")
     start = re.compile(
         rf"^(?:(?:các|Các)\s+(?:{_alt(u['collective_nouns'])})|(?!(?:các|Các)\s)(?:{_alt(u['starts'])}))(?=[\s,;:]|$)"

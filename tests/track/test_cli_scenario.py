@@ -15,7 +15,6 @@ from typer.testing import CliRunner
 from vanban.cli import app
 
 
-
 @pytest.fixture
 def run(tmp_path: Path):  # type: ignore[no-untyped-def]
     runner = CliRunner(env={"VANBAN_HOME": str(tmp_path / "home"), "VANBAN_DB": None})
@@ -44,14 +43,21 @@ def test_the_scenario(run) -> None:  # type: ignore[no-untyped-def]
     _out, err = run("add", str(SEED_3241), str(CT21))
     assert "đề xuất nhiệm vụ" in err
     assert _lines(run("tasks", "--json")[0]) == []  # nothing counts before confirmation
-    assert json.loads(run("dashboard", "--json")[0]) == {"done_on_time": 0, "done_late": 0, "open": 0, "overdue": 0}
+    assert json.loads(run("dashboard", "--json")[0]) == {
+        "done_on_time": 0,
+        "done_late": 0,
+        "open": 0,
+        "overdue": 0,
+    }
     every = _lines(run("tasks", "--all", "--json")[0])
     keys = {"id", "unit", "document", "deadline", "status", "confirmed", "completed_on"}
     assert every and all(keys <= t.keys() and not t["confirmed"] for t in every)
     by_doc: dict[str, list[dict]] = {}
     for t in every:
         by_doc.setdefault(t["document"], []).append(t)
-    assert {"Sở Thông tin và Truyền thông", "Sở Văn hóa và Thể thao"} <= {t["unit"] for t in by_doc["3241/UBND-KGVX"]}
+    assert {"Sở Thông tin và Truyền thông", "Sở Văn hóa và Thể thao"} <= {
+        t["unit"] for t in by_doc["3241/UBND-KGVX"]
+    }
     assert 0 < len(by_doc["21/CT-TTg"]) <= 12 and {t["unit"] for t in by_doc["21/CT-TTg"]} <= names
     assert all(t["status"] in {"done_on_time", "done_late", "open", "overdue"} for t in every)
 
@@ -70,12 +76,18 @@ def test_the_scenario(run) -> None:  # type: ignore[no-untyped-def]
     assert "hoàn thành ngày 15/01/2024" in out
     after = {t["id"]: t for t in _lines(run("tasks", "--json")[0])}
     stttt = [t for t in after.values() if t["unit"] == "Sở Thông tin và Truyền thông"]
-    assert len(stttt) == 2 and all(t["completed_on"] == "2024-01-15" and t["status"].startswith("done") for t in stttt)
+    assert len(stttt) == 2 and all(
+        t["completed_on"] == "2024-01-15" and t["status"].startswith("done") for t in stttt
+    )
     assert all(after[i] == t for i, t in before.items() if t["unit"] != "Sở Thông tin và Truyền thông")
 
     out, _err = run("report", str(REPORT_INTERIM))
     assert "chưa hoàn thành" in out
-    assert all(t["completed_on"] is None for t in _lines(run("tasks", "--json")[0]) if t["unit"] == "Sở Văn hóa và Thể thao")
+    assert all(
+        t["completed_on"] is None
+        for t in _lines(run("tasks", "--json")[0])
+        if t["unit"] == "Sở Văn hóa và Thể thao"
+    )
 
     out, _err = run("show", "24-CT/TU")
     assert "3241/UBND-KGVX" in out and "15/BC-STTTT" in out and "chưa có trong kho" in out

@@ -4,6 +4,7 @@ close only their unit's tasks on their own date, recurring duties from the confi
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -102,7 +103,7 @@ def test_outside_names() -> None:
 def test_a_report_closes_its_units_tasks_on_its_own_date(arc: Archive) -> None:
     need(SEED_3241)
     with arc.Session() as s:
-        doc, out = _track(arc, s, SEED_3241)
+        _doc, out = _track(arc, s, SEED_3241)
         tr = Tracker(s, TODAY)
         tr.confirm_as_is(out.proposals, None)
         s.commit()
@@ -166,11 +167,12 @@ def test_recurrence_starts_at_confirmation_and_follows_time(arc: Archive) -> Non
         later = dt.date(2027, 3, 1)
         made = Tracker(s, later).advance()
         series = sorted(
-            s.scalars(select(Task).where((Task.id == t.id) | (Task.series_id == t.id))), key=lambda x: x.deadline
+            s.scalars(select(Task).where((Task.id == t.id) | (Task.series_id == t.id))),
+            key=lambda x: x.deadline,
         )
         assert made and series[0].deadline == dt.date(2026, 12, 4)
         assert series[-1].deadline >= later > series[-2].deadline  # up to the current period
-        assert all((b.deadline - a.deadline).days == 7 for a, b in zip(series, series[1:], strict=False))
+        assert all((b.deadline - a.deadline).days == 7 for a, b in itertools.pairwise(series))
         assert all(x.confirmed_at is not None for x in series)
         assert Tracker(s, later).advance() == []  # nothing twice
 
@@ -184,7 +186,9 @@ def test_a_yearly_duty_goes_on_past_one_year(arc: Archive) -> None:
         t = yearly[0]
         Tracker(s, dt.date(2026, 6, 1)).confirm_as_is([t], None)
         Tracker(s, dt.date(2029, 2, 1)).advance()
-        periods = sorted(x.period for x in s.scalars(select(Task).where((Task.id == t.id) | (Task.series_id == t.id))))
+        periods = sorted(
+            x.period for x in s.scalars(select(Task).where((Task.id == t.id) | (Task.series_id == t.id)))
+        )
         assert periods == ["Năm 2026", "Năm 2027", "Năm 2028", "Năm 2029"]
 
 
@@ -193,7 +197,9 @@ def test_leader_assignment_and_rejection(arc: Archive) -> None:
     with arc.Session() as s:
         doc, out = _track(arc, s, SEED_3241)
         unit = s.scalar(select(Unit).where(Unit.name == "Sở Nội vụ"))
-        t = service.assign(s, doc, unit, role="lead", deadline=dt.date(2024, 3, 31), note="Chủ trì tổng hợp", today=TODAY)
+        t = service.assign(
+            s, doc, unit, role="lead", deadline=dt.date(2024, 3, 31), note="Chủ trì tổng hợp", today=TODAY
+        )
         assert t.confirmed_at is not None and t.task_index < 0 and t.action == "Chủ trì tổng hợp"
         assert queries.totals(queries.counts_by_unit(s, TODAY))[Status.OVERDUE] == 1
         with pytest.raises(ValueError, match="Vai trò"):
@@ -206,7 +212,9 @@ def test_leader_assignment_and_rejection(arc: Archive) -> None:
             tr.reject(t, None)
         e = s.scalars(select(AuditEntry).where(AuditEntry.action == "reject")).one()
         assert labels.audit_sentence(e, "vanthu") == f"vanthu loại bỏ đề xuất nhiệm vụ #{p.id}"
-        c = s.scalars(select(AuditEntry).where(AuditEntry.action == "create", AuditEntry.entity == "task")).all()[-1]
+        c = s.scalars(
+            select(AuditEntry).where(AuditEntry.action == "create", AuditEntry.entity == "task")
+        ).all()[-1]
         lines = labels.changes(c.before, c.after, {unit.id: unit.name})
         assert "thời hạn: — → 31/03/2024" in lines and "đơn vị: — → Sở Nội vụ" in lines
 

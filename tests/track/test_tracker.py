@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from vanban.store import Archive
 from vanban.store.models import DocumentRow
-from vanban.track import registry, seed
+from vanban.track import registry, seed, service
 from vanban.track.models import Task, Unit
 from vanban.track.tracker import Tracker
 
@@ -78,7 +78,8 @@ def test_report_links_only_to_its_units_tasks(arc: Archive) -> None:
         tr = Tracker(s, TODAY)
         tr.confirm_as_is(tr.tasks_from_document(doc, None), None)
         rep = _add(arc, REPORT, s)
-        tasks, reports = tr.on_document_added(rep, None)
+        out = service.track_document(s, rep, today=TODAY)
+        tasks, reports = out.proposals, out.reports
         s.commit()
         assert tasks == []  # a Báo cáo creates no tasks
         done = {r.task.unit.name for r in reports}

@@ -116,7 +116,10 @@ def test_the_scenario_in_chromium(server: str) -> None:
 
             # nothing counts before confirmation
             page.goto(f"{server}/dashboard")
-            assert [page.inner_text(f'.tiles b[data-status="{st}"]') for st in ("open", "overdue")] == ["0", "0"]
+            assert [page.inner_text(f'.tiles b[data-status="{st}"]') for st in ("open", "overdue")] == [
+                "0",
+                "0",
+            ]
             assert "đề xuất chờ xác nhận" in page.inner_text("#pending-link")
 
             page.goto(f"{server}/review")
@@ -128,14 +131,19 @@ def test_the_scenario_in_chromium(server: str) -> None:
             assert 0 < n21 <= 12
             chosen = page.locator(".proposals tbody tr select[name=unit_id] option:checked").all_inner_texts()
             assert set(chosen) == {"Ủy ban nhân dân Thành phố Hà Nội"}
-            assert "Bộ Nội vụ" in page.inner_text("#elsewhere") and "Bộ Công an" in page.inner_text("#elsewhere")
+            assert "Bộ Nội vụ" in page.inner_text("#elsewhere") and "Bộ Công an" in page.inner_text(
+                "#elsewhere"
+            )
             page.goto(f"{server}/review")
             page.locator("#review-queue tr", has_text="3241/UBND-KGVX").locator('a[href$="/review"]').click()
             page.wait_for_selector(".proposal-group mark.hl-task")
             _shots(page, "review")
             # edit one proposal: Sở TT&TT leads item 2, due 31/03/2024
             row = page.locator("#item-1 .proposals tbody tr").first
-            assert row.locator("select[name=unit_id] option:checked").inner_text() == "Sở Thông tin và Truyền thông"
+            assert (
+                row.locator("select[name=unit_id] option:checked").inner_text()
+                == "Sở Thông tin và Truyền thông"
+            )
             row.locator("select[name=role]").select_option("lead")
             row.locator("input[name=deadline]").fill("2024-03-31")
             row.locator("button.confirm").click()
@@ -176,7 +184,9 @@ def test_the_scenario_in_chromium(server: str) -> None:
             assert not page.locator("#menu").is_visible() and page.locator("#menu-toggle").is_visible()
             page.click("#menu-toggle")
             assert page.locator("#menu").is_visible()
-            cell = page.locator('#unit-counts tr[data-unit="Sở Thông tin và Truyền thông"] td[data-status="overdue"]')
+            cell = page.locator(
+                '#unit-counts tr[data-unit="Sở Thông tin và Truyền thông"] td[data-status="overdue"]'
+            )
             box = cell.bounding_box()
             assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
             page.set_viewport_size({"width": 1366, "height": 900})

@@ -35,6 +35,8 @@ _err = Console(stderr=True, highlight=False, soft_wrap=True)
 HOME = typer.Option(None, "--home", envvar="VANBAN_HOME", help=msg("cli.help.home"))
 DB = typer.Option(None, "--db", envvar="VANBAN_DB", help=msg("cli.help.db"))
 JSON = typer.Option(False, "--json", help=msg("cli.help.json"))
+TASK_IDS = typer.Argument(None, help=msg("cli.help.tasks_ids"))
+REPORT_FILE = typer.Argument(..., exists=True, dir_okay=False, help=msg("cli.help.report_file"))
 
 units_app = typer.Typer(help=msg("cli.help.units"), no_args_is_help=False)
 tasks_app = typer.Typer(help=msg("cli.help.tasks"), no_args_is_help=False)
@@ -60,7 +62,9 @@ def _jsonl(rows: list[dict[str, Any]]) -> None:
 
 
 @units_app.callback(invoke_without_command=True)
-def units_list(ctx: typer.Context, as_json: bool = JSON, home: Path | None = HOME, db: str | None = DB) -> None:
+def units_list(
+    ctx: typer.Context, as_json: bool = JSON, home: Path | None = HOME, db: str | None = DB
+) -> None:
     """Danh mục đơn vị của tổ chức theo dõi (JSON Lines với --json)."""
     if ctx.invoked_subcommand is not None:
         return
@@ -149,7 +153,9 @@ def tasks_list(
     with _archive(home, db) as ar, ar.Session() as s:
         service.advance(s, today)
         s.commit()
-        rows = [task_row(*r) for r in s.execute(queries.task_select(today, None, proposals=include_all)).all()]
+        rows = [
+            task_row(*r) for r in s.execute(queries.task_select(today, None, proposals=include_all)).all()
+        ]
     if as_json:
         _jsonl(rows)
         return
@@ -157,7 +163,15 @@ def tasks_list(
         _err.print(msg("cli.tasks.none"))
         return
     tb = Table()
-    for c in ("col_id", "col_unit", "col_document", "col_deadline", "col_status", "col_confirmed", "col_done"):
+    for c in (
+        "col_id",
+        "col_unit",
+        "col_document",
+        "col_deadline",
+        "col_status",
+        "col_confirmed",
+        "col_done",
+    ):
         tb.add_column(msg(f"cli.tasks.{c}"), min_width=10 if c in ("col_deadline", "col_done") else None)
     for r in rows:
         dl, done = (dt.date.fromisoformat(r[k]) if r[k] else None for k in ("deadline", "completed_on"))
@@ -182,7 +196,7 @@ def _find_document(ar: Archive, ref: str) -> int:
 
 @tasks_app.command("confirm", help=msg("cli.help.tasks_confirm"))
 def tasks_confirm(
-    ids: list[str] = typer.Argument(None, help=msg("cli.help.tasks_ids")),
+    ids: list[str] = TASK_IDS,
     document: str | None = typer.Option(None, "--document", help=msg("cli.help.tasks_document")),
     home: Path | None = HOME,
     db: str | None = DB,
@@ -210,7 +224,7 @@ def tasks_confirm(
 
 @app.command("report", help=msg("cli.help.report"))
 def report_cmd(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help=msg("cli.help.report_file")),
+    file: Path = REPORT_FILE,
     task: int | None = typer.Option(None, "--task", help=msg("cli.help.report_task")),
     final: bool = typer.Option(False, "--final", help=msg("cli.help.report_final")),
     home: Path | None = HOME,
@@ -295,7 +309,9 @@ def print_chain(ar: Archive, ref: str, key: str | None, archived: bool) -> bool:
         if not root.children and not (archived and root.tasks):
             return False
         report_docs = _report_docs(s, root)
-        head = msg("cli.chain.title") if archived else msg("cli.chain.not_archived", number=root.number or ref)
+        head = (
+            msg("cli.chain.title") if archived else msg("cli.chain.not_archived", number=root.number or ref)
+        )
         tree = Tree(f"[bold]{escape(head)}[/bold]")
         if archived:
             _tasks(tree, root, report_docs)
@@ -339,4 +355,3 @@ def _tasks(tree: Tree, node: queries.ChainNode, report_docs: dict[int, DocumentR
             kind = msg("cli.chain.report_final" if r.final else "cli.chain.report_interim")
             label = (rd.number or f"#{rd.id}") if rd else r.note[:60]
             branch.add(escape(msg("cli.chain.report", document=label, date=vndate(r.reported_on), kind=kind)))
-

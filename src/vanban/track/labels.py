@@ -34,7 +34,9 @@ def _value(field: str, v: Any, units: dict[int, str]) -> str:
         return msg("common.yes") if v else msg("common.no")
     if isinstance(v, str) and len(v) >= 10 and v[4] == "-" and v[7] == "-":
         try:
-            return dt.date.fromisoformat(v[:10]).strftime("%d/%m/%Y") + (v[10:16].replace("T", " ") if len(v) > 10 else "")
+            return dt.date.fromisoformat(v[:10]).strftime("%d/%m/%Y") + (
+                v[10:16].replace("T", " ") if len(v) > 10 else ""
+            )
         except ValueError:
             return v
     return str(v)
@@ -67,4 +69,3 @@ def audit_sentence(e: AuditEntry, who: str | None) -> str:
     if act in catalogue():
         return msg(act, who=who, what=what)
     return msg("track.audit.other", who=who, action=e.action, what=what)
-

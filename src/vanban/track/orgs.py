@@ -45,7 +45,9 @@ def read_registry(ref: str | Path) -> dict[str, Any]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise RegistryError(msg("track.registry_unreadable", path=str(path), error=exc.strerror or exc)) from None
+        raise RegistryError(
+            msg("track.registry_unreadable", path=str(path), error=exc.strerror or exc)
+        ) from None
     try:
         text = raw.decode("utf-8-sig")
         data = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)

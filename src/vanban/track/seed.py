@@ -13,6 +13,7 @@ from . import accounts, orgs
 from .models import Unit, User
 from .roles import Role
 
+
 def seed_hanoi(s: Session) -> dict[str, Unit]:
     """Load the bundled Hà Nội registry (idempotent); its units by name."""
     return orgs.load_registry(s, "hanoi").units

@@ -44,13 +44,6 @@ class Tracker:
 
     # --- tasks from documents -------------------------------------------------------------
 
-    def on_document_added(self, doc: DocumentRow, user_id: int | None) -> tuple[list[Task], list[Report]]:
-        """Track a newly added document: its assignments become proposals, a report links to its
-        tasks (see :func:`vanban.track.service.track_document`, the step every entry point runs)."""
-        rec = doc.record or {}
-        tasks = [] if is_report(rec) else self.tasks_from_document(doc, user_id)
-        return tasks, self.link_report(doc, user_id)
-
     def tasks_from_document(self, doc: DocumentRow, user_id: int | None) -> list[Task]:
         """Proposals: one per unit of the organisation (collectives expanded) per extracted
         assignment; idempotent. Assignments to bodies outside the organisation make none and are
@@ -165,7 +158,9 @@ class Tracker:
             raise ValueError(msg("track.bad_role", role=role))
         if recurrence is not None and recurrence not in RECURRENCES:
             raise ValueError(msg("track.bad_recurrence", recurrence=recurrence))
-        index = -1 - (self.s.scalar(select(func.count()).where(Task.document_id == doc.id, Task.task_index < 0)) or 0)
+        index = -1 - (
+            self.s.scalar(select(func.count()).where(Task.document_id == doc.id, Task.task_index < 0)) or 0
+        )
         return self._create(
             doc,
             index=index,
@@ -201,7 +196,9 @@ class Tracker:
         out: list[Task] = []
         cols = ("document_id", "task_index", "unit_id", "assignee", "via_group_id", "role", "action")
         while last is not None and last < self.today:
-            p = expand(head.recurrence, head.deadline, last + dt.timedelta(days=1), last + dt.timedelta(days=1))[0]
+            p = expand(
+                head.recurrence, head.deadline, last + dt.timedelta(days=1), last + dt.timedelta(days=1)
+            )[0]
             t = Task(
                 **{c: getattr(head, c) for c in cols},
                 span_start=head.span_start,
@@ -225,13 +222,17 @@ class Tracker:
         """As time passes: every confirmed recurring duty gets its periods up to today's (one
         query finds the series whose last period is past; usually none)."""
         last = (
-            select(func.coalesce(Task.series_id, Task.id).label("head"), func.max(Task.deadline).label("last"))
+            select(
+                func.coalesce(Task.series_id, Task.id).label("head"), func.max(Task.deadline).label("last")
+            )
             .where(Task.recurrence.is_not(None), Task.confirmed_at.is_not(None))
             .group_by(func.coalesce(Task.series_id, Task.id))
             .subquery()
         )
         heads = self.s.scalars(
-            select(Task).join(last, last.c.head == Task.id).where(last.c.last < self.today, Task.series_id.is_(None))
+            select(Task)
+            .join(last, last.c.head == Task.id)
+            .where(last.c.last < self.today, Task.series_id.is_(None))
         ).all()
         return [t for h in heads for t in self._extend(h, None)]
 
@@ -261,14 +262,18 @@ class Tracker:
             raise ValueError(msg("track.unknown_unit", unit=unit_id))
         before = audit.snapshot(task)
         fresh = task.confirmed_at is None
-        reshape = fresh or recurrence != task.recurrence or (recurrence is not None and deadline != task.deadline)
+        reshape = (
+            fresh or recurrence != task.recurrence or (recurrence is not None and deadline != task.deadline)
+        )
         task.unit_id, task.role = unit_id, role
         if fresh:
             task.confirmed_at, task.confirmed_by = utcnow(), user_id
         if task.series_id is None:
             if reshape:
                 self.s.execute(
-                    delete(Task).where(Task.series_id == task.id, ~Task.reports.any(), Task.completed_on.is_(None))
+                    delete(Task).where(
+                        Task.series_id == task.id, ~Task.reports.any(), Task.completed_on.is_(None)
+                    )
                 )
                 self.s.flush()
             for t in self.s.scalars(select(Task).where(Task.series_id == task.id)):
@@ -421,7 +426,9 @@ class Tracker:
         label = " ".join(x for x in (rec.get("doc_type") or "Văn bản", rec.get("number")) if x)
         note = msg("track.report_note_final" if done else "track.report_note_interim", document=label)
         return [
-            self.report(t, user_id, note=note, final=done, document_id=doc.id, reported_on=on, auto=tasks is None)
+            self.report(
+                t, user_id, note=note, final=done, document_id=doc.id, reported_on=on, auto=tasks is None
+            )
             for t in answered
         ]
 

@@ -53,4 +53,10 @@ def _clerk_and_units_at_work(s, doc_id: int, today: dt.date) -> None:  # type: i
         deadline = today + dt.timedelta(days=due)
         tr.confirm(t, None, unit_id=t.unit_id, role=t.role, deadline=deadline, recurrence=None)
         if done is not None:
-            tr.report(t, None, note="Đã hoàn thành (dữ liệu mẫu).", final=True, reported_on=deadline + dt.timedelta(days=done))
+            tr.report(
+                t,
+                None,
+                note="Đã hoàn thành (dữ liệu mẫu).",
+                final=True,
+                reported_on=deadline + dt.timedelta(days=done),
+            )

@@ -116,7 +116,9 @@ def reject(request: Request, s: DB, p: Me, task_id: int, csrf: Annotated[str, Fo
 # --- REST ----------------------------------------------------------------------------------
 
 
-@api.get("/documents/{doc_id}/proposals", summary="Đề xuất nhiệm vụ của văn bản và nội dung giao cho cơ quan ngoài")
+@api.get(
+    "/documents/{doc_id}/proposals", summary="Đề xuất nhiệm vụ của văn bản và nội dung giao cho cơ quan ngoài"
+)
 def api_proposals(s: DB, p: ApiMe, doc_id: int) -> dict[str, Any]:
     _document(s, doc_id)
     return {

@@ -17,10 +17,10 @@ from fastapi import HTTPException, Request, UploadFile
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, load_only
 
+from ..messages import msg
 from ..store import AddResult, Archive, Filters
 from ..store.models import DocTextRow, DocumentRow
 from ..store.search import Page
-from ..messages import msg
 from ..track import audit, queries, service
 from ..track.models import AuditEntry, Report, Task, TrackedDocument, Unit
 from ..track.roles import Action, sees_task
