@@ -217,6 +217,7 @@ def test_leader_assignment_and_rejection(arc: Archive) -> None:
         ).all()[-1]
         lines = labels.changes(c.before, c.after, {unit.id: unit.name})
         assert "thời hạn: — → 31/03/2024" in lines and "đơn vị: — → Sở Nội vụ" in lines
+        assert labels.changes(None, {"status": "duplicate"}, {}) == ["kết quả: — → đã có trong kho"]
 
 
 def test_registry_files(tmp_path: Path, arc: Archive) -> None:
@@ -243,3 +244,19 @@ def test_registry_files(tmp_path: Path, arc: Archive) -> None:
         orphan.write_text('[[unit]]\nname = "Sở A"\nparent = "Không có"\n', encoding="utf-8")
         with pytest.raises(orgs.RegistryError, match="chưa khai báo"):
             orgs.load_registry(s, orphan)
+
+
+def test_a_report_added_before_confirmation_answers_once_confirmed(arc: Archive) -> None:
+    need(SEED_3241)
+    with arc.Session() as s:
+        _doc, out = _track(arc, s, SEED_3241)
+        _rep, early = _track(arc, s, REPORT_DONE)
+        assert early.reports == []  # proposals are not answered
+        tr = Tracker(s, TODAY)
+        tr.confirm_as_is(out.proposals, None)
+        done = {t.unit.name for t in out.proposals if t.completed_on == dt.date(2024, 1, 15)}
+        assert done == {"Sở Thông tin và Truyền thông"}
+        assert sum(t.unit.name == "Sở Thông tin và Truyền thông" for t in out.proposals) == 2
+        assert all(
+            t.completed_on is None for t in out.proposals if t.unit.name != "Sở Thông tin và Truyền thông"
+        )

@@ -30,6 +30,8 @@ def _value(field: str, v: Any, units: dict[int, str]) -> str:
         return ROLES.get(v, v)
     if field == "recurrence":
         return RECURRENCES.get(v, v)
+    if field == "status" and f"track.add_status.{v}" in catalogue():
+        return msg(f"track.add_status.{v}")
     if isinstance(v, bool):
         return msg("common.yes") if v else msg("common.no")
     if isinstance(v, str) and len(v) >= 10 and v[4] == "-" and v[7] == "-":

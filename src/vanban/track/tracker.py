@@ -286,7 +286,31 @@ class Tracker:
             task.period = None
         self.s.flush()
         audit.log(self.s, user_id, "confirm", "task", task.id, before, audit.snapshot(task))
+        if fresh:
+            for rd in self._earlier_reports(task):
+                self.link_report(rd, user_id, tasks=[task])
         return task
+
+    def _earlier_reports(self, task: Task) -> list[DocumentRow]:
+        """Báo cáo already archived from the task's unit that cite its document (a report added
+        before the clerk confirmed): they answer it now, in the order of their dates."""
+        doc = self.s.get(DocumentRow, task.document_id)
+        if doc is None or not doc.key:
+            return []
+        keys = {k for k in (doc.key, doc.number_key) if k}
+        rows = self.s.scalars(
+            select(DocumentRow)
+            .join(CitationRow, CitationRow.document_id == DocumentRow.id)
+            .where(CitationRow.key.in_(keys), DocumentRow.deleted_at.is_(None), DocumentRow.id != doc.id)
+            .order_by(DocumentRow.date, DocumentRow.id)
+        ).unique()
+        out = []
+        for rd in rows:
+            rec = rd.record or {}
+            unit = registry.find(self.s, rec["issuer"]) if is_report(rec) and rec.get("issuer") else None
+            if unit is not None and unit.id == task.unit_id and task.completed_on is None:
+                out.append(rd)
+        return out
 
     def confirm_as_is(self, tasks: list[Task], user_id: int | None) -> list[Task]:
         """Confirm proposals as extracted (all of a document's at once, or the ids given)."""
