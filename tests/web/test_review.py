@@ -28,6 +28,8 @@ def test_proposals_confirm_all_and_reject(app_proposals) -> None:  # type: ignor
     got = c.get(f"/api/v1/documents/{doc}/proposals", headers=h).json()
     assert len(got["proposals"]) == 14 and got["elsewhere"] == []
     first = got["proposals"][0]["id"]
+    page = login(app, "vanthu")
+    assert "Loại bỏ đề xuất" in page.get(f"/tasks/{first}").text
     assert c.post(f"/api/v1/tasks/{first}/reject", headers=token(app, "lanhdao")).status_code == 403
     r = c.post(f"/api/v1/tasks/{first}/reject", headers=h)
     assert r.status_code == 200 and "loại bỏ" in r.json()["message"]
@@ -37,7 +39,6 @@ def test_proposals_confirm_all_and_reject(app_proposals) -> None:  # type: ignor
     dash = c.get("/api/v1/dashboard", headers=token(app, "lanhdao")).json()
     assert sum(dash["totals"].values()) == 13
 
-    page = login(app, "vanthu")
     html = page.get("/review").text
     assert "Không có đề xuất nào chờ xác nhận" in html
     csrf = csrf_of(page)
