@@ -177,6 +177,34 @@ def test_recurrence_starts_at_confirmation_and_follows_time(arc: Archive) -> Non
         assert Tracker(s, later).advance() == []  # nothing twice
 
 
+def test_recurrence_keeps_the_documents_weekday_and_day(arc: Archive) -> None:
+    with arc.Session() as s:
+        t = _weekly(arc, s)
+        on = dt.date(2026, 12, 2)
+        anchor = dt.date(2026, 6, 10)  # a Wednesday, in the past: the duty recurs on Wednesdays
+        Tracker(s, on).confirm(t, None, unit_id=t.unit_id, role=t.role, deadline=anchor, recurrence="weekly")
+        Tracker(s, dt.date(2026, 12, 31)).advance()
+        dues = sorted(
+            x.deadline for x in s.scalars(select(Task).where((Task.id == t.id) | (Task.series_id == t.id)))
+        )
+        assert dues[0] == dt.date(2026, 12, 2) and dues[-1] == dt.date(2027, 1, 6)  # the current period
+        assert all(d.weekday() == 2 for d in dues) and len(dues) == 6
+        m = s.scalars(select(Task).where(Task.recurrence.is_(None), Task.confirmed_at.is_(None))).first()
+        Tracker(s, on).confirm(
+            m, None, unit_id=m.unit_id, role=m.role, deadline=dt.date(2026, 5, 20), recurrence="monthly"
+        )
+        Tracker(s, dt.date(2027, 3, 1)).advance()
+        months = sorted(
+            x.deadline for x in s.scalars(select(Task).where((Task.id == m.id) | (Task.series_id == m.id)))
+        )
+        assert months == [
+            dt.date(2026, 12, 20),
+            dt.date(2027, 1, 20),
+            dt.date(2027, 2, 20),
+            dt.date(2027, 3, 20),
+        ]
+
+
 def test_a_yearly_duty_goes_on_past_one_year(arc: Archive) -> None:
     need(SEED_1138)
     with arc.Session() as s:

@@ -19,10 +19,11 @@ from ..rules import table
 from ..store.models import CitationRow, DocTextRow, DocumentRow
 from . import audit, orgs, registry
 from .models import Report, Task, TrackedDocument, Unit, utcnow
-from .recurrence import RECURRENCES, expand
+from .recurrence import RECURRENCES, Period, expand
 
 ROLES: dict[str, str] = {"lead": "Chủ trì", "coordinate": "Phối hợp", "execute": "Thực hiện"}
 REPORT_RELATIONS = frozenset({"reports", "responds"})
+PERIOD_WINDOW = 400  # days: the longest period (a year) and some, to find the next one in
 
 
 def directive_key(key: str) -> str:
@@ -182,10 +183,17 @@ class Tracker:
         """Make ``head`` the first period due on or after today (its deadline, if any, is the
         anchor: the weekday or the day of the month), then the periods already due."""
         assert head.recurrence
-        first = expand(head.recurrence, head.deadline, self.today, self.today)[0]
+        first = self._next_period(head, self.today)
         head.deadline, head.period = first.deadline, first.label
         self.s.flush()
         self._extend(head, user_id)
+
+    @staticmethod
+    def _next_period(head: Task, start: dt.date) -> Period:
+        """The first period of ``head``'s duty due on or after ``start``, its day anchored by
+        ``head.deadline`` (the weekday, or the day of the month) when it has one."""
+        assert head.recurrence
+        return expand(head.recurrence, head.deadline, start, start + dt.timedelta(days=PERIOD_WINDOW))[0]
 
     def _extend(self, head: Task, user_id: int | None) -> list[Task]:
         """Create the periods of ``head``'s series up to the first one due on or after today."""
@@ -196,9 +204,7 @@ class Tracker:
         out: list[Task] = []
         cols = ("document_id", "task_index", "unit_id", "assignee", "via_group_id", "role", "action")
         while last is not None and last < self.today:
-            p = expand(
-                head.recurrence, head.deadline, last + dt.timedelta(days=1), last + dt.timedelta(days=1)
-            )[0]
+            p = self._next_period(head, last + dt.timedelta(days=1))
             t = Task(
                 **{c: getattr(head, c) for c in cols},
                 span_start=head.span_start,
