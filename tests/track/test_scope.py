@@ -145,6 +145,7 @@ def test_record_report_final_flag_and_task(arc: Archive) -> None:
 def test_says_done() -> None:
     assert says_done("Kết quả thực hiện Công văn 3241", "")
     assert says_done("Về việc X", "Các nhiệm vụ được giao đã hoàn thành.")
+    assert says_done("Về việc X", "Sở đã hoàn tất việc tuyên truyền.")
     assert not says_done("Tiến độ thực hiện Công văn 3241", "đã hoàn thành một phần")
     assert not says_done("Về việc X", "Sở đang triển khai; đã hoàn thành bước 1")
     assert not says_done("Về việc X", "Sở đã nhận văn bản.")
