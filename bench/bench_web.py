@@ -105,7 +105,7 @@ def build(home: Path, n: int) -> None:
         return
     setup(arc, [], dict.fromkeys(("admin", "vanthu", "lanhdao", "sotttt", "sovhtt"), PASSWORD))
     rnd = random.Random(7)
-    units = [u for u, _a, _k in seed.SO] + list(seed.DISTRICTS) + list(seed.PRESS)
+    units = seed.hanoi_units()
     t0 = time.time()
     with arc.Session() as s:
         for i in range(have, n):
@@ -179,7 +179,9 @@ def build(home: Path, n: int) -> None:
                 )
             )
             for t in Tracker(s, dt.date(2024, 12, 1)).tasks_from_document(d, None):
-                if rnd.random() < 0.6:
+                if rnd.random() < 0.95:  # the clerk confirmed most proposals; the rest wait
+                    t.confirmed_at = dt.datetime.combine(date, dt.time(9))
+                if t.confirmed_at and rnd.random() < 0.6:
                     t.completed_on = (
                         t.deadline + dt.timedelta(days=rnd.randint(-20, 10)) if t.deadline else date
                     )

@@ -19,6 +19,8 @@ class _Vocab:
     collective: tuple[str, ...]
     start: re.Pattern[str]
     not_start: re.Pattern[str]
+    not_in_name: re.Pattern[str]
+    max_words: int
 
 
 def _alt(words: list[str]) -> str:
@@ -37,13 +39,28 @@ def _vocab() -> _Vocab:
         rf"^(?:(?:các|Các)\s+(?:{_alt(u['collective_nouns'])})|(?!(?:các|Các)\s)(?:{_alt(u['starts'])}))(?=[\s,;:]|$)"
     )
     not_start = re.compile(rf"^(?:{_alt(u['not_starts'])})(?!\w)")
-    return _Vocab(abbr_re, abbr, tuple(u["collective"]), start, not_start)
+    # lower-case words only: "Ban Chỉ đạo" is a name, "… chỉ đạo …" a sentence
+    inside = rf"(?<!\w)(?:{_alt(u['not_in_name'])})(?!\w)|(?<!\w)(?:{_alt(u['not_last'])})$|[.;:!?()\"“”]"
+    return _Vocab(
+        abbr_re, abbr, tuple(u["collective"]), start, not_start, re.compile(inside), int(u["max_words"])
+    )
 
 
 def starts_like_unit(text: str) -> bool:
     """True when ``text`` begins with a word that begins a unit's name."""
     v = _vocab()
     return bool(v.start.match(text)) and not v.not_start.match(text)
+
+
+def is_unit_name(name: str) -> bool:
+    """True when ``name`` is a name the unit grammar accepts: it starts like a unit, is short,
+    holds no word that only a sentence has and does not end with a connector (never a fragment
+    such as ``Bộ Công an, do`` or ``Ban tổ chức hoặc cơ quan``)."""
+    text = " ".join(name.split()).rstrip(",- ")
+    v = _vocab()
+    if not text or len(text.split()) > v.max_words or not starts_like_unit(text):
+        return False
+    return v.not_in_name.search(text) is None and not name.rstrip().endswith((",", "-"))
 
 
 @cache

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from vanban.store import Archive
 from vanban.store.models import DocumentRow
-from vanban.track import registry, seed
+from vanban.track import registry, seed, service
 from vanban.track.models import Task, Unit
 from vanban.track.tracker import Tracker
 
@@ -76,14 +76,16 @@ def test_report_links_only_to_its_units_tasks(arc: Archive) -> None:
         seed.seed_hanoi(s)
         doc = _add(arc, SEED, s)
         tr = Tracker(s, TODAY)
-        tr.tasks_from_document(doc, None)
+        tr.confirm_as_is(tr.tasks_from_document(doc, None), None)
         rep = _add(arc, REPORT, s)
-        tasks, reports = tr.on_document_added(rep, None)
+        out = service.track_document(s, rep, today=TODAY)
+        tasks, reports = out.proposals, out.reports
         s.commit()
         assert tasks == []  # a Báo cáo creates no tasks
         done = {r.task.unit.name for r in reports}
         assert done == {"Sở Thông tin và Truyền thông"}
-        assert all(r.final and r.auto for r in reports)
+        assert len(reports) == 2  # the Sở's share of item 1 (all Sở) and its own item 2
+        assert all(r.final and r.auto and r.reported_on == dt.date(2023, 10, 20) for r in reports)
         others = s.scalars(select(Task).where(Task.completed_on.is_not(None))).all()
         assert {t.unit.name for t in others} == {"Sở Thông tin và Truyền thông"}
         assert tr.link_report(rep, None) == []  # not twice

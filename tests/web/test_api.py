@@ -37,9 +37,11 @@ def test_openapi_lists_the_resources(app) -> None:
         assert p in paths
 
 
-def test_hanoi_seed_becomes_tasks_for_its_four_sections(app) -> None:
+def test_hanoi_seed_becomes_proposals_for_its_four_sections(app_proposals) -> None:
+    app = app_proposals
     c, h = TestClient(app), token(app, "lanhdao")
-    tasks = _tasks(c, h)
+    assert _tasks(c, h) == []  # proposals count nowhere, not even in the default list
+    tasks = _tasks(c, h, proposals=True)
     assert sorted({t["task_index"] for t in tasks}) == [0, 1, 2, 3]
     by_section = {i: {t["unit"] for t in tasks if t["task_index"] == i} for i in range(4)}
     assert by_section[1] == {"Sở Thông tin và Truyền thông"}
@@ -81,19 +83,19 @@ def test_clerk_confirms_and_edits(app) -> None:
         c.patch(f"/api/v1/tasks/{t['id']}", headers=token(app, "lanhdao"), json={"role": "lead"}).status_code
         == 403
     )
-    # a recurring duty: one task per month
+    # a recurring duty: periods from today (25/10/2023) on, on the 20th; none back-dated
     r = c.patch(
         f"/api/v1/tasks/{t['id']}", headers=h, json={"recurrence": "monthly", "deadline": "2023-10-20"}
     )
-    assert r.json()["period"] == "Tháng 10/2023"
+    assert r.json()["period"] == "Tháng 11/2023" and r.json()["deadline"] == "2023-11-20"
     series = [
         x
         for x in _tasks(c, h, document_id=t["document_id"])
         if x["unit"] == "Sở Văn hóa và Thể thao" and x["task_index"] == t["task_index"]
     ]
-    assert len(series) == 12 and {x["deadline"][8:] for x in series} == {"20"}
+    assert [x["deadline"] for x in series] == ["2023-11-20"]
     log = c.get("/api/v1/audit", headers=token(app, "lanhdao")).json()
-    confirm = [e for e in log if e["action"] == "confirm"][-1]  # the oldest: newest first
+    confirm = next(e for e in log if e["action"] == "confirm" and e["before"]["role"] != e["after"]["role"])
     assert (
         confirm["before"]["role"] == "execute" and confirm["after"]["role"] == "lead" and confirm["user_id"]
     )
@@ -113,7 +115,7 @@ def test_member_reports_with_a_document_and_it_links(app) -> None:
     rep = r.json()
     assert rep["final"] and rep["auto"] and rep["document_id"]
     got = c.get(f"/api/v1/tasks/{t['id']}", headers=h).json()
-    assert got["status"] == "done_on_time" and got["completed_on"] == "2023-10-25"
+    assert got["status"] == "done_on_time" and got["completed_on"] == "2023-10-20"  # the report's date
     assert c.get(f"/api/v1/reports/{rep['id']}", headers=h).status_code == 200
     assert c.get(f"/api/v1/reports/{rep['id']}", headers=token(app, "sovhtt")).status_code == 404
     assert c.get(f"/api/v1/documents/{rep['document_id']}", headers=h).json()["doc_type"] == "Báo cáo"

@@ -20,6 +20,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from ..messages import msg
 from ..store import Archive, ArchiveError, Filters
 from ..store.archive import AddResult, Summary
 from ..store.link import Brief, Node
@@ -28,13 +29,13 @@ from .app import app
 _out = Console(highlight=False)
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-HOME = typer.Option(None, "--home", envvar="VANBAN_HOME", help="Data directory (originals, SQLite database).")
-PATHS = typer.Argument(..., help="Files or folders (recursively).")
-FOLDER = typer.Argument(..., exists=True, file_okay=False, help="The consume folder.")
-REFS = typer.Argument(..., help="Ids (42, #42) or numbers.")
-IDS = typer.Argument(..., help="Ids (42, #42).")
-OUTPUT = typer.Option(None, "--output", "-o", help="File to write (default: stdout).")
-DB = typer.Option(None, "--db", envvar="VANBAN_DB", help="Database URL: sqlite:///… or postgresql://…")
+HOME = typer.Option(None, "--home", envvar="VANBAN_HOME", help=msg("cli.store.home"))
+PATHS = typer.Argument(..., help=msg("cli.store.paths"))
+FOLDER = typer.Argument(..., exists=True, file_okay=False, help=msg("cli.store.folder"))
+REFS = typer.Argument(..., help=msg("cli.store.refs"))
+IDS = typer.Argument(..., help=msg("cli.store.ids"))
+OUTPUT = typer.Option(None, "--output", "-o", help=msg("cli.store.output"))
+DB = typer.Option(None, "--db", envvar="VANBAN_DB", help=msg("cli.store.db"))
 
 
 @contextmanager
@@ -109,7 +110,7 @@ def _print_summary(summary: Summary, seconds: float) -> None:
 @app.command("add")
 def add_cmd(
     paths: list[Path] = PATHS,
-    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help="Parsing processes."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=1, help=msg("cli.store.jobs")),
     home: Path | None = HOME,
     db: str | None = DB,
 ) -> None:
@@ -124,6 +125,7 @@ def add_cmd(
             _err.print(f"[red]lỗi[/red] {escape(str(exc))}")
             raise typer.Exit(2) from None
         _print_summary(summary, time.perf_counter() - t0)
+        _track(ar, summary)
         if summary.count("error"):
             raise typer.Exit(1)
 
@@ -131,10 +133,10 @@ def add_cmd(
 @app.command("watch")
 def watch_cmd(
     folder: Path = FOLDER,
-    interval: float = typer.Option(2.0, "--interval", min=0.1, help="Seconds between scans."),
-    consume: bool = typer.Option(False, "--consume", help="Move added files into FOLDER/.done/."),
+    interval: float = typer.Option(2.0, "--interval", min=0.1, help=msg("cli.store.interval")),
+    consume: bool = typer.Option(False, "--consume", help=msg("cli.store.consume")),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1),
-    once: bool = typer.Option(False, "--once", help="Scan twice (to see files settle), add, and stop."),
+    once: bool = typer.Option(False, "--once", help=msg("cli.store.once")),
     home: Path | None = HOME,
     db: str | None = DB,
 ) -> None:
@@ -147,7 +149,9 @@ def watch_cmd(
         scans = 0
         try:
             while True:
-                for r in w.scan().results:
+                scanned = w.scan()
+                _track(ar, scanned)
+                for r in scanned.results:
                     style = "red" if r.status in ("failed", "error") else "green"
                     doc = f" #{r.document_id}" if r.document_id else ""
                     why = f": {escape(r.error)}" if r.error else ""
@@ -163,9 +167,16 @@ def watch_cmd(
             raise typer.Exit(2) from None
 
 
+def _track(ar: Archive, summary: Summary) -> None:
+    """The tracking step on what was just stored (the same one a web upload runs)."""
+    from .track_cmd import track_results
+
+    track_results(ar, [r.document_id for r in summary.results if r.document_id is not None])
+
+
 @app.command("reparse")
 def reparse_cmd(
-    failed: bool = typer.Option(False, "--failed", help="Only documents that failed to read or parse."),
+    failed: bool = typer.Option(False, "--failed", help=msg("cli.store.failed")),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1),
     home: Path | None = HOME,
     db: str | None = DB,
@@ -224,19 +235,19 @@ def _filters(
         d1 = dt.date.fromisoformat(date_from) if date_from else None
         d2 = dt.date.fromisoformat(date_to) if date_to else None
     except ValueError as exc:
-        raise typer.BadParameter(f"dates are YYYY-MM-DD: {exc}") from None
+        raise typer.BadParameter(msg("cli.store.bad_dates", error=exc)) from None
     return Filters(doc_type, issuer, year, d1, d2, number, system, "failed" if failed else None, removed)
 
 
 TYPE = typer.Option(None, "--type", "-t", help="Tên loại: 'Chỉ thị', 'chi thi'.")
-ISSUER = typer.Option(None, "--issuer", "-i", help="Part of the issuer's name.")
+ISSUER = typer.Option(None, "--issuer", "-i", help=msg("cli.store.issuer"))
 YEAR = typer.Option(None, "--year", "-y")
-FROM = typer.Option(None, "--from", help="Issued on or after YYYY-MM-DD.")
-TO = typer.Option(None, "--to", help="Issued on or before YYYY-MM-DD.")
+FROM = typer.Option(None, "--from", help=msg("cli.store.date_from"))
+TO = typer.Option(None, "--to", help=msg("cli.store.date_to"))
 NUMBER = typer.Option(None, "--number", "-n", help="Số, ký hiệu: 24-CT/TW.")
-SYSTEM = typer.Option(None, "--system", help="state, party or other.")
-FAILED = typer.Option(False, "--failed", help="Only documents that failed to read or parse.")
-REMOVED = typer.Option(False, "--removed", help="Search the removed documents.")
+SYSTEM = typer.Option(None, "--system", help=msg("cli.store.system"))
+FAILED = typer.Option(False, "--failed", help=msg("cli.store.failed"))
+REMOVED = typer.Option(False, "--removed", help=msg("cli.store.removed"))
 
 
 @app.command("search")
@@ -252,8 +263,8 @@ def search_cmd(
     failed: bool = FAILED,
     removed: bool = REMOVED,
     limit: int = typer.Option(10, "--limit", min=1, max=500),
-    after: str | None = typer.Option(None, "--after", help="Cursor printed by the previous page."),
-    as_json: bool = typer.Option(False, "--json", help="The page as JSON."),
+    after: str | None = typer.Option(None, "--after", help=msg("cli.store.after")),
+    as_json: bool = typer.Option(False, "--json", help=msg("cli.store.search_json")),
     home: Path | None = HOME,
     db: str | None = DB,
 ) -> None:
@@ -329,16 +340,20 @@ def _tree(node: Node, tree: Tree) -> None:
 
 @app.command("show")
 def show_cmd(
-    ref: str = typer.Argument(..., help="Id (42, #42) or number (24-CT/TW)."),
-    as_json: bool = typer.Option(False, "--json", help="The stored record as JSON."),
+    ref: str = typer.Argument(..., help=msg("cli.store.show_ref")),
+    as_json: bool = typer.Option(False, "--json", help=msg("cli.store.show_json")),
     home: Path | None = HOME,
     db: str | None = DB,
 ) -> None:
     """Xem văn bản: bản ghi, văn bản được trích dẫn, văn bản trích dẫn nó, chuỗi triển khai."""
+    from .track_cmd import print_chain
+
     with _archive(home, db) as ar:
         try:
             d = ar.find(ref)
         except ArchiveError as exc:
+            if not as_json and print_chain(ar, ref, None, archived=False):
+                return
             _err.print(f"[red]lỗi[/red] {escape(str(exc))}")
             raise typer.Exit(1) from None
         cites, cited, tree = ar.citing(d.id), ar.cited_by(d.id), ar.implementation_tree(d.id)
@@ -394,6 +409,8 @@ def show_cmd(
         t = Tree("[bold]Chuỗi triển khai[/bold] " + _brief(tree.doc))
         _tree(tree, t)
         _out.print(t)
+    with _archive(home, db) as ar:
+        print_chain(ar, ref, d.key, archived=True)
 
 
 CSV_FIELDS = (
@@ -414,8 +431,8 @@ CSV_FIELDS = (
 
 @app.command("export")
 def export_cmd(
-    query: str = typer.Argument("", help="Optional search query."),
-    fmt: str = typer.Option("jsonl", "--format", "-f", help="jsonl (full records) or csv (main fields)."),
+    query: str = typer.Argument("", help=msg("cli.store.query")),
+    fmt: str = typer.Option("jsonl", "--format", "-f", help=msg("cli.store.format")),
     output: Path | None = OUTPUT,
     doc_type: str | None = TYPE,
     issuer: str | None = ISSUER,
@@ -431,7 +448,7 @@ def export_cmd(
 ) -> None:
     """Xuất bản ghi (JSON Lines hoặc CSV), cùng bộ lọc với 'vanban search'."""
     if fmt not in ("jsonl", "csv"):
-        raise typer.BadParameter("--format is jsonl or csv")
+        raise typer.BadParameter(msg("cli.store.bad_format"))
     filters = _filters(doc_type, issuer, year, date_from, date_to, number, system, failed, removed)
     fh = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout  # noqa: SIM115
     n = 0

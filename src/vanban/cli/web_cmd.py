@@ -84,7 +84,7 @@ def demo(
 
     arc = Archive.open(home, None)
     docs = sorted(seeds.glob("*.txt")) if seeds.is_dir() else []
-    accs = setup(arc, docs)
+    accs = setup(arc, docs, demo_tasks=True)
     con = Console()
     tb = Table(title=f"Tài khoản demo — http://{host}:{port}/", title_justify="left")
     for col in ("Tên đăng nhập", "Mật khẩu", "Vai trò", "Đơn vị"):

@@ -34,6 +34,7 @@ class Unit(Base):
     key: Mapped[str] = mapped_column(String(300), unique=True)
     kind: Mapped[str] = mapped_column(String(10), default="state")
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"), index=True)
+    own: Mapped[bool] = mapped_column(Boolean, default=False)  # in the tracker's organisation
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id])
@@ -140,13 +141,24 @@ class Task(Base):
         Index("ix_tasks_due_order", text(DUE_ORDER), "id"),
         Index("ix_tasks_unit_due_order", "unit_id", text(DUE_ORDER), "id"),
         Index("ix_tasks_open_due_order", "completed_on", text(DUE_ORDER), "id"),
-        Index("ix_tasks_unit_status", "unit_id", "deadline", "completed_on"),
+        Index("ix_tasks_unit_status", "unit_id", "deadline", "completed_on", "confirmed_at"),
     )
 
     unit: Mapped[Unit | None] = relationship(foreign_keys=[unit_id])
     reports: Mapped[list[Report]] = relationship(
         back_populates="task", cascade="all, delete-orphan", order_by="Report.id"
     )
+
+
+class TrackedDocument(Base):
+    """A document the tracking step has run on, and the assignments it addresses to bodies
+    outside the tracker's organisation (``[{"index", "names"}]``: no task, listed on its page)."""
+
+    __tablename__ = "tracked_documents"
+
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
+    tracked_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    elsewhere: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
 
 class Report(Base):

@@ -93,6 +93,7 @@ def task_select(
     status_: Status | None = None,
     document_ids: Iterable[int] | None = None,
     pending: bool = False,
+    proposals: bool = False,
     due_between: tuple[dt.date, dt.date] | None = None,
     after: tuple[dt.date, int] | None = None,
     limit: int | None = None,
@@ -100,7 +101,8 @@ def task_select(
     """Tasks (with their unit and document) a user may see, filtered, with a ``status`` column,
     in deadline order (no deadline last).
 
-    ``pending``: not yet confirmed; ``due_between``: open with a deadline in that closed range;
+    Only confirmed tasks count: ``pending`` lists the proposals instead, ``proposals`` both;
+    ``due_between``: open with a deadline in that closed range;
     ``after``: the keyset page start ``(due, id)`` (see :func:`cursor_of`); ``limit``: at most
     that many, chosen by a subquery over ``tasks`` alone (index order, or a sort of ids), so
     only the rows shown are joined and loaded. The document comes with :data:`DOC_BRIEF` only.
@@ -123,6 +125,8 @@ def task_select(
             cond.append(due >= today)
     if pending:
         cond.append(Task.confirmed_at.is_(None))
+    elif not proposals:
+        cond.append(Task.confirmed_at.is_not(None))
     if due_between is not None:  # on the sort key (an index range over the open tasks)
         cond += [Task.completed_on.is_(None), due >= due_between[0], due <= due_between[1]]
     if after is not None:  # (due, id) > after, with the index range on due spelled out
@@ -155,13 +159,17 @@ class UnitCounts:
 
 
 def counts_by_unit(s: Session, today: dt.date, visible: frozenset[int] | None = None) -> list[UnitCounts]:
-    """Per-unit counts in the four statuses, units with most overdue first.
+    """Per-unit counts of the confirmed tasks in the four statuses, units with most overdue first.
 
-    Two grouped counts: every task (read from the covering index ``ix_tasks_unit_status``,
-    no join), less the tasks of removed documents (found from ``documents.deleted_at``).
+    Two grouped counts: every confirmed task (read from the covering index
+    ``ix_tasks_unit_status``, no join), less the tasks of removed documents.
     """
     st = status_sql(Task.deadline, Task.completed_on, today)
-    q = select(Task.unit_id, st, func.count()).group_by(Task.unit_id, st)
+    q = (
+        select(Task.unit_id, st, func.count())
+        .where(Task.confirmed_at.is_not(None))
+        .group_by(Task.unit_id, st)
+    )
     if visible is not None:
         q = q.where(Task.unit_id.in_(visible))
     gone = q.join(DocumentRow, DocumentRow.id == Task.document_id).where(DocumentRow.deleted_at.is_not(None))
@@ -203,12 +211,13 @@ class TrendPoint:
 def trend(
     s: Session, today: dt.date, months: int = 12, visible: frozenset[int] | None = None
 ) -> list[TrendPoint]:
-    """The last ``months`` months up to ``today``, from one query: the tasks completed since the
+    """The last ``months`` months up to ``today`` (confirmed tasks), from one query: the tasks completed since the
     first month began, and those open or completed after it with a deadline before today (the
     only ones that can be overdue at a month's end); removed documents' tasks left out."""
     first = add_months(today.replace(day=1), -(months - 1))
     q = select(Task.deadline, Task.completed_on, Task.created_at).where(
         Task.document_id.not_in(removed_documents()),
+        Task.confirmed_at.is_not(None),
         or_(
             Task.completed_on >= first,
             and_(Task.deadline < today, or_(Task.completed_on.is_(None), Task.completed_on > first)),

@@ -7,20 +7,23 @@ parsed ``Document.to_dict()``): the tracker never parses, the archive does.
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from ..store.models import CitationRow, DocumentRow
-from ..units import is_collective
-from . import audit, registry
-from .models import Report, Task, Unit, utcnow
-from .recurrence import RECURRENCES, expand
+from ..messages import msg
+from ..normalize import fold
+from ..rules import table
+from ..store.models import CitationRow, DocTextRow, DocumentRow
+from . import audit, orgs, registry
+from .models import Report, Task, TrackedDocument, Unit, utcnow
+from .recurrence import RECURRENCES, Period, expand
 
 ROLES: dict[str, str] = {"lead": "Chủ trì", "coordinate": "Phối hợp", "execute": "Thực hiện"}
 REPORT_RELATIONS = frozenset({"reports", "responds"})
-HORIZON_DAYS = 366  # recurring duties get one task per period for a year from the document's date
+PERIOD_WINDOW = 400  # days: the longest period (a year) and some, to find the next one in
 
 
 def directive_key(key: str) -> str:
@@ -42,51 +45,63 @@ class Tracker:
 
     # --- tasks from documents -------------------------------------------------------------
 
-    def on_document_added(self, doc: DocumentRow, user_id: int | None) -> tuple[list[Task], list[Report]]:
-        """Track a newly added document: its assignments become tasks, a report links to its task."""
-        rec = doc.record or {}
-        tasks = [] if is_report(rec) else self.tasks_from_document(doc, user_id)
-        return tasks, self.link_report(doc, user_id)
-
     def tasks_from_document(self, doc: DocumentRow, user_id: int | None) -> list[Task]:
-        """One task per matched unit (collectives expanded) per extracted assignment; idempotent."""
-        if self.s.scalar(select(Task.id).where(Task.document_id == doc.id).limit(1)) is not None:
+        """Proposals: one per unit of the organisation (collectives expanded) per extracted
+        assignment; idempotent. Assignments to bodies outside the organisation make none and are
+        recorded on the document (``TrackedDocument.elsewhere``)."""
+        if self.s.get(TrackedDocument, doc.id) is not None or self.s.scalar(
+            select(Task.id).where(Task.document_id == doc.id).limit(1)
+        ):
             return []
         rec = doc.record or {}
-        issuer = registry.ensure(self.s, rec["issuer"], user_id=user_id) if rec.get("issuer") else None
+        own_org = orgs.has_organisation(self.s)
+        issuer = self._issuer(rec, own_org, user_id)
         made: list[Task] = []
+        elsewhere: list[dict[str, Any]] = []
         for i, t in enumerate(rec.get("tasks") or []):
             seen: set[int] = set()
             deadline = dt.date.fromisoformat(t["deadline"]) if t.get("deadline") else None
             span = t.get("span") or [None, None]
+            outside: list[str] = []
             for name in t.get("assignees") or []:
-                unit = registry.find(self.s, name) or registry.ensure(
-                    self.s,
-                    name,
-                    parent=issuer,
-                    kind="group" if is_collective(name) else None,
-                    user_id=user_id,
-                )
+                where = orgs.place(self.s, name, issuer, own_org, user_id)
+                if where.elsewhere:
+                    outside.append(name)
                 role = (t.get("roles") or {}).get(name, "execute")
-                for u in registry.expand(self.s, unit):
+                for u in where.units:
                     if u.id in seen:
                         continue
                     seen.add(u.id)
-                    made += self._create(
-                        doc,
-                        index=i,
-                        unit=u,
-                        assignee=name,
-                        via=unit if unit.id != u.id else None,
-                        role=role if role in ROLES else "execute",
-                        action=t.get("action") or "",
-                        span=(span[0], span[1]),
-                        deadline=deadline,
-                        deadline_text=None,
-                        recurrence=t.get("recurrence") if t.get("recurrence") in RECURRENCES else None,
-                        user_id=user_id,
+                    made.append(
+                        self._create(
+                            doc,
+                            index=i,
+                            unit=u,
+                            assignee=name,
+                            via=where.via if where.via is not None and where.via.id != u.id else None,
+                            role=role if role in ROLES else "execute",
+                            action=t.get("action") or "",
+                            span=(span[0], span[1]),
+                            deadline=deadline,
+                            recurrence=t.get("recurrence") if t.get("recurrence") in RECURRENCES else None,
+                            user_id=user_id,
+                        )
                     )
+            if outside:
+                elsewhere.append({"index": i, "names": outside, "action": (t.get("action") or "")[:300]})
+        self.s.add(TrackedDocument(document_id=doc.id, elsewhere=elsewhere or None))
+        self.s.flush()
         return made
+
+    def _issuer(self, rec: dict[str, Any], own_org: bool, user_id: int | None) -> Unit | None:
+        """The issuing unit: found in the registry; created only for a tracker without one."""
+        name = rec.get("issuer")
+        if not name:
+            return None
+        unit = registry.find(self.s, name)
+        if unit is None and not own_org:
+            unit = registry.ensure(self.s, name, user_id=user_id)
+        return unit
 
     def _create(
         self,
@@ -100,46 +115,100 @@ class Tracker:
         action: str,
         span: tuple[int | None, int | None],
         deadline: dt.date | None,
-        deadline_text: str | None,
         recurrence: str | None,
         user_id: int | None,
-    ) -> list[Task]:
-        base = {
-            "document_id": doc.id,
-            "task_index": index,
-            "unit_id": unit.id,
-            "assignee": assignee,
-            "via_group_id": via.id if via else None,
-            "role": role,
-            "action": action,
-            "span_start": span[0],
-            "span_end": span[1],
-            "deadline_text": deadline_text,
-        }
-        if not recurrence:
-            t = Task(**base, deadline=deadline)
-            self.s.add(t)
-            self.s.flush()
-            audit.log(self.s, user_id, "create", "task", t.id, None, audit.snapshot(t))
-            return [t]
-        head = Task(**base, recurrence=recurrence)
-        return self._series(head, doc.date or self.today, deadline, user_id)
-
-    def _series(self, head: Task, start: dt.date, anchor: dt.date | None, user_id: int | None) -> list[Task]:
-        """Give ``head`` the first period of its recurrence and create one task per later period."""
-        assert head.recurrence
-        periods = expand(head.recurrence, anchor, start, start + dt.timedelta(days=HORIZON_DAYS))
-        head.deadline, head.period = periods[0].deadline, periods[0].label
-        self.s.add(head)
+        confirmed: bool = False,
+    ) -> Task:
+        """One task (a proposal unless ``confirmed``); a confirmed recurring one gets its periods."""
+        t = Task(
+            document_id=doc.id,
+            task_index=index,
+            unit_id=unit.id,
+            assignee=assignee,
+            via_group_id=via.id if via else None,
+            role=role,
+            action=action,
+            span_start=span[0],
+            span_end=span[1],
+            deadline=deadline,
+            recurrence=recurrence,
+        )
+        if confirmed:
+            t.confirmed_at, t.confirmed_by = utcnow(), user_id
+        self.s.add(t)
         self.s.flush()
-        out = [head]
+        audit.log(self.s, user_id, "create", "task", t.id, None, audit.snapshot(t))
+        if confirmed and recurrence:
+            self._start_series(t, user_id)
+        return t
+
+    def assign(
+        self,
+        doc: DocumentRow,
+        unit: Unit,
+        user_id: int | None,
+        *,
+        role: str = "lead",
+        deadline: dt.date | None = None,
+        note: str = "",
+        recurrence: str | None = None,
+    ) -> Task:
+        """A confirmed task from a leader's assignment (routing a document to a unit): it needs
+        no second confirmation. ``ValueError`` for an unknown role or recurrence."""
+        if role not in ROLES:
+            raise ValueError(msg("track.bad_role", role=role))
+        if recurrence is not None and recurrence not in RECURRENCES:
+            raise ValueError(msg("track.bad_recurrence", recurrence=recurrence))
+        index = -1 - (
+            self.s.scalar(select(func.count()).where(Task.document_id == doc.id, Task.task_index < 0)) or 0
+        )
+        return self._create(
+            doc,
+            index=index,
+            unit=unit,
+            assignee=unit.name,
+            via=None,
+            role=role,
+            action=note.strip() or (doc.subject or ""),
+            span=(None, None),
+            deadline=deadline,
+            recurrence=recurrence,
+            user_id=user_id,
+            confirmed=True,
+        )
+
+    # --- recurring duties: periods from the confirmation on, as time passes ----------------
+
+    def _start_series(self, head: Task, user_id: int | None) -> None:
+        """Make ``head`` the first period due on or after today (its deadline, if any, is the
+        anchor: the weekday or the day of the month), then the periods already due."""
+        assert head.recurrence
+        first = self._next_period(head, self.today)
+        head.deadline, head.period = first.deadline, first.label
+        self.s.flush()
+        self._extend(head, user_id)
+
+    @staticmethod
+    def _next_period(head: Task, start: dt.date) -> Period:
+        """The first period of ``head``'s duty due on or after ``start``, its day anchored by
+        ``head.deadline`` (the weekday, or the day of the month) when it has one."""
+        assert head.recurrence
+        return expand(head.recurrence, head.deadline, start, start + dt.timedelta(days=PERIOD_WINDOW))[0]
+
+    def _extend(self, head: Task, user_id: int | None) -> list[Task]:
+        """Create the periods of ``head``'s series up to the first one due on or after today."""
+        assert head.recurrence and head.deadline
+        last = self.s.scalar(
+            select(func.max(Task.deadline)).where(or_(Task.id == head.id, Task.series_id == head.id))
+        )
+        out: list[Task] = []
         cols = ("document_id", "task_index", "unit_id", "assignee", "via_group_id", "role", "action")
-        for p in periods[1:]:
+        while last is not None and last < self.today:
+            p = self._next_period(head, last + dt.timedelta(days=1))
             t = Task(
                 **{c: getattr(head, c) for c in cols},
                 span_start=head.span_start,
                 span_end=head.span_end,
-                deadline_text=head.deadline_text,
                 recurrence=head.recurrence,
                 deadline=p.deadline,
                 period=p.label,
@@ -149,10 +218,29 @@ class Tracker:
             )
             self.s.add(t)
             out.append(t)
+            last = p.deadline
         self.s.flush()
         for t in out:
             audit.log(self.s, user_id, "create", "task", t.id, None, audit.snapshot(t))
         return out
+
+    def advance(self) -> list[Task]:
+        """As time passes: every confirmed recurring duty gets its periods up to today's (one
+        query finds the series whose last period is past; usually none)."""
+        last = (
+            select(
+                func.coalesce(Task.series_id, Task.id).label("head"), func.max(Task.deadline).label("last")
+            )
+            .where(Task.recurrence.is_not(None), Task.confirmed_at.is_not(None))
+            .group_by(func.coalesce(Task.series_id, Task.id))
+            .subquery()
+        )
+        heads = self.s.scalars(
+            select(Task)
+            .join(last, last.c.head == Task.id)
+            .where(last.c.last < self.today, Task.series_id.is_(None))
+        ).all()
+        return [t for h in heads for t in self._extend(h, None)]
 
     # --- the clerk's confirmation ---------------------------------------------------------
 
@@ -166,44 +254,87 @@ class Tracker:
         deadline: dt.date | None,
         recurrence: str | None,
     ) -> Task:
-        """Confirm (and correct) a task: assignee, lead/coordinating, deadline, recurrence.
+        """Confirm (and correct) a task: unit, lead/coordinating, deadline, recurrence.
 
-        Changing the recurrence or the deadline of a recurring task regenerates its later
-        periods (those without a report).
+        A recurring duty gets its periods from today on (the deadline, if any, anchors their
+        day); changing the recurrence or the deadline regenerates the later periods without a
+        report. ``ValueError`` (a message for the user) on a bad value.
         """
         if role not in ROLES:
-            raise ValueError(f"unknown role {role!r}")
+            raise ValueError(msg("track.bad_role", role=role))
         if recurrence is not None and recurrence not in RECURRENCES:
-            raise ValueError(f"unknown recurrence {recurrence!r}")
+            raise ValueError(msg("track.bad_recurrence", recurrence=recurrence))
         if unit_id is not None and self.s.get(Unit, unit_id) is None:
-            raise ValueError(f"unknown unit {unit_id}")
+            raise ValueError(msg("track.unknown_unit", unit=unit_id))
         before = audit.snapshot(task)
-        reshape = recurrence != task.recurrence or (recurrence is not None and deadline != task.deadline)
+        fresh = task.confirmed_at is None
+        reshape = (
+            fresh or recurrence != task.recurrence or (recurrence is not None and deadline != task.deadline)
+        )
         task.unit_id, task.role = unit_id, role
-        task.confirmed_at, task.confirmed_by = utcnow(), user_id
+        if fresh:
+            task.confirmed_at, task.confirmed_by = utcnow(), user_id
         if task.series_id is None:
-            self.s.execute(
-                delete(Task).where(
-                    Task.series_id == task.id, ~Task.reports.any(), Task.completed_on.is_(None)
+            if reshape:
+                self.s.execute(
+                    delete(Task).where(
+                        Task.series_id == task.id, ~Task.reports.any(), Task.completed_on.is_(None)
+                    )
                 )
-            )
-            self.s.flush()
-            later = list(self.s.scalars(select(Task).where(Task.series_id == task.id)))
-            for t in later:
-                t.unit_id, t.role, t.confirmed_at, t.confirmed_by = unit_id, role, task.confirmed_at, user_id
-        task.recurrence = recurrence
-        if reshape and recurrence and task.series_id is None:
-            doc = self.s.get(DocumentRow, task.document_id)
-            start = (doc.date if doc and doc.date else None) or self.today
-            self._series(task, start, deadline, user_id)
+                self.s.flush()
+            for t in self.s.scalars(select(Task).where(Task.series_id == task.id)):
+                t.unit_id, t.role = unit_id, role
+        task.recurrence, task.deadline = recurrence, deadline
+        if recurrence and reshape and task.series_id is None:
+            self._start_series(task, user_id)
             self._dedupe_periods(task)
-        else:
-            task.deadline = deadline
-            if not recurrence:
-                task.period = None
+        elif not recurrence:
+            task.period = None
         self.s.flush()
         audit.log(self.s, user_id, "confirm", "task", task.id, before, audit.snapshot(task))
+        if fresh:
+            for rd in self._earlier_reports(task):
+                self.link_report(rd, user_id, tasks=[task])
         return task
+
+    def _earlier_reports(self, task: Task) -> list[DocumentRow]:
+        """Báo cáo already archived from the task's unit that cite its document (a report added
+        before the clerk confirmed): they answer it now, in the order of their dates."""
+        doc = self.s.get(DocumentRow, task.document_id)
+        if doc is None or not doc.key:
+            return []
+        keys = {k for k in (doc.key, doc.number_key) if k}
+        rows = self.s.scalars(
+            select(DocumentRow)
+            .join(CitationRow, CitationRow.document_id == DocumentRow.id)
+            .where(CitationRow.key.in_(keys), DocumentRow.deleted_at.is_(None), DocumentRow.id != doc.id)
+            .order_by(DocumentRow.date, DocumentRow.id)
+        ).unique()
+        out = []
+        for rd in rows:
+            rec = rd.record or {}
+            unit = registry.find(self.s, rec["issuer"]) if is_report(rec) and rec.get("issuer") else None
+            if unit is not None and unit.id == task.unit_id and task.completed_on is None:
+                out.append(rd)
+        return out
+
+    def confirm_as_is(self, tasks: list[Task], user_id: int | None) -> list[Task]:
+        """Confirm proposals as extracted (all of a document's at once, or the ids given)."""
+        return [
+            self.confirm(
+                t, user_id, unit_id=t.unit_id, role=t.role, deadline=t.deadline, recurrence=t.recurrence
+            )
+            for t in tasks
+            if t.confirmed_at is None
+        ]
+
+    def reject(self, task: Task, user_id: int | None) -> None:
+        """Drop a proposal (the audit log keeps it); ``ValueError`` for a confirmed task."""
+        if task.confirmed_at is not None:
+            raise ValueError(msg("track.reject_confirmed", id=task.id))
+        audit.log(self.s, user_id, "reject", "task", task.id, audit.snapshot(task), None)
+        self.s.delete(task)
+        self.s.flush()
 
     def _dedupe_periods(self, head: Task) -> None:
         """Drop regenerated periods that a kept (reported) period already covers."""
@@ -229,7 +360,8 @@ class Tracker:
         reported_on: dt.date | None = None,
         auto: bool = False,
     ) -> Report:
-        """Record progress on ``task``; a final report completes it (on the day it is recorded)."""
+        """Record progress on ``task``; a final report completes it on ``reported_on`` (the
+        report's own date; today when it has none)."""
         on = reported_on or self.today
         r = Report(
             task_id=task.id,
@@ -271,41 +403,82 @@ class Tracker:
                 out.append(target)
         return out
 
-    def link_report(self, doc: DocumentRow, user_id: int | None) -> list[Report]:
-        """Link a report document to the open tasks it answers, when it cites the assigning document.
-
-        The report's issuer must be (or be above) the unit of the task; each answered
-        assignment gets its earliest open period completed.
-        """
+    def answered_tasks(self, doc: DocumentRow, as_report: bool = False) -> list[Task]:
+        """The confirmed open tasks a report document answers: those of its issuing unit (that
+        unit only) in the documents it cites (any citation when it is a Báo cáo or ``as_report``,
+        else only ``báo cáo``/``trả lời`` ones), not yet linked to it; of a recurring duty, the
+        earliest open period."""
         rec = doc.record or {}
-        rels = None if is_report(rec) else REPORT_RELATIONS
-        if not rec.get("issuer"):
-            return []
-        unit = registry.find(self.s, rec["issuer"])
+        unit = registry.find(self.s, rec["issuer"]) if rec.get("issuer") else None
         if unit is None:
             return []
-        units = registry.subtree(self.s, unit.id)
-        out: list[Report] = []
-        for target in self.cited_documents(doc, rels):
-            already = select(Report.task_id).where(Report.document_id == doc.id)
-            open_tasks = self.s.scalars(
-                select(Task)
-                .where(
-                    Task.document_id == target.id,
-                    Task.unit_id.in_(units),
-                    Task.completed_on.is_(None),
-                    Task.id.not_in(already),
-                )
-                .order_by(Task.task_index, func.coalesce(Task.deadline, dt.date.max), Task.id)
-            ).all()
-            done: set[tuple[int, int | None]] = set()
-            for t in open_tasks:
-                if (t.task_index, t.unit_id) in done:
-                    continue
-                done.add((t.task_index, t.unit_id))
-                note = f"Tự động liên kết: {rec.get('doc_type') or 'văn bản'} {rec.get('number') or ''} trích dẫn văn bản giao nhiệm vụ."
-                out.append(self.report(t, user_id, note=note, final=True, document_id=doc.id, auto=True))
+        targets = self.cited_documents(doc, None if as_report or is_report(rec) else REPORT_RELATIONS)
+        if not targets:
+            return []
+        already = select(Report.task_id).where(Report.document_id == doc.id)
+        rows = self.s.scalars(
+            select(Task)
+            .where(
+                Task.document_id.in_([d.id for d in targets]),
+                Task.unit_id == unit.id,
+                Task.confirmed_at.is_not(None),
+                Task.completed_on.is_(None),
+                Task.id.not_in(already),
+            )
+            .order_by(Task.document_id, Task.task_index, func.coalesce(Task.deadline, dt.date.max), Task.id)
+        ).all()
+        seen: set[tuple[int, int, int | None]] = set()
+        out = []
+        for t in rows:
+            k = (t.document_id, t.task_index, t.series_id or (t.id if t.recurrence else None))
+            if t.recurrence and k in seen:
+                continue
+            seen.add(k)
+            out.append(t)
         return out
+
+    def link_report(
+        self, doc: DocumentRow, user_id: int | None, *, tasks: list[Task] | None = None, final: bool = False
+    ) -> list[Report]:
+        """Link a report document to the tasks it answers (``tasks``, or :meth:`answered_tasks`).
+
+        Each gets a report dated by the document's own date (the upload date only when it has
+        none); the report is final — the task completed on that date — when ``final`` or when
+        the document says the work is done (:func:`says_done`), interim otherwise.
+        """
+        rec = doc.record or {}
+        answered = self.answered_tasks(doc) if tasks is None else tasks
+        if not answered:
+            return []
+        text = self.s.get(DocTextRow, doc.id)
+        done = final or says_done(rec.get("subject") or "", text.text if text else "")
+        on = doc.date or self.today
+        label = " ".join(x for x in (rec.get("doc_type") or "Văn bản", rec.get("number")) if x)
+        note = msg("track.report_note_final" if done else "track.report_note_interim", document=label)
+        return [
+            self.report(
+                t, user_id, note=note, final=done, document_id=doc.id, reported_on=on, auto=tasks is None
+            )
+            for t in answered
+        ]
+
+
+@cache
+def _report_cues() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    t = table("track")["report"]
+    return tuple(t["done"]), tuple(t["ongoing"])
+
+
+def says_done(subject: str, text: str) -> bool:
+    """A report says the work is done: a done phrase (``đã hoàn thành``, ``kết quả thực hiện``)
+    in its subject or text, and no phrase saying it goes on (``tiến độ``, ``sơ kết`` in the
+    subject; ``chưa hoàn thành``, ``đang triển khai`` anywhere)."""
+    done, ongoing = _report_cues()
+    subject = fold(subject).lower()
+    body = fold(text).lower()
+    if any(c in subject for c in ongoing) or any(c in body for c in ongoing[:3]):
+        return False
+    return any(c in subject or c in body for c in done)
 
 
 def citing_documents(s: Session, key: str) -> list[tuple[DocumentRow, str]]:

@@ -276,6 +276,7 @@ def tasks(
     unit_id: int | None = None,
     document_id: int | None = None,
     status_: Annotated[Status | None, Query(alias="status")] = None,
+    proposals: Annotated[bool, Query(description="Cả đề xuất chưa xác nhận")] = False,
     limit: int = 200,
 ) -> list[TaskOut]:
     on = sv.today(request)
@@ -285,6 +286,7 @@ def tasks(
         unit_id=unit_id,
         document_id=document_id,
         status_=status_,
+        proposals=proposals,
         limit=max(1, min(limit, 1000)),
     )
     return [_task(t, u, on) for t, u, _d, _st in s.execute(q).all()]

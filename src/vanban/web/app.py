@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..messages import msg
 from ..store import Archive
+from ..track.labels import relation_label
 from ..track.recurrence import RECURRENCES
 from ..track.roles import ROLE_LABELS, Action
 from ..track.status import LABELS, Status
@@ -138,6 +139,8 @@ def create_app(config: WebConfig | None = None, archive: Archive | None = None) 
         TASK_ROLES=ROLES,
         RECURRENCES=RECURRENCES,
         Action=Action,
+        relation_label=relation_label,
+        msg=msg,
     )
     tpl.env.globals["msg"] = msg
     tpl.env.filters["vndate"] = lambda d: d.strftime("%d/%m/%Y") if isinstance(d, dt.date) else "—"
@@ -154,7 +157,7 @@ def create_app(config: WebConfig | None = None, archive: Archive | None = None) 
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, exc: HTTPException) -> Response:
-        if request.url.path.startswith("/api/"):
+        if _wants_json(request):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
         return tpl.TemplateResponse(
             request,
@@ -167,6 +170,8 @@ def create_app(config: WebConfig | None = None, archive: Archive | None = None) 
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         if request.url.path.startswith("/api/"):
             return JSONResponse({"detail": exc.errors()}, status_code=422)
+        if _wants_json(request):  # the upload form's script shows the message itself
+            return JSONResponse({"detail": "Dữ liệu gửi lên không hợp lệ."}, status_code=422)
         return tpl.TemplateResponse(
             request,
             "error.html",
@@ -174,7 +179,7 @@ def create_app(config: WebConfig | None = None, archive: Archive | None = None) 
             status_code=422,
         )
 
-    from . import api, docs, feedback, pages, public, uploads
+    from . import api, docs, feedback, pages, public, review, uploads
 
     app.include_router(feedback.router)
     app.include_router(public.router)  # before pages: /public/feed.xml is not a page slug
@@ -184,7 +189,14 @@ def create_app(config: WebConfig | None = None, archive: Archive | None = None) 
     app.include_router(desk.router)
     app.include_router(uploads.api_router)
     docs.mount(app)
+    app.include_router(review.router)
+    app.include_router(review.api)
     return app
+
+
+def _wants_json(request: Request) -> bool:
+    """An API call, or a page's script asking for JSON (errors come back as ``{"detail"}``)."""
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
 
 
 def from_env() -> FastAPI:

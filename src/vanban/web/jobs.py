@@ -34,9 +34,8 @@ from ..messages import msg
 from ..store import Archive
 from ..store.db import Base
 from ..store.models import DocumentRow
-from ..track import audit
+from ..track import audit, service
 from ..track.models import utcnow
-from ..track.tracker import Tracker
 
 __all__ = ["FINAL", "Job", "JobRunner", "run_job"]
 
@@ -177,9 +176,14 @@ def _add(
             None,
             {"name": name, "status": res.status, "number": doc.number},
         )
-        tasks, reports = ([], []) if doc.status != "ok" else Tracker(s, on).on_document_added(doc, user_id)
+        out = service.track_document(s, doc, user_id=user_id, today=on)
         s.commit()
-        result = {"status": res.status, "tasks": [t.id for t in tasks], "reports": [r.id for r in reports]}
+        result = {
+            "status": res.status,
+            "tasks": [t.id for t in out.proposals],
+            "reports": [r.id for r in out.reports],
+            "elsewhere": out.elsewhere,
+        }
         if doc.status != "ok":
             error = msg("web.job.unreadable", name=name, error=doc.error or res.error or doc.status)
             return FAILED, {"result": result, "error": error}

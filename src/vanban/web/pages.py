@@ -17,7 +17,7 @@ from ..feedback.service import panel as feedback_panel
 from ..messages import msg
 from ..store import Filters
 from ..store.models import DocumentRow
-from ..track import accounts, audit, queries, registry
+from ..track import accounts, audit, labels, queries, registry
 from ..track.export import progress_report
 from ..track.models import AuditEntry, PublishedDirective, Report, Task, Unit, UnitMember, User
 from ..track.roles import Action, Role
@@ -291,6 +291,7 @@ def tasks(
     after: str | None = None,
 ) -> HTMLResponse:
     on = sv.today(request)
+    sv.advance(request)
     if unit is not None and p.visible is not None and unit not in p.visible:
         raise HTTPException(404, "Không tìm thấy đơn vị.")
     try:
@@ -390,6 +391,7 @@ def confirm(
     role: Annotated[str, Form()] = "execute",
     deadline: Annotated[str, Form()] = "",
     recurrence: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "",
 ) -> Response:
     check_csrf(p, csrf)
     t = sv.visible_task(s, p, task_id)
@@ -401,7 +403,7 @@ def confirm(
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
     s.commit()
-    return back(f"/tasks/{t.id}")
+    return back(_local(next) if next else f"/tasks/{t.id}")
 
 
 @router.post("/tasks/{task_id}/report")
@@ -672,7 +674,12 @@ def audit_log(request: Request, s: DB, p: Me, entity: str | None = None) -> HTML
     )
     if entity:
         q = q.where(AuditEntry.entity == entity)
-    return page(request, "audit.html", p, rows=s.execute(q).all(), entity=entity)
+    units = dict(s.execute(select(Unit.id, Unit.name)).all())
+    rows = [
+        (e, labels.audit_sentence(e, u.full_name if u else None), labels.changes(e.before, e.after, units))
+        for e, u in s.execute(q).all()
+    ]
+    return page(request, "audit.html", p, rows=rows, entity=entity)
 
 
 @router.get("/reports/{report_id}")

@@ -23,8 +23,8 @@ from ..messages import msg
 from ..store import Archive, Filters
 from ..store.models import DocTextRow, DocumentRow
 from ..store.search import Page
-from ..track import queries
-from ..track.models import AuditEntry, Report, Task, Unit
+from ..track import queries, service
+from ..track.models import AuditEntry, Report, Task, TrackedDocument, Unit
 from ..track.roles import Action, sees_task
 from ..track.status import Status
 from ..track.tracker import directive_key
@@ -69,6 +69,7 @@ class Added:
 
     job: Job
     reports: list[Report]
+    elsewhere: list[dict[str, Any]] = dataclasses.field(default_factory=list)
 
 
 async def save_upload(request: Request, upload: UploadFile) -> tuple[Path, str]:
@@ -121,7 +122,7 @@ async def add_document(request: Request, s: Session, p: Principal, upload: Uploa
     begin_write(s)
     ids = (job.result or {}).get("reports") or []
     reports = list(s.scalars(select(Report).where(Report.id.in_(ids)))) if ids else []
-    return Added(job, reports)
+    return Added(job, reports, list((job.result or {}).get("elsewhere") or []))
 
 
 def document_marks(rec: dict[str, Any], tasks: list[Task], link_of: dict[str, int]) -> list[Mark]:
@@ -163,6 +164,7 @@ def document_view(s: Session, arc: Archive, doc: DocumentRow, p: Principal, on: 
     links = arc.citing(doc.id)
     link_of = {directive_key(lk.key): lk.targets[0].id for lk in links if lk.targets}
     reports = list(s.scalars(select(Report).where(Report.document_id == doc.id)))
+    tracked = s.get(TrackedDocument, doc.id)
     name, _ = arc.original(doc.id)
     suffix = Path(name).suffix.lower()
     preview = (
@@ -180,6 +182,8 @@ def document_view(s: Session, arc: Archive, doc: DocumentRow, p: Principal, on: 
         "links": links,
         "cited_by": arc.cited_by(doc.id),
         "answers": [(r, s.get(Task, r.task_id)) for r in reports],
+        "proposals": sum(1 for t in all_tasks if t.confirmed_at is None),
+        "elsewhere": list(tracked.elsewhere or []) if tracked else [],
         "original_name": name,
         "preview": preview,
     }
@@ -227,9 +231,23 @@ class VersionedCache:
         return value
 
 
+def advance(request: Request) -> None:
+    """Recurring duties get their periods up to today (once a day per process, in a write
+    transaction of its own; the lists call it before reading)."""
+    on = today(request)
+    if getattr(request.app.state, "advanced_on", None) == on:
+        return
+    with archive(request).Session() as ws:
+        begin_write(ws)
+        service.advance(ws, on)
+        ws.commit()
+    request.app.state.advanced_on = on
+
+
 def dashboard(request: Request, s: Session, p: Principal) -> dict[str, Any]:
     """Per-unit counts, totals, the overdue and due-soon lists and the trend; cached per change."""
     on = today(request)
+    advance(request)
     cache: VersionedCache = request.app.state.dash_cache
     key, version = (on, p.visible), data_version(s)
     hit = cache.get(key, version)
@@ -244,8 +262,19 @@ def dashboard(request: Request, s: Session, p: Principal) -> dict[str, Any]:
         "due_soon": [((r[0], r[1], r[2]), lvl) for r, lvl in queries.due_soon_tasks(s, on, p.visible)],
         "trend": queries.trend(s, on, 12, p.visible),
         "today": on,
+        "pending": pending_count(s, p.visible),
     }
     return cache.put(key, version, data)
+
+
+def pending_count(s: Session, visible: frozenset[int] | None) -> int:
+    """Proposals awaiting a clerk (shown apart: they count nowhere)."""
+    q = select(func.count()).where(
+        Task.confirmed_at.is_(None), Task.document_id.not_in(queries.removed_documents())
+    )
+    if visible is not None:
+        q = q.where(Task.unit_id.in_(visible))
+    return s.scalar(q) or 0
 
 
 def search(request: Request, s: Session, query: str, filters: Filters, limit: int, after: str | None) -> Page:

@@ -60,7 +60,8 @@ document.addEventListener("DOMContentLoaded", () => {
         if (xhr.status !== 202 || !data || !data.files) {
           const li = document.createElement("li");
           li.className = "error";
-          li.textContent = "Lỗi " + xhr.status + ": " + ((data && data.detail) || xhr.responseText.slice(0, 200));
+          const detail = data && typeof data.detail === "string" ? data.detail : "";
+          li.textContent = detail || ("Máy chủ trả lỗi " + xhr.status + ". Hãy thử lại.");
           out.appendChild(li);
           return;
         }
@@ -83,6 +84,13 @@ document.addEventListener("DOMContentLoaded", () => {
       el.scrollIntoView({ behavior: "smooth", block: "center" });
       el.classList.add("flash");
       setTimeout(() => el.classList.remove("flash"), 1500);
+    });
+  }
+  const toggle = document.getElementById("menu-toggle");
+  if (toggle) {
+    toggle.addEventListener("click", () => {
+      const open = document.body.classList.toggle("menu-open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
     });
   }
   const passage = document.getElementById("passage");
