@@ -262,6 +262,7 @@ def test_outgoing_numbers_from_the_desk_and_the_api(office: Archive) -> None:
 def test_an_uploaded_packet_is_read_with_its_metadata(office: Archive, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from vanban.exchange import build_packet
     from vanban.read.edxml import Attachment, Organ, Packet
+    from web.vbweb_helpers import wait_job
 
     packet = Packet(
         number="512/SCT-QLTM",
@@ -280,8 +281,11 @@ def test_an_uploaded_packet_is_read_with_its_metadata(office: Archive, tmp_path)
         files={"files": ("goi-tin.edxml", build_packet(packet), "application/xml")},
         headers={"accept": "application/json"},
     )
-    assert r.status_code == 200, r.text
-    doc_id = r.json()["files"][0]["document_id"]
+    assert r.status_code == 202, r.text  # read in a background job
+    job = wait_job(clerk, r.json()["files"][0]["url"])
+    app.state.jobs.close()
+    assert job["status"] == "done", job
+    doc_id = job["document_id"]
     page = clerk.get(f"/documents/{doc_id}/desk").text
     # the entry is filled from the packet: its number, sender, deadline and channel
     assert 'value="512/SCT-QLTM"' in page and 'value="SỞ CÔNG THƯƠNG"' in page

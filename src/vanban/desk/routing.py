@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 
 from ..messages import msg
 from ..store.models import DocumentRow
-from ..track import audit
-from ..track.models import Task, Unit, User, utcnow
+from ..track import audit, service
+from ..track.models import Task, Unit, User
 from ..track.roles import Role
-from ..track.tracker import ROLES, Tracker
+from ..track.tracker import ROLES
 from . import DeskError
 from .models import INCOMING, Handover
 from .notify import notify, unit_members
@@ -25,7 +25,6 @@ __all__ = ["DIRECTORS", "create_tasks", "direct", "inbox", "send_to_leader", "tr
 
 DIRECTORS = frozenset({Role.LEADER, Role.ADMIN})  # who may direct a document
 SENDERS = frozenset({Role.CLERK, Role.ADMIN})  # who registers and routes
-DIRECTION_BASE = 1000  # task_index of directed tasks: apart from the extracted assignments (0…)
 
 
 def _number(doc: DocumentRow) -> str:
@@ -68,29 +67,10 @@ def create_tasks(
 ) -> list[Task]:
     """The tracking step for directed work: one confirmed task per (unit, role), no second
     confirmation. The one place routing calls into ``vanban.track``."""
-    t = Tracker(s)
-    done = s.scalar(select(func.max(Task.task_index)).where(Task.document_id == doc.id)) or 0
-    index = max(done + 1, DIRECTION_BASE)
-    made: list[Task] = []
-    for unit, role in units:
-        made += t._create(
-            doc,
-            index=index,
-            unit=unit,
-            assignee=unit.name,
-            via=None,
-            role=role,
-            action=action,
-            span=(None, None),
-            deadline=deadline,
-            deadline_text=None,
-            recurrence=None,
-            user_id=user_id,
-        )
-    now = utcnow()
-    for task in made:
-        task.confirmed_at, task.confirmed_by = now, user_id
-    return made
+    return [
+        service.assign(s, doc, unit, role=role, deadline=deadline, note=action, user_id=user_id)
+        for unit, role in units
+    ]
 
 
 def direct(
