@@ -219,6 +219,10 @@ def _number(
     if seq is None or symbol is None:
         return (n, _Field(n.value, cfg["ocr_text"], "ocr")) if n else (None, None)
     value = f"{seq}/{symbol}"
+    if any(  # OCR loses the bar of Đ: a D may be a Đ
+        c in cfg["unsure_letters"] for p in symbol.split("-") if p not in cfg["sure_parts"] for c in p
+    ):
+        conf = min(conf, cfg["unsure_symbol"])
     if n is not None and n.value == value:
         return n, _Field(value, max(conf, cfg["zone_and_text"]), source)
     span = line or (n.span if n else (0, 0))
