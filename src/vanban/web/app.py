@@ -154,6 +154,9 @@ def create_app(config: WebConfig | None = None, archive: Archive | None = None) 
 
     app.include_router(pages.router)
     app.include_router(api.router)
+    from . import field_review
+
+    field_review.install(app)
     return app
 
 
