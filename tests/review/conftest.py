@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +11,8 @@ import pytest
 from review_helpers import SEED, scan_pdf, scan_record
 
 from vanban.store import Archive, archive
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))  # vbweb_helpers
 
 
 @pytest.fixture
@@ -40,3 +43,15 @@ def arc(tmp_path: Path) -> Iterator[Archive]:
     a = Archive.open(tmp_path / "home")
     yield a
     a.close()
+
+
+@pytest.fixture
+def app(arc: Archive, scan: Path, fake_scans: None):  # type: ignore[no-untyped-def]
+    """The web app with the demo accounts and the drawn scan added (document #1)."""
+    from vbweb_helpers import PASSWORDS, TODAY
+
+    from vanban.web import WebConfig, create_app
+    from vanban.web.demo import setup
+
+    setup(arc, [scan], PASSWORDS)
+    return create_app(WebConfig(home=arc.home, today=lambda: TODAY), arc)

@@ -40,6 +40,7 @@ router = APIRouter(include_in_schema=False)
 api_router = APIRouter(prefix="/api/v1", tags=["vanban"])
 DB = Annotated[Session, Depends(db)]
 QUEUE_PAGE = 50
+DEFAULT_DPI = 150  # a crop of a page read without zones
 IMAGES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".webp", ".gif"}
 
 
@@ -86,8 +87,9 @@ def crop_region(rec: dict[str, Any], field: str) -> tuple[int, tuple[int, int, i
     if not review.is_scan(rec):
         return None
     ev = [e for e in _evidence(rec, field) if e.get("box") and len(e["box"]) == 4]
-    if not ev:
-        return 1, None, 0
+    if not ev:  # the top of page 1, at the resolution the zones were read at
+        dpis = [int(e["dpi"]) for e in rec.get("evidence") or [] if e.get("dpi")]
+        return 1, None, dpis[0] if dpis else DEFAULT_DPI
     page, dpi = int(ev[0]["page"]), int(ev[0]["dpi"])
     boxes = [e["box"] for e in ev if int(e["page"]) == page]
     box = (
@@ -341,7 +343,7 @@ def _render(data: bytes, name: str, page: int, box: tuple[int, int, int, int] | 
         try:
             if not 1 <= page <= len(pdf):
                 raise ValueError(f"page {page}")
-            img = pdf[page - 1].render(scale=(dpi or 150) / 72).to_pil()
+            img = pdf[page - 1].render(scale=dpi / 72).to_pil()
         finally:
             pdf.close()
     w, h = img.size
