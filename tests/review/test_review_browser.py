@@ -94,10 +94,11 @@ def test_review_a_scan(server: str) -> None:
             assert "Cần kiểm tra" in page.inner_text("#needs-review")
             # the crops are rendered from the original and load
             page.wait_for_function(
-                "() => { const i = document.querySelector('#review-date img.review-crop');"
-                " return i && i.complete && i.naturalWidth > 50; }",
-                timeout=60_000,
+                "() => { const all = [...document.querySelectorAll('img.review-crop')];"
+                " return all.length >= 5 && all.every(i => i.complete && i.naturalWidth > 50); }",
+                timeout=120_000,
             )
+            assert page.locator("#review-date img.review-crop").count() == 1
             assert "nguyên vẹn" in page.inner_text("#signatures")
             assert "chưa xác minh" in page.inner_text("#signatures")
             page.locator("#field-review").screenshot(path=str(ARTIFACTS / "review-1366.png"))
@@ -116,6 +117,7 @@ def test_review_a_scan(server: str) -> None:
             assert page.input_value("#f-date") == "03/08/2020"
             assert "03/08/2020" in page.inner_text("dl.rec")
             assert page.locator("#review-date .badge.confirmed").count() == 1
+            page.click("#field-review summary")  # closed once nothing is left to check
             assert "03/08/2020" in page.inner_text(".review-history")
             page.locator("#field-review").screenshot(path=str(ARTIFACTS / "review-done-1366.png"))
             page.goto(f"{server}/review/fields")

@@ -127,3 +127,14 @@ def test_text_document_keeps_its_values(arc: Archive) -> None:
 def test_bad_values_are_refused(field: str, value: str, words: str) -> None:
     with pytest.raises(ValueError, match=words):
         review.decide({"number": "1/UBND"}, {field: value})
+
+
+def test_a_proposal_given_back_is_a_confirmation() -> None:
+    rec = {"subject": "Về việc tổ chức\nhội nghị", "sources": {}, "confidence": {}}
+    (d,) = review.decide(rec, {"subject": "  Về việc tổ chức hội nghị "})
+    assert not d.corrected and d.value == rec["subject"]
+    confirmed = review.apply(rec, {"subject": d.value})
+    assert confirmed["sources"]["subject"] == "confirmed" and confirmed["confidence"]["subject"] == 1.0
+    assert review.decide(confirmed, {"subject": "Về việc tổ chức hội nghị"}) == []  # nothing new
+    (d,) = review.decide(confirmed, {"subject": "Về việc tổ chức hội thảo"})
+    assert d.corrected and d.proposed == rec["subject"]

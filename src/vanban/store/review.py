@@ -209,8 +209,10 @@ def decide(rec: dict[str, Any], values: dict[str, Any]) -> list[Decision]:
     for f, raw in values.items():
         v = parse_value(f, raw)
         before = value_of(rec, f)
-        if v == before and srcs.get(f) == CONFIRMED:
-            continue
+        if before is not None and v == " ".join(before.split()):
+            v = before  # the proposal as it stands (line breaks kept): a confirmation
+            if srcs.get(f) == CONFIRMED:
+                continue
         c = conf.get(f)
         out.append(Decision(f, before, float(c) if c is not None else None, srcs.get(f), v))
     return out

@@ -14,6 +14,8 @@ import datetime as dt
 import hashlib
 import io
 import os
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -92,13 +94,11 @@ def crop_region(rec: dict[str, Any], field: str) -> tuple[int, tuple[int, int, i
         return 1, None, dpis[0] if dpis else DEFAULT_DPI
     page, dpi = int(ev[0]["page"]), int(ev[0]["dpi"])
     boxes = [e["box"] for e in ev if int(e["page"]) == page]
-    box = (
-        min(b[0] for b in boxes),
-        min(b[1] for b in boxes),
-        max(b[2] for b in boxes),
-        max(b[3] for b in boxes),
-    )
-    return page, tuple(int(x) for x in box), dpi  # type: ignore[return-value]
+    x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    if field == "number":
+        x1 += (x1 - x0) * review.crop_settings()["number_widen"]
+    return page, (int(x0), int(y0), int(x1), int(y1)), dpi
 
 
 def _passage(s: Session, doc_id: int, rec: dict[str, Any], field: str) -> Any:
@@ -303,7 +303,7 @@ def review_form(
         values = {}
         for f in review.fields():
             v = " ".join(form.get(f"f.{f}", "").split())
-            current = shown(f, review.value_of(rec, f))
+            current = " ".join(shown(f, review.value_of(rec, f)).split())
             if v and (f in todo or v != current):
                 values[f] = v
     save(s, doc, values, p.user.id)
@@ -327,6 +327,34 @@ def queue(request: Request, s: DB, p: pages.Me, before: int | None = None) -> HT
 # --- the crop ---------------------------------------------------------------------------------
 
 
+_PAGES: OrderedDict[tuple[str, int, int], Any] = OrderedDict()  # the last pages rendered
+_PAGES_LOCK = threading.Lock()
+
+
+def _page_image(data: bytes, page: int, dpi: int) -> Any:
+    """Page ``page`` of a PDF as a PIL image at ``dpi``; the last few kept, since a page's
+    crops are asked for together. One render at a time: pdfium is not thread-safe, and a
+    page asked for twice at once is rendered once."""
+    key = (hashlib.sha256(data).hexdigest(), page, dpi)
+    with _PAGES_LOCK:
+        if key in _PAGES:
+            _PAGES.move_to_end(key)
+            return _PAGES[key]
+        import pypdfium2 as pdfium
+
+        pdf = pdfium.PdfDocument(data)
+        try:
+            if not 1 <= page <= len(pdf):
+                raise ValueError(f"page {page}")
+            img = pdf[page - 1].render(scale=dpi / 72).to_pil()
+        finally:
+            pdf.close()
+        _PAGES[key] = img
+        while len(_PAGES) > 2:
+            _PAGES.popitem(last=False)
+        return img
+
+
 def _render(data: bytes, name: str, page: int, box: tuple[int, int, int, int] | None, dpi: int) -> bytes:
     """The PNG of a zone of a page of the original (the top of page 1 without a box)."""
     from PIL import Image
@@ -337,15 +365,7 @@ def _render(data: bytes, name: str, page: int, box: tuple[int, int, int, int] | 
         img.seek(min(page - 1, getattr(img, "n_frames", 1) - 1))
         img = img.convert("RGB")
     else:
-        import pypdfium2 as pdfium
-
-        pdf = pdfium.PdfDocument(data)
-        try:
-            if not 1 <= page <= len(pdf):
-                raise ValueError(f"page {page}")
-            img = pdf[page - 1].render(scale=dpi / 72).to_pil()
-        finally:
-            pdf.close()
+        img = _page_image(data, page, dpi)
     w, h = img.size
     if box is None:
         region = (0, 0, w, int(h * cfg["top_fraction"]))
