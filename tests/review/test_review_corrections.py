@@ -49,6 +49,12 @@ def test_correction_survives_reparse_and_wins_everywhere(arc: Archive, scan: Pat
     assert d is not None and d.record is not None
     assert review.pending(d.record) == ["date", "issuer"]
     proposed_date = d.record["date"]
+    # the misread issuer and the unsure date count nowhere until confirmed
+    assert d.issuer is None and d.record["issuer"]
+    page = arc.search("")
+    assert [h.id for h in page.hits] == [doc_id]
+    assert page.facets["issuer"] == [(None, 1)] and page.facets["year"] == [(None, 1)]
+    assert arc.search("", Filters(year=2020)).hits == []
     decisions = _decide(
         arc, doc_id, {"date": "03/08/2020", "issuer": "UBND THÀNH PHỐ HÀ NỘI", "number": d.number}
     )
@@ -96,6 +102,10 @@ def test_cli_show_and_export_after_reparse(arc: Archive, scan: Path, tmp_path: P
     assert r.exit_code == 0, r.output
     rec = json.loads(r.stdout)["record"]
     assert rec["date"] == "2020-08-03" and rec["sources"]["date"] == "confirmed"
+    r = runner.invoke(cli, ["show", str(doc_id), *home])
+    assert r.exit_code == 0, r.output
+    assert "Cần kiểm tra" in r.output and "Cơ quan ban hành (chưa xác nhận)" in r.output
+    assert "2020-08-03" in r.output
     out = tmp_path / "x.csv"
     r = runner.invoke(cli, ["export", "--format", "csv", "-o", str(out), *home])
     assert r.exit_code == 0, r.output

@@ -3,6 +3,7 @@ the one-step form (correct, confirm all); roles, CSRF and bad values; the REST A
 
 from __future__ import annotations
 
+import html
 import re
 
 from fastapi.testclient import TestClient
@@ -15,7 +16,9 @@ NEEDS = 'id="needs-review"'
 
 def _form(c: TestClient, **values: str) -> dict[str, str]:
     page = c.get("/documents/1").text
-    data = {m[1]: m[2] for m in re.finditer(r'<input id="f-[^"]+" name="(f\.[^"]+)" value="([^"]*)"', page)}
+    fields = r'<input id="f-[^"]+" name="(f\.[^"]+)" value="([^"]*)"'
+    areas = r'<textarea id="f-[^"]+" name="(f\.[^"]+)" rows="\d">([^<]*)</textarea>'
+    data = {m[1]: html.unescape(m[2]) for m in [*re.finditer(fields, page), *re.finditer(areas, page)]}
     data.update({f"f.{k.replace('_', '.') if k == 'signer_name' else k}": v for k, v in values.items()})
     return {**data, "csrf": csrf_of(c, "/documents/1"), "save": "1"}
 

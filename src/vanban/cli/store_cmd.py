@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -20,7 +21,8 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from ..store import Archive, ArchiveError, Filters
+from ..messages import msg
+from ..store import Archive, ArchiveError, Filters, review
 from ..store.archive import AddResult, Summary
 from ..store.link import Brief, Node
 from .app import app
@@ -363,6 +365,7 @@ def show_cmd(
         ("Người ký", " · ".join(x for x in (signer.get("title"), signer.get("name")) if x) or None),
         ("Hệ thống", d.system),
         ("Trạng thái", "ok" if d.status == "ok" else f"[red]lỗi:[/red] {escape(d.error or '')}"),
+        (msg("review.needs"), _unconfirmed(rec)),
         ("Nguồn", d.source),
         (
             "Phiên bản",
@@ -394,6 +397,12 @@ def show_cmd(
         t = Tree("[bold]Chuỗi triển khai[/bold] " + _brief(tree.doc))
         _tree(tree, t)
         _out.print(t)
+
+
+def _unconfirmed(rec: dict[str, Any]) -> str | None:
+    """The fields of a record still to be checked by a văn thư, or None."""
+    todo = [msg(f"review.field.{f}") for f in review.pending(rec)]
+    return f"{', '.join(todo)} ({msg('review.unconfirmed')})" if todo else None
 
 
 CSV_FIELDS = (

@@ -835,6 +835,11 @@ def _fields(res: Parsed, name: str) -> tuple[dict[str, Any], list[dict[str, Any]
                 "relation": c.get("relation") or "mentions",
             }
         )
+    held = review.held(rec)  # misread values do not count in filters and facets until confirmed
+    if "date" in held:
+        vals["year"] = None
+    for col in {"doc_type", "issuer"} & held:
+        vals[col] = vals[f"{col}_f"] = None
     head = search.shadow(" ".join(x for x in (number, doc_type, issuer, subject) if x))
     meta = search.meta_tokens(vals["year"], vals["system"], vals["doc_type_f"], vals["issuer_f"])
     return vals, cits, {"text": res.text, "head": head, "body": search.shadow(res.text), "meta": meta}

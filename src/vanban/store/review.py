@@ -110,6 +110,14 @@ def pending(rec: dict[str, Any] | None) -> list[str]:
     return out
 
 
+def held(rec: dict[str, Any] | None) -> set[str]:
+    """The pending fields whose proposal was read from page images or metadata rather than a
+    text layer: the archive keeps them out of the columns filters and facets count (type,
+    issuer, year) until a văn thư confirms them; the record keeps the proposal."""
+    srcs = (rec or {}).get("sources") or {}
+    return {f for f in pending(rec) if srcs.get(f) not in (None, "text")}
+
+
 def parse_value(field: str, raw: Any) -> str:
     """A submitted value, cleaned (a date as ISO); ``ValueError`` with a Vietnamese message."""
     if field not in fields():
