@@ -182,7 +182,7 @@ def decision_sentences(s: Session, doc_id: int) -> list[str]:
     out = []
     for c in review.history(s, doc_id):
         who = names.get(c.user_id) or msg("common.unknown")
-        when = c.at.strftime("%d/%m/%Y %H:%M")
+        when = _local_time(c.at.replace(tzinfo=dt.UTC).isoformat())
         label = msg(f"review.field.{c.field}") if c.field in review.fields() else c.field
         if c.corrected:
             text = msg(
