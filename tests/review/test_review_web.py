@@ -50,7 +50,7 @@ def test_page_marks_and_crops(app) -> None:  # type: ignore[no-untyped-def]
     assert c.get("/documents/1/review/crop/place.png").status_code == 404
     assert TestClient(app).get("/documents/1/review/crop/date.png", follow_redirects=False).status_code == 303
     # search results and the queue mark it
-    assert "Cần kiểm tra" in c.get("/search").text
+    assert 'class="badge needs-review"' in c.get("/search").text  # the hit is marked
     assert "/documents/1#field-review" in c.get("/review/fields").text
 
 
@@ -130,3 +130,14 @@ def test_api_review(app) -> None:  # type: ignore[no-untyped-def]
     assert r.json()["needs_review"] is False and r.json()["pending"] == []
     doc = c.get("/api/v1/documents/1", headers=h).json()
     assert doc["date"] == "2020-08-03" and doc["record"]["sources"]["issuer"] == "confirmed"
+
+
+def test_text_document_shows_the_passage(app) -> None:  # type: ignore[no-untyped-def]
+    from review_helpers import SEED
+
+    doc_id = app.state.archive.add_file(SEED).document_id
+    page = login(app, "vanthu").get(f"/documents/{doc_id}").text
+    assert NEEDS in page and "Cơ quan ban hành" in page  # the issuer read from text at 85 %
+    issuer = re.search(r'id="review-issuer">.*?(?=<div class="review-field|</form>)', page, re.S)
+    assert issuer and 'class="review-passage"' in issuer[0] and "<mark>" in issuer[0]
+    assert "review/crop" not in page  # no page images for a text

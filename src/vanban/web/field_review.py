@@ -131,6 +131,7 @@ def field_rows(s: Session, doc: DocumentRow) -> list[dict[str, Any]]:
                 "confirmed": srcs.get(f) == review.CONFIRMED,
                 "evidence": _evidence(rec, f),
                 "crop": f"/documents/{doc.id}/review/crop/{f}.png" if region else None,
+                "page": region[0] if region else None,
                 "passage": None if region else _passage(s, doc.id, rec, f),
             }
         )
