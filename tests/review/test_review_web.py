@@ -102,6 +102,7 @@ def test_api_review(app) -> None:  # type: ignore[no-untyped-def]
     assert {e["field"] for e in date["evidence"]} == {"date.day", "date.month", "date.year"}
     assert date["crop"] == "/documents/1/review/crop/date.png"
     assert body["signatures"][0]["trusted"] is None
+    assert c.get("/api/v1/documents", headers=h).json()["hits"][0]["needs_review"] is True
     member = token(app, "sotttt")
     assert c.post("/api/v1/documents/1/review", headers=member, json={"confirm_all": True}).status_code == 403
     r = c.post("/api/v1/documents/1/review", headers=h, json={"fields": {"date": "2020-13-01"}})
@@ -128,6 +129,7 @@ def test_api_review(app) -> None:  # type: ignore[no-untyped-def]
     assert [(x["field"], x["corrected"]) for x in out["history"]] == [("number", False), ("date", True)]
     r = c.post("/api/v1/documents/1/review", headers=h, json={"confirm_all": True})
     assert r.json()["needs_review"] is False and r.json()["pending"] == []
+    assert c.get("/api/v1/documents", headers=h).json()["hits"][0]["needs_review"] is False
     doc = c.get("/api/v1/documents/1", headers=h).json()
     assert doc["date"] == "2020-08-03" and doc["record"]["sources"]["issuer"] == "confirmed"
 
