@@ -32,8 +32,8 @@ def test_page_marks_and_crops(app) -> None:  # type: ignore[no-untyped-def]
     assert "Văn phòng Ủy ban Nhân dân Thành phố" in page and "03/08/2020 10:21" in page
     assert "nguyên vẹn" in page and "chưa xác minh" in page
     for field in ("date", "issuer", "signer.name", "number"):
-        assert f'src="/documents/1/review/crop/{field}.png"' in page
-    r = c.get("/documents/1/review/crop/date.png")
+        assert f'src="/documents/1/fields/crop/{field}.png"' in page
+    r = c.get("/documents/1/fields/crop/date.png")
     assert r.status_code == 200 and r.headers["content-type"] == "image/png"
     assert r.content.startswith(b"\x89PNG")
     import io
@@ -43,12 +43,12 @@ def test_page_marks_and_crops(app) -> None:  # type: ignore[no-untyped-def]
     img = Image.open(io.BytesIO(r.content))
     # union of the day, month and year zones (560..790 x 150..190 at 100 dpi) padded by 24
     assert img.size == (790 - 560 + 48, 190 - 150 + 48)
-    top = Image.open(io.BytesIO(c.get("/documents/1/review/crop/issuer.png").content))
+    top = Image.open(io.BytesIO(c.get("/documents/1/fields/crop/issuer.png").content))
     assert abs(top.width - 827) <= 1 and 350 < top.height < 420  # the top third of page 1
     cached = list((app.state.archive.home / "cache" / "crops").glob("*.png"))
     assert len(cached) == 2
-    assert c.get("/documents/1/review/crop/place.png").status_code == 404
-    assert TestClient(app).get("/documents/1/review/crop/date.png", follow_redirects=False).status_code == 303
+    assert c.get("/documents/1/fields/crop/place.png").status_code == 404
+    assert TestClient(app).get("/documents/1/fields/crop/date.png", follow_redirects=False).status_code == 303
     # search results and the queue mark it
     assert 'class="badge needs-review"' in c.get("/search").text  # the hit is marked
     assert "/documents/1#field-review" in c.get("/review/fields").text
@@ -57,7 +57,7 @@ def test_page_marks_and_crops(app) -> None:  # type: ignore[no-untyped-def]
 def test_one_step_correction(app) -> None:  # type: ignore[no-untyped-def]
     c = login(app, "vanthu")
     data = _form(c, date="03/08/2020")  # the issuer (also pending) is confirmed as proposed
-    r = c.post("/documents/1/review", data=data, follow_redirects=False)
+    r = c.post("/documents/1/fields", data=data, follow_redirects=False)
     assert r.status_code == 303, r.text
     page = c.get("/documents/1").text
     assert NEEDS not in page
@@ -74,16 +74,16 @@ def test_one_step_correction(app) -> None:  # type: ignore[no-untyped-def]
 def test_confirm_all_and_refusals(app) -> None:  # type: ignore[no-untyped-def]
     c = login(app, "vanthu")
     csrf = csrf_of(c, "/documents/1")
-    bad = c.post("/documents/1/review", data={**_form(c, date="32/13/2020")})
+    bad = c.post("/documents/1/fields", data={**_form(c, date="32/13/2020")})
     assert bad.status_code == 422 and "không hợp lệ" in bad.text
-    assert c.post("/documents/1/review", data={"confirm_all": "1"}).status_code == 403  # no CSRF
+    assert c.post("/documents/1/fields", data={"confirm_all": "1"}).status_code == 403  # no CSRF
     member = login(app, "sotttt")
-    r = member.post("/documents/1/review", data={"confirm_all": "1", "csrf": csrf_of(member, "/account")})
+    r = member.post("/documents/1/fields", data={"confirm_all": "1", "csrf": csrf_of(member, "/account")})
     assert r.status_code == 403
     assert member.get("/review/fields").status_code == 403
     leader = login(app, "lanhdao").get("/documents/1").text
     assert "chưa xác nhận" in leader and 'name="f.date"' not in leader
-    r = c.post("/documents/1/review", data={"confirm_all": "1", "csrf": csrf}, follow_redirects=False)
+    r = c.post("/documents/1/fields", data={"confirm_all": "1", "csrf": csrf}, follow_redirects=False)
     assert r.status_code == 303
     page = c.get("/documents/1").text
     assert NEEDS not in page and "xác nhận ngày ban hành của văn bản #1" in page
@@ -100,7 +100,7 @@ def test_api_review(app) -> None:  # type: ignore[no-untyped-def]
     date = body["fields"]["date"]
     assert date["confidence"] == 0.55 and date["source"] == "signature" and date["pending"] is True
     assert {e["field"] for e in date["evidence"]} == {"date.day", "date.month", "date.year"}
-    assert date["crop"] == "/documents/1/review/crop/date.png"
+    assert date["crop"] == "/documents/1/fields/crop/date.png"
     assert body["signatures"][0]["trusted"] is None
     assert c.get("/api/v1/documents", headers=h).json()["hits"][0]["needs_review"] is True
     member = token(app, "sotttt")
@@ -124,7 +124,7 @@ def test_api_review(app) -> None:  # type: ignore[no-untyped-def]
         "pending": False,
         "confirmed": True,
         "evidence": [],
-        "crop": "/documents/1/review/crop/date.png",
+        "crop": "/documents/1/fields/crop/date.png",
     }
     assert [(x["field"], x["corrected"]) for x in out["history"]] == [("number", False), ("date", True)]
     r = c.post("/api/v1/documents/1/review", headers=h, json={"confirm_all": True})
@@ -142,4 +142,4 @@ def test_text_document_shows_the_passage(app) -> None:  # type: ignore[no-untype
     assert NEEDS in page and "Cơ quan ban hành" in page  # the issuer read from text at 85 %
     issuer = re.search(r'id="review-issuer">.*?(?=<div class="review-field|</form>)', page, re.S)
     assert issuer and 'class="review-passage"' in issuer[0] and "<mark>" in issuer[0]
-    assert "review/crop" not in page  # no page images for a text
+    assert "fields/crop" not in page  # no page images for a text

@@ -2,7 +2,7 @@
 review form on the document page with the page-image crop of each field, the queue of
 documents to check, and the same over the REST API.
 
-Pages: ``POST /documents/{id}/review`` (the one-step form), ``GET /documents/{id}/review/crop/
+Pages: ``POST /documents/{id}/fields`` (the one-step form), ``GET /documents/{id}/fields/crop/
 {field}.png`` (the crop, rendered from the stored original and cached), ``GET /review/fields``
 (the queue). API: ``GET``/``POST /api/v1/documents/{id}/review``. The templates call
 ``field_review(doc, me)`` and ``review_flags(request, hits)`` (Jinja globals set by ``install``).
@@ -130,7 +130,7 @@ def field_rows(s: Session, doc: DocumentRow) -> list[dict[str, Any]]:
                 "pending": f in todo,
                 "confirmed": srcs.get(f) == review.CONFIRMED,
                 "evidence": _evidence(rec, f),
-                "crop": f"/documents/{doc.id}/review/crop/{f}.png" if region else None,
+                "crop": f"/documents/{doc.id}/fields/crop/{f}.png" if region else None,
                 "page": region[0] if region else None,
                 "passage": None if region else _passage(s, doc.id, rec, f),
             }
@@ -289,7 +289,7 @@ async def _form(request: Request) -> dict[str, str]:
     return {k: v for k, v in form.items() if isinstance(v, str)}
 
 
-@router.post("/documents/{doc_id}/review")
+@router.post("/documents/{doc_id}/fields")
 def review_form(
     s: DB, p: pages.Me, doc_id: int, form: Annotated[dict[str, str], Depends(_form)]
 ) -> RedirectResponse:
@@ -381,7 +381,7 @@ def _render(data: bytes, name: str, page: int, box: tuple[int, int, int, int] | 
     return buf.getvalue()
 
 
-@router.get("/documents/{doc_id}/review/crop/{field}.png")
+@router.get("/documents/{doc_id}/fields/crop/{field}.png")
 def crop(request: Request, s: DB, p: pages.Me, doc_id: int, field: str) -> Response:
     doc = _document(s, doc_id)
     rec = doc.record or {}
