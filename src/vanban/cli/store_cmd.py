@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -21,7 +22,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from ..messages import msg
-from ..store import Archive, ArchiveError, Filters
+from ..store import Archive, ArchiveError, Filters, review
 from ..store.archive import AddResult, Summary
 from ..store.link import Brief, Node
 from .app import app
@@ -378,6 +379,7 @@ def show_cmd(
         ("Người ký", " · ".join(x for x in (signer.get("title"), signer.get("name")) if x) or None),
         ("Hệ thống", d.system),
         ("Trạng thái", "ok" if d.status == "ok" else f"[red]lỗi:[/red] {escape(d.error or '')}"),
+        (msg("review.needs"), _unconfirmed(rec)),
         ("Nguồn", d.source),
         (
             "Phiên bản",
@@ -411,6 +413,12 @@ def show_cmd(
         _out.print(t)
     with _archive(home, db) as ar:
         print_chain(ar, ref, d.key, archived=True)
+
+
+def _unconfirmed(rec: dict[str, Any]) -> str | None:
+    """The fields of a record still to be checked by a văn thư, or None."""
+    todo = [msg(f"review.field.{f}") for f in review.pending(rec)]
+    return f"{', '.join(todo)} ({msg('review.unconfirmed')})" if todo else None
 
 
 CSV_FIELDS = (

@@ -30,7 +30,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import VanbanError
-from . import link, search
+from . import link, review, search
 from .db import is_sqlite, make_engine, migrate, session_factory, sqlite_url
 from .errors import ArchiveError
 from .files import BlobStore, os_error, sha256, writer_lock
@@ -805,6 +805,7 @@ def _fields(res: Parsed, name: str) -> tuple[dict[str, Any], list[dict[str, Any]
         "status": "failed" if res.error else "ok",
         "error": res.error,
         "updated_at": _now(),
+        "needs_review": bool(review.pending(rec)),
     }
     cits: list[dict[str, Any]] = []
     if rec is None:
@@ -845,13 +846,23 @@ def _fields(res: Parsed, name: str) -> tuple[dict[str, Any], list[dict[str, Any]
                 "relation": c.get("relation") or "mentions",
             }
         )
+    held = review.held(rec)  # misread values do not count in filters and facets until confirmed
+    if "date" in held:
+        vals["year"] = None
+    for col in {"doc_type", "issuer"} & held:
+        vals[col] = vals[f"{col}_f"] = None
     head = search.shadow(" ".join(x for x in (number, doc_type, issuer, subject) if x))
     meta = search.meta_tokens(vals["year"], vals["system"], vals["doc_type_f"], vals["issuer_f"])
     return vals, cits, {"text": res.text, "head": head, "body": search.shadow(res.text), "meta": meta}
 
 
 def _replace(s: Session, doc_id: int, prep: Prepared, extra: dict[str, Any] | None = None) -> None:
-    """Rewrite a stored document's record, citations, text and index entry (same transaction)."""
+    """Rewrite a stored document's record, citations, text and index entry (same transaction);
+    the văn thư's corrections (``store.review``) are laid over the new record."""
+    corrected = review.latest(s, doc_id) if prep.parsed.record is not None else {}
+    if corrected:
+        assert prep.parsed.record is not None
+        prep = Prepared.of(Parsed(review.apply(prep.parsed.record, corrected), prep.parsed.text, None), "")
     cits, txt = prep.cits, prep.txt
     s.execute(update(DocumentRow).where(DocumentRow.id == doc_id).values(**prep.vals, **(extra or {})))
     s.execute(delete(CitationRow).where(CitationRow.document_id == doc_id))
@@ -868,6 +879,16 @@ def _replace(s: Session, doc_id: int, prep: Prepared, extra: dict[str, Any] | No
     s.execute(update(DocTextRow).where(DocTextRow.document_id == doc_id).values(**txt))
     if sqlite:
         _write_pairs(s, [(doc_id, prep.pairs, txt["meta"])])
+
+
+def refresh(s: Session, doc_id: int) -> None:
+    """Rewrite a stored document from its record and text, e.g. after a correction (the
+    corrections laid over, the search columns, head and index entry written again)."""
+    rec = s.scalar(select(DocumentRow.record).where(DocumentRow.id == doc_id))
+    if rec is None:
+        raise ArchiveError(f"no record for document {doc_id}")
+    txt = s.scalar(select(DocTextRow.text).where(DocTextRow.document_id == doc_id)) or ""
+    _replace(s, doc_id, Prepared.of(Parsed(rec, txt, None), ""))
 
 
 _PAIRS_INSERT = text("INSERT INTO doc_pairs(rowid, head, body, meta) VALUES (:id, :head, :body, :meta)")

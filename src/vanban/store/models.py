@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .db import Base
@@ -49,6 +49,7 @@ class DocumentRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now, onupdate=_now)
     deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False, index=True)  # store.review.pending
 
     originals: Mapped[list[OriginalRow]] = relationship(
         back_populates="document", order_by="OriginalRow.version", cascade="all, delete-orphan"

@@ -231,6 +231,8 @@ def documents(
 ) -> dict[str, Any]:
     f = Filters(doc_type=doc_type, issuer=issuer, year=year, system=system)
     page = sv.search(request, s, q, f, max(1, min(limit, 100)), after)
+    ids = [h.id for h in page.hits]
+    review = set(s.scalars(select(DocumentRow.id).where(DocumentRow.id.in_(ids), DocumentRow.needs_review)))
     return {
         "total": page.total,
         "next": page.next,
@@ -244,6 +246,7 @@ def documents(
                 "issuer": h.issuer,
                 "subject": h.subject,
                 "snippet": h.snippet,
+                "needs_review": h.id in review,  # cần kiểm tra: see /documents/{id}/review
             }
             for h in page.hits
         ],

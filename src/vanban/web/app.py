@@ -191,6 +191,9 @@ def create_app(config: WebConfig | None = None, archive: Archive | None = None) 
     docs.mount(app)
     app.include_router(review.router)
     app.include_router(review.api)
+    from . import field_review
+
+    field_review.install(app)
     return app
 
 
