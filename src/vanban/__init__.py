@@ -57,8 +57,9 @@ def _from_extracted(ex, source: str, meta: bytes | None = None, meta_name: str =
     from .read.edxml import packet_meta
 
     doc = assess(_parse(ex.text, source, ex.pages), ex)
-    if ex.problems:
-        notes = tuple(Problem("read.note", "info", p) for p in ex.problems)
+    if ex.problems or ex.warnings:
+        notes = tuple(Problem("read.warning", "warning", w) for w in ex.warnings)
+        notes += tuple(Problem("read.note", "info", p) for p in ex.problems)
         doc = replace(doc, problems=notes + doc.problems)
     given = {**(ex.meta if ex.meta.get("format") in ("edxml", "eoffice") else {})}
     if meta is not None:

@@ -40,7 +40,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         # a list sharing one type word: "…/NĐ-CP, 30/2020/NĐ-CP" / "… và 24-CT/TU"
         "list_sep": re.compile(r"^\s*(?:,|;|và|hoặc|,\s*và)\s*(?:(?:các\s+)?(?i:số)\s+)?$"),
         "date_after": re.compile(
-            r"^\s*(?:\(|,)?\s*(?:(?:được\s+)?ban\s+hành\s+)?(?:ngày|ngày\s+ký)\s+"
+            r"^\s*+(?:\(|,)?\s*+(?:(?:được\s++)?ban\s++hành\s++)?(?:ngày|ngày\s+ký)\s+"
             + r"(?:"
             + dates.DAY_MONTH_YEAR
             + r"|"
@@ -95,7 +95,8 @@ _NOT_ISSUER = re.compile(
 )
 _TITLE_START = re.compile(r"[;\n“\"]|\s(?:về|V/v)\s")
 _TITLE_TAIL = re.compile(r"\s+(?:(?i:số)|[A-ZĐ][\w]*\s+(?i:số)|\S+)$")
-_NUMBER_WORD = re.compile(r"\s*(?:(?:số|Số|SỐ)(?:\s+hiệu)?)?\s*:?\s*$")
+# searched: a match starts where the blanks before it start (``(?<!\s)``), not inside them
+_NUMBER_WORD = re.compile(r"(?<!\s)\s*+(?:(?:số|Số|SỐ)(?:\s++hiệu)?)?\s*+:?\s*+$")
 
 
 def _type_before(t: str, pos: int) -> tuple[str, int] | None:
@@ -114,7 +115,7 @@ def _type_before(t: str, pos: int) -> tuple[str, int] | None:
     return None
 
 
-_BASIS_CLAUSE = re.compile(r"\s*[-–+•*]?\s*(?:[a-zđ]\)\s*)?Căn\s+cứ\b")
+_BASIS_CLAUSE = re.compile(r"\s*+[-–+•*]?\s*+(?:[a-zđ]\)\s*+)?Căn\s++cứ\b")
 
 
 def _relation(t: str, start: int) -> str:

@@ -105,8 +105,10 @@ def _tables() -> tuple[re.Pattern[str], dict[int, str], re.Pattern[str], dict[st
 
 
 # a word holding combining marks (decomposed text): composed word by word, so that spans of
-# whole words map exactly and the callback runs once per word, not once per letter
-_DECOMPOSED = re.compile(r"[^\s\u0300-\u036f]*[\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff][^\s]*")
+# whole words map exactly and the callback runs once per word, not once per letter. A match
+# starts only where a word starts (``(?<!\S)``): tried inside a long word without marks, it
+# would scan to the word's end from every letter (quadratic).
+_DECOMPOSED = re.compile(r"(?<!\S)[^\s\u0300-\u036f]*[\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff]\S*")
 _HEADER_WORDS = re.compile(
     r"CỘNG\s+HÒA\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA|Độc\s+lập\s*[-–]\s*Tự\s+do|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM|V/v\b|Nơi\s+nhận\s*:"
 )
@@ -114,7 +116,9 @@ _MERGE_WINDOW = 8000  # header columns merge only at the top; "Nơi nhận" is h
 _BLOCK_TAGS = r"p|div|tr|table|thead|tbody|h[1-6]|li|ul|ol|center|section|article|blockquote"
 # (name, pattern, triggers): a branch runs only when one of its triggers occurs in the text
 # (no triggers: always), and every branch begins with the character it consumes, so the
-# scanner skips ordinary letters fast.
+# scanner skips ordinary letters fast. Each runs in time linear in the text: a branch opening
+# with a run of blanks starts only at the run's first blank (``(?<![ \t])``), and runs that
+# could be split several ways are possessive or atomic, so no position is scanned twice.
 _BRANCHES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("crlf", r"\r\n?", ("\r",)),
     (
@@ -129,11 +133,15 @@ _BRANCHES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("amp", r"&amp;", ("&amp;",)),
     ("bold", r"\*\*|~~|__", ("**", "~~", "__")),
     ("esc", r"\\(?=[*_\-|.\[\]()#+!])", ("\\",)),
-    ("rule", r"\n[ \t]*(?:[-_=–—|: ]{3,}|\|+|\*[ \t]+\*)[ \t]*(?=\n|$)", ()),
+    (
+        "rule",
+        r"\n(?:(?>(?:[ \t]*\t)?)[-_=–—|: ]{3,}+(?:\t[ \t]*+)?|[ \t]*+(?:\|++|\*[ \t]++\*)[ \t]*+)(?=\n|$)",
+        (),
+    ),
     ("head", r"\n#{1,6}[ \t]+", ("\n#",)),
-    ("pipe", r"\n[ \t]*(?:\|[ \t]*)+|(?:[ \t]*\|)+[ \t]*(?=\n|$)", ("|",)),
-    ("cell", r"[ \t]+\|[ \t]+", (" | ", " |\t", "\t| ", " |  ")),
-    ("inrule", r"[ \t]+[-_=]{4,}(?=[ \t\n]|$)", (" ----", " ____", " ====", "\t----")),
+    ("pipe", r"\n[ \t]*+(?:\|[ \t]*+)++|(?<![ \t|])(?:[ \t]*+\|)++[ \t]*+(?=\n|$)", ("|",)),
+    ("cell", r"(?<![ \t])[ \t]++\|[ \t]++", (" | ", " |\t", "\t| ", " |  ")),
+    ("inrule", r"(?<![ \t])[ \t]++[-_=]{4,}(?=[ \t\n]|$)", (" ----", " ____", " ====", "\t----")),
     ("em", r"\*", ("*",)),
     ("tab", r"\t[ \t]*", ("\t",)),
     ("hyph", r"[-/][ \t]*\n[ \t]*(?=[A-ZĐ0-9])", ("-\n", "/\n", "- \n", "/ \n", "-  \n")),

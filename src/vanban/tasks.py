@@ -67,7 +67,8 @@ def _vocab() -> dict[str, re.Pattern[str]]:
         "verb_ws": re.compile(rf"\s(?P<verb>{verb_alt})(?!\w)"),
         # a split point inside a list of units: "; X", ", Giám đốc …", " và Sở …"
         "split": re.compile(
-            rf"\s*;\s*|\s*,\s*(?=(?:{head_alt})(?!\w))|\s+và\s+(?=(?:{head_alt}|{'|'.join(d['and_heads'])})(?!\w))"
+            rf"(?:(?<!\s)\s++)?;\s*|(?:(?<!\s)\s++)?,\s*(?=(?:{head_alt})(?!\w))"
+            rf"|(?<!\s)\s++và\s+(?=(?:{head_alt}|{'|'.join(d['and_heads'])})(?!\w))"
         ),
         "verb_cap": re.compile(trie_regex([v[0].upper() + v[1:] for v in verbs]) + r"(?!\w)"),
         "cue": re.compile(rf"(?:{'|'.join(d['cues'])})\s+"),
@@ -152,15 +153,17 @@ def _split_part(s: str, base: int) -> list[tuple[str, int, int]]:
 
 
 _TRAILING_ADVERB = re.compile(
-    r"(?:\s*,)?\s+(?:(?:định\s+kỳ|hằng\s+năm|hàng\s+năm|hằng\s+quý|hàng\s+quý|hằng\s+tháng|hàng\s+tháng|thường\s+xuyên|"
-    r"kịp\s+thời|tích\s+cực|khẩn\s+trương)\s*)+(?:\([^)]*\))?$"
+    r"(?<!\s)(?:\s*+,)?\s++(?:(?:định\s+kỳ|hằng\s+năm|hàng\s+năm|hằng\s+quý|hàng\s+quý|hằng\s+tháng|hàng\s+tháng|thường\s+xuyên|"
+    r"kịp\s+thời|tích\s+cực|khẩn\s+trương)\s*+)++(?:\([^)]*\))?$"
 )
 
 
 _CUE_HEAD = re.compile(r"^(?:Giao|giao|Đề nghị|đề nghị|Yêu cầu|yêu cầu)\s+")
-_ASIDE = re.compile(r"\s*\((?i:sau đây|gọi tắt|giao|để|qua|theo)\b[^)]*\)?")
+# substituted over a text: the blanks before are taken from their first ((?<!\s)), so that a
+# long run of blanks is not scanned from each of its positions
+_ASIDE = re.compile(r"(?:(?<!\s)\s++)?\((?i:sau đây|gọi tắt|giao|để|qua|theo)\b[^)]*\)?")
 _BY_FUNCTION = re.compile(
-    r"\s+(?:theo\s+chức\s+năng,?\s+nhiệm\s+vụ(?:\s+được\s+giao)?|căn\s+cứ\s+chức\s+năng.*|trong\s+phạm\s+vi\s+chức\s+năng.*)$"
+    r"(?<!\s)\s++(?:theo\s+chức\s+năng,?\s+nhiệm\s+vụ(?:\s+được\s+giao)?|căn\s+cứ\s+chức\s+năng.*|trong\s+phạm\s+vi\s+chức\s+năng.*)$"
 )
 # what a cue's assignee phrase never crosses: a sentence end, a colon, a paragraph or a list item
 _CUE_BREAK = re.compile(r"[.:]|\n\s*\n|\n[ \t*]*(?:[-–+•]|\d{1,2}\.|[a-zđ]\))\s")

@@ -69,7 +69,7 @@ def unit_key(name: str) -> str:
     v = _vocab()
     s = v.abbr_re.sub(lambda m: v.abbr[m.group(1)], name)
     s = fold(s)
-    s = re.sub(r"\s*(?:&|-|–|,)\s*", " va ", s)
+    s = re.sub(r"(?:(?<!\s)\s++)?(?:&|-|–|,)\s*+", " va ", s)  # blanks taken from their first
     s = re.sub(r"\b(?:va\s+)+", "va ", s)
     s = re.sub(r"^(?:cac|giao|de nghi)\s+", "", s)
     return " ".join(re.sub(r"[^\w\s]", " ", s).split())

@@ -76,9 +76,9 @@ def test_unreadable_file_is_stored_with_its_error(archive: Archive, tmp_path: Pa
     empty = corpus("tvpl/c245527d1c70c596.txt")[0]  # an empty page in the corpus
     s = archive.add_paths([bad, empty])
     assert [r.status for r in s.results] == ["failed", "failed"]
-    assert "binary" in (s.results[0].error or "") and "empty" in (s.results[1].error or "")
+    assert "nhị phân" in (s.results[0].error or "") and "trống" in (s.results[1].error or "")
     d = archive.get(s.results[0].document_id)
-    assert d is not None and d.status == "failed" and "binary" in (d.error or "")
+    assert d is not None and d.status == "failed" and "nhị phân" in (d.error or "")
     assert archive.original(d.id)[1] == bad.read_bytes()
     # visible: listed by the failed filter, found by its file name
     assert {h.id for h in archive.search("", Filters(status="failed")).hits} == {

@@ -35,9 +35,9 @@ def test_add_search_show_export_rm_restore(run, tmp_path: Path) -> None:  # type
     )
     (inbox / "bad.txt").write_bytes(b"")
     code, _out, err = run("add", str(inbox), str(corpus("gold/008.txt")[0]), "--jobs", "2")
-    assert code == 0
-    assert "thêm mới" in err and "bad.txt" in err and "empty" in err
-    code, out, _ = run("add", str(inbox))
+    assert code == 1  # bad.txt failed (stored, with its reason)
+    assert "thêm mới" in err and "bad.txt" in err and "tệp trống" in err
+    code, out, _ = run("add", str(inbox / "ct.txt"), str(inbox / "kh"))
     assert code == 0
     code, out, _ = run("search", "chi thi 24 ky cuong", "--json")
     page = json.loads(out)

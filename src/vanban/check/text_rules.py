@@ -437,14 +437,14 @@ def cite_conflicts(c: Ctx) -> Iterator[Hit]:
         yield Hit("cite.title", span, first.title, args)
 
 
-_CITED_DATE = re.compile(r"[ \t]*[,(]?[ \t]*(?:(?:được[ \t]+)?ban[ \t]+hành[ \t]+)?ngày(?:[ \t]+ký)?[ \t]+\d")
+_CITED_DATE = re.compile(r"[ \t]*+[,(]?[ \t]*+(?:(?:được[ \t]++)?ban[ \t]++hành[ \t]++)?ngày(?:[ \t]++ký)?[ \t]++\d")
 
 
 # "ố " leads the pattern so the regex engine scans for it as a literal; the "S"/"s" before it is
 # checked on the few matches (a look-behind in front would make the engine try every offset).
 _YEAR_NUMBER = re.compile(r"ố (?P<n>\d{1,6}/(?P<y>(?:19|20)\d{2})/[A-ZĐ][\w&-]*-[\w&]+)(?![\w-])")
 _DATE_YEAR = re.compile(
-    r"[ \t]*[,(]?[ \t]*ngày[ \t]+\d{1,2}(?:[ \t]+tháng[ \t]+\d{1,2}[ \t]+năm[ \t]+|[/.-]\d{1,2}[/.-])(\d{4})"
+    r"[ \t]*+[,(]?[ \t]*+ngày[ \t]++\d{1,2}(?:[ \t]++tháng[ \t]++\d{1,2}[ \t]++năm[ \t]++|[/.-]\d{1,2}[/.-])(\d{4})"
 )
 
 

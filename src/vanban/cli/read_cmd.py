@@ -47,6 +47,8 @@ def ocr_cmd(
                 sys.stdout.write(f"--- trang {no} ---\n{ex.text[a:b]}")
         else:
             sys.stdout.write(ex.text)
+        for warning in ex.warnings:  # the text may be wrong: always said
+            _err.print(f"[yellow]cảnh báo[/yellow] {path}: {warning}", highlight=False)
         if notes:
             for note in ex.problems:
                 _err.print(f"[yellow]ghi chú[/yellow] {path}: {note}", highlight=False)

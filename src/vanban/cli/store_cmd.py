@@ -64,7 +64,11 @@ _LABEL = {
     "reparsed": "đọc lại",
     "failed": "lỗi đọc (đã lưu)",
     "error": "không lưu được",
+    "skipped": "bỏ qua",
 }
+FOLLOW = typer.Option(
+    False, "--follow-symlinks", help="Follow symbolic links inside folders (by default they are skipped)."
+)
 
 
 def _run_with_progress(title: str, work) -> Summary:  # type: ignore[no-untyped-def]
@@ -97,13 +101,16 @@ def _print_summary(summary: Summary, seconds: float) -> None:
     tb = Table(title="Kết quả", show_header=False, title_justify="left")
     tb.add_column("", style="bold")
     tb.add_column("", justify="right")
-    for k in ("added", "version", "retried", "reparsed", "duplicate", "failed", "error"):
+    for k in ("added", "version", "retried", "reparsed", "duplicate", "failed", "error", "skipped"):
         n = summary.count(k)
         if n or k in ("added", "duplicate", "failed"):
             tb.add_row(_LABEL[k], str(n))
     n = len(summary.results)
     tb.add_row("thời gian", f"{seconds:.1f} s ({n / seconds if seconds else 0:,.0f} văn bản/s)")
     _err.print(tb)
+    for r in summary.results:
+        if r.status == "skipped":
+            _err.print(f"[yellow]{_LABEL[r.status]}[/yellow] {escape(r.path)}: {escape(r.error or '')}")
     for r in summary.failures:
         _err.print(f"[red]{_LABEL[r.status]}[/red] {escape(r.path)}: {escape(r.error or '')}")
 
@@ -112,22 +119,30 @@ def _print_summary(summary: Summary, seconds: float) -> None:
 def add_cmd(
     paths: list[Path] = PATHS,
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help=msg("cli.store.jobs")),
+    follow_symlinks: bool = FOLLOW,
     home: Path | None = HOME,
     db: str | None = DB,
 ) -> None:
-    """Lưu văn bản vào kho: bản gốc (SHA-256), bản ghi, trích dẫn, chỉ mục tìm kiếm."""
+    """Lưu văn bản vào kho: bản gốc (SHA-256), bản ghi, trích dẫn, chỉ mục tìm kiếm.
+
+    Mã thoát: 0 khi mọi tệp đã lưu (hoặc trùng, hoặc được bỏ qua có ghi chú), 1 khi có tệp
+    không đọc được hay không lưu được, 2 khi kho không ghi được."""
     with _archive(home, db) as ar:
         t0 = time.perf_counter()
         try:
             summary = _run_with_progress(
-                "Đang lưu", lambda tot, res: ar.add_paths(paths, jobs=jobs, on_total=tot, on_result=res)
+                "Đang lưu",
+                lambda tot, res: ar.add_paths(
+                    paths, jobs=jobs, on_total=tot, on_result=res, follow_symlinks=follow_symlinks
+                ),
             )
         except ArchiveError as exc:
             _err.print(f"[red]lỗi[/red] {escape(str(exc))}")
             raise typer.Exit(2) from None
         _print_summary(summary, time.perf_counter() - t0)
         _track(ar, summary)
-        if summary.count("error"):
+        if summary.failures:
+            _err.print(msg("ingest.failed_exit", count=len(summary.failures)))
             raise typer.Exit(1)
 
 
@@ -138,6 +153,7 @@ def watch_cmd(
     consume: bool = typer.Option(False, "--consume", help=msg("cli.store.consume")),
     jobs: int = typer.Option(1, "--jobs", "-j", min=1),
     once: bool = typer.Option(False, "--once", help=msg("cli.store.once")),
+    follow_symlinks: bool = FOLLOW,
     home: Path | None = HOME,
     db: str | None = DB,
 ) -> None:
@@ -145,7 +161,7 @@ def watch_cmd(
     from ..store.watch import Watcher
 
     with _archive(home, db) as ar:
-        w = Watcher(ar, folder, consume=consume, jobs=jobs)
+        w = Watcher(ar, folder, consume=consume, jobs=jobs, follow_symlinks=follow_symlinks)
         _err.print(f"Theo dõi {escape(str(folder))} (Ctrl+C để dừng)")
         scans = 0
         try:
@@ -153,7 +169,7 @@ def watch_cmd(
                 scanned = w.scan()
                 _track(ar, scanned)
                 for r in scanned.results:
-                    style = "red" if r.status in ("failed", "error") else "green"
+                    style = {"failed": "red", "error": "red", "skipped": "yellow"}.get(r.status, "green")
                     doc = f" #{r.document_id}" if r.document_id else ""
                     why = f": {escape(r.error)}" if r.error else ""
                     _err.print(f"[{style}]{_LABEL[r.status]}[/{style}]{doc} {escape(r.path)}{why}")

@@ -24,7 +24,9 @@ NUMBER_LINE = re.compile(
     + r")?"
 )
 DATE_LINE = re.compile(
-    r"(?:,|^|(?<=\s))[ \t]*ngày[ \t\n]+(?P<d>\d{1,2})?[ \t\n.…_]*th[áa]ng[ \t\n]*(?P<m>\d{1,2})?[ \t\n.…_]*"
+    # after white space: only at the first blank of a run that can start it ((?<![ \t][ \t])),
+    # the same leftmost match without trying every blank of a long run
+    r"(?:,|^|(?<=\s)(?<![ \t][ \t]))[ \t]*+ngày[ \t\n]+(?P<d>\d{1,2})?[ \t\n.…_]*th[áa]ng[ \t\n]*(?P<m>\d{1,2})?[ \t\n.…_]*"
     r"n[ăa]m[ \t\n]*(?P<y>\d{4})",
     re.MULTILINE | re.IGNORECASE,
 )

@@ -7,22 +7,25 @@ images (OCR), DOCX, DOC/ODT/RTF (through LibreOffice) and HTML pages.
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 from ..errors import EmptyInputError, ReadError
+from ..messages import msg
+from . import limits
 from .base import Extracted
 from .detect import sniff
 
-__all__ = ["Extracted", "read_bytes", "read_file"]
-
-MAX_BYTES = 200 * 1024 * 1024
+__all__ = ["Extracted", "read_bytes", "read_file", "special_kind"]
 
 
 def read_bytes(data: bytes, name: str = "input") -> Extracted:
     """Extract text from the content of a file (format detected from the bytes)."""
+    limits.check_size(len(data), name)
     kind = sniff(data)
     if kind == "empty":
-        raise EmptyInputError(f"{name}: the file is empty (0 bytes)")
+        raise EmptyInputError(msg("read.empty", name=name))
     if kind == "pdf":
         from .pdf import read_pdf
 
@@ -48,22 +51,40 @@ def read_bytes(data: bytes, name: str = "input") -> Extracted:
 
         return read_edxml(data, name)
     if kind == "zip":
-        raise ReadError(f"{name}: a ZIP archive, not a document (a Word file holds word/document.xml)")
+        raise ReadError(msg("read.zip_archive", name=name))
     if kind.startswith("binary:"):
-        raise ReadError(f"{name}: not a document but {kind[7:]}")
+        raise ReadError(msg("read.binary", name=name, what=msg(f"read.kinds.{kind[7:]}")))
     from .text import decode
 
     return decode(data, name)
 
 
 def read_file(path: str | Path) -> Extracted:
-    """Extract text from the file at ``path``."""
+    """Extract text from the file at ``path`` (a regular file: a FIFO or a device is refused
+    without being opened, so reading never waits on one)."""
     p = Path(path)
     try:
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise ReadError(f"{p}: {size // 2**20} MiB is larger than the {MAX_BYTES // 2**20} MiB limit")
-        data = p.read_bytes()
+        st = p.stat()
+        if not stat.S_ISREG(st.st_mode):
+            raise ReadError(msg("read.not_regular", name=p, what=msg(f"read.kinds.{special_kind(st.st_mode)}")))
+        limits.check_size(st.st_size, str(p))
+        with open(os.open(p, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC), "rb") as fh:
+            data = fh.read()
     except OSError as exc:
-        raise ReadError(f"{p}: {exc.strerror or exc}") from None
+        raise ReadError(msg("read.cannot_open", name=p, why=exc.strerror or exc)) from None
     return read_bytes(data, str(p))
+
+
+def special_kind(mode: int) -> str:
+    """The catalogue key (``read.kinds.<key>``) of a file that is not a regular file."""
+    for test, key in (
+        (stat.S_ISDIR, "directory"),
+        (stat.S_ISFIFO, "fifo"),
+        (stat.S_ISSOCK, "socket"),
+        (stat.S_ISCHR, "device"),
+        (stat.S_ISBLK, "device"),
+        (stat.S_ISLNK, "symlink"),
+    ):
+        if test(mode):
+            return key
+    return "special"

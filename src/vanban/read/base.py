@@ -43,7 +43,10 @@ class Extracted:
     ``kind`` names the format read (``text``, ``pdf``, ``ocr``, ``docx``, ``html``…);
     ``problems`` are human-readable notes (a page that was OCR'd, an encoding converted…);
     ``readings`` are the zones of a scanned page read again on their own (``scan``);
-    ``signatures`` the PDF's digital signatures (``signatures.PdfSignature``).
+    ``signatures`` the PDF's digital signatures (``signatures.PdfSignature``);
+    ``warnings`` say where the text may be wrong because of how it was read (bytes replaced
+    while decoding, an encoding guessed): both go onto the document's problems, the notes as
+    ``read.note`` (info), the warnings as ``read.warning``.
     """
 
     text: str
@@ -53,3 +56,4 @@ class Extracted:
     meta: dict[str, str] = field(default_factory=dict)
     readings: tuple[Reading, ...] = ()
     signatures: tuple = ()
+    warnings: tuple[str, ...] = ()

@@ -31,22 +31,23 @@ _EDXML = re.compile(
     rb"(?:<!DOCTYPE\s+(?:edXML|EXPORTMAIL)\b[^\[>]*(?:\[[^\]]*\])?\s*>\s*)?<(?:edXML|EXPORTMAIL)\b",
     re.S,
 )
-# Names found elsewhere in a file that is not a document, for a clearer error.
+# Files that are not documents, by their first bytes: the key names the kind in the message
+# catalogue (``read.kinds.<key>``), for a clearer error.
 _OTHER = (
-    (b"\x7fELF", "an executable program"),
-    (b"MZ", "a Windows program"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"Rar!", "a RAR archive"),
-    (b"7z\xbc\xaf", "a 7-Zip archive"),
-    (b"ID3", "an MP3 audio file"),
-    (b"OggS", "an audio file"),
-    (b"\x00\x00\x00", "a video or binary file"),
+    (b"\x7fELF", "executable"),
+    (b"MZ", "windows_program"),
+    (b"\x1f\x8b", "gzip"),
+    (b"Rar!", "rar"),
+    (b"7z\xbc\xaf", "7z"),
+    (b"ID3", "mp3"),
+    (b"OggS", "audio"),
+    (b"\x00\x00\x00", "video"),
 )
 
 
 def sniff(data: bytes) -> str:
     """The kind of ``data``: pdf, image, docx, odt, ole (Word 97), rtf, html, edxml, text, zip, empty,
-    or ``binary:<what>`` for content that is no document."""
+    or ``binary:<key>`` for content that is no document (``read.kinds.<key>`` names it)."""
     if not data:
         return "empty"
     head = data[:16]
@@ -62,9 +63,9 @@ def sniff(data: bytes) -> str:
         return "edxml"
     if _HTML.match(data[:4096].lstrip(b"\xef\xbb\xbf")):
         return "html"
-    for magic, what in _OTHER:
+    for magic, key in _OTHER:
         if head.startswith(magic):
-            return f"binary:{what}"
+            return f"binary:{key}"
     return "text"
 
 
@@ -81,5 +82,5 @@ def _zip_kind(data: bytes) -> str:
             ):
                 return "odt"
     except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError):
-        return "binary:a damaged ZIP archive"
+        return "binary:damaged_zip"
     return "zip"

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import io
 import re
-import zipfile
 from functools import cache
 
 import docx
@@ -14,11 +13,12 @@ from lxml import etree
 
 from ..errors import ReadError
 from ..rules import table
+from . import limits
 from .base import Extracted
 from .encoding import convert, font_encoding, nfc, to_unicode
 from .text import converted_note
 
-__all__ = ["check_zip", "read_docx"]
+__all__ = ["read_docx"]
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -27,24 +27,6 @@ _NS = {"w": _W}
 
 def _q(tag: str) -> str:
     return f"{{{_W}}}{tag}"
-
-
-def check_zip(data: bytes, name: str) -> None:
-    """Refuse a ZIP whose members would inflate beyond the limits (a ZIP bomb)."""
-    cfg = table("read")["office"]
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            total = 0
-            for info in z.infolist():
-                total += info.file_size
-                ratio = info.file_size / max(info.compress_size, 1)
-                if total > cfg["max_unzipped_bytes"] or (info.file_size > 2**20 and ratio > cfg["max_ratio"]):
-                    raise ReadError(
-                        f"{name}: refused, its content would unpack to far more than a document "
-                        f"(ZIP bomb?): {info.filename} is {info.file_size // 2**20} MiB"
-                    )
-    except zipfile.BadZipFile as exc:
-        raise ReadError(f"{name}: damaged Word file ({exc})") from None
 
 
 class _Styles:
@@ -257,7 +239,7 @@ def _notes(doc: docx.document.Document, walker: _Walker) -> list[str]:
 
 def read_docx(data: bytes, name: str) -> Extracted:
     """Extract the text of a DOCX file."""
-    check_zip(data, name)
+    limits.check_zip(data, name)
     try:
         doc = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx fails in many ways on a broken package

@@ -12,7 +12,7 @@ from importlib import resources
 
 from ..rules import table
 
-__all__ = ["best_decoding", "convert", "font_encoding", "nfc", "syllable_share", "to_unicode"]
+__all__ = ["candidates", "convert", "font_encoding", "nfc", "odd_count", "syllable_share", "to_unicode"]
 
 _LATIN1_VIET = set("àáâãèéêìíòóôõùúýÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝ")
 # Latin-1 symbols and letters (U+00A1–U+00FF) that Unicode Vietnamese does not use, and junk
@@ -80,7 +80,7 @@ def font_encoding(font: str | None) -> tuple[str | None, bool]:
     return None, False
 
 
-def _odd(text: str) -> int:
+def odd_count(text: str) -> int:
     """Latin-1 symbols Unicode Vietnamese does not use, plus junk (one character-class scan)."""
     return len(_ODD.findall(text))
 
@@ -116,7 +116,7 @@ def syllable_share(text: str) -> tuple[float, int]:
 
 def score(text: str) -> float:
     """How much ``text`` looks like Unicode Vietnamese (higher is better)."""
-    odd = _odd(text)
+    odd = odd_count(text)
     share, n = syllable_share(text)
     return share * n - 3 * odd
 
@@ -125,22 +125,24 @@ def to_unicode(text: str) -> tuple[str, str | None]:
     """Convert ``text`` if it is legacy-encoded Vietnamese read as Latin-1/cp1252 (a .VnTime
     document copied as text, a PDF font without Unicode map); return it and the encoding found,
     None when it already was Unicode."""
-    odd = _odd(text)
+    odd = odd_count(text)
     if odd < 3 or odd < sum(map(len, _LETTERS.findall(text))) // 200:  # letters // 200
         return text, None
     best, best_enc, best_score = text, None, score(text)
     for enc in ("tcvn3", "vni"):
         cand = convert(text, enc)
-        if _odd(cand) <= odd * 0.3 and (s := score(cand)) > best_score:
+        if odd_count(cand) <= odd * 0.3 and (s := score(cand)) > best_score:
             best, best_enc, best_score = cand, enc, s
     return nfc(best), best_enc
 
 
-def best_decoding(data: bytes) -> tuple[str, str]:
-    """Decode bytes that are not UTF-8: Windows-1258, TCVN3 or VNI, whichever reads best."""
-    cands = [("windows-1258", nfc(data.decode("cp1258", errors="replace")))]
-    latin = data.decode("latin-1")
-    cands.append(("tcvn3", convert(latin, "tcvn3")))
-    cands.append(("vni", nfc(convert(data.decode("cp1252", errors="replace"), "vni"))))
-    enc, text = max(cands, key=lambda c: score(c[1]))
-    return text, enc
+def candidates(data: bytes) -> list[tuple[str, str]]:
+    """``(encoding, text)`` for bytes that are not valid UTF-8: UTF-8 with the bad bytes replaced
+    (a UTF-8 file with a few damaged bytes), Windows-1258, TCVN3 and VNI."""
+    return [
+        ("utf-8", nfc(data.decode("utf-8", errors="replace"))),
+        ("windows-1258", nfc(data.decode("cp1258", errors="replace"))),
+        ("tcvn3", convert(data.decode("latin-1"), "tcvn3")),
+        ("vni", nfc(convert(data.decode("cp1252", errors="replace"), "vni"))),
+    ]
+

@@ -9,9 +9,10 @@ import lxml.html
 from lxml import etree
 
 from ..errors import ReadError
+from ..messages import msg
 from .base import Extracted
-from .encoding import best_decoding, nfc, to_unicode
-from .text import converted_note
+from .encoding import nfc, to_unicode
+from .text import converted_note, decode_bytes
 
 __all__ = ["read_html"]
 
@@ -28,7 +29,7 @@ _DROP = (
     "form",
     "button",
 )
-_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.I)
+_CHARSET = re.compile(rb"""<meta[^<>]+charset=["']?([\w-]+)""", re.I)
 _BLOCK = frozenset(
     [
         "p",
@@ -59,18 +60,14 @@ _BLOCK = frozenset(
 
 def read_html(data: bytes, name: str) -> Extracted:
     """Extract the readable text of an HTML page."""
-    notes: tuple[str, ...] = ()
     m = _CHARSET.search(data[:4096])
-    try:
-        source = data.decode(m.group(1).decode("ascii") if m else "utf-8")
-    except (UnicodeDecodeError, LookupError):
-        source, enc = best_decoding(data)
-        notes = (converted_note(enc),)
-    source = re.sub(r"^\s*<\?xml[^>]*>", "", source.lstrip("\ufeff"))
+    got = decode_bytes(data, m.group(1).decode("ascii") if m else None)
+    notes = got.notes
+    source = re.sub(r"^\s*<\?xml[^>]*>", "", got.text.lstrip("\ufeff"))
     try:
         root = lxml.html.document_fromstring(source)
     except (etree.ParserError, ValueError) as exc:
-        raise ReadError(f"{name}: unreadable HTML ({exc})") from None
+        raise ReadError(msg("read.html_unreadable", name=name, why=exc)) from None
     for bad in list(root.iter(*_DROP)):
         if bad.getparent() is not None:
             bad.drop_tree()
@@ -87,7 +84,7 @@ def read_html(data: bytes, name: str) -> Extracted:
     text, enc = to_unicode(text)
     if enc:
         notes = (*notes, converted_note(enc))
-    return Extracted(nfc(text) + "\n", "html", problems=notes)
+    return Extracted(nfc(text) + "\n", "html", problems=notes, warnings=got.warnings)
 
 
 def _walk(el: etree._Element, out: list[str]) -> None:

@@ -21,7 +21,9 @@ from functools import cache
 from PIL import Image, ImageSequence
 
 from ..errors import MissingToolError, ReadError
+from ..messages import msg as message  # (``msg`` names Tesseract's output below)
 from ..rules import table
+from . import limits
 from .base import Extracted, Reading
 from .encoding import nfc
 from .layout import Seg, arrange, split_line
@@ -82,11 +84,11 @@ def _tesseract(img: bytes, args: list[str]) -> str:
             res = subprocess.run(
                 [exe, fh.name, "stdout", *args],
                 capture_output=True,
-                timeout=_cfg()["timeout_s"],
+                timeout=limits.page_seconds(),
                 env=env,
             )
     except subprocess.TimeoutExpired:
-        raise ReadError(f"Tesseract took longer than {_cfg()['timeout_s']} s on a page") from None
+        raise ReadError(message("read.ocr_timeout", limit=f"{limits.page_seconds():g}")) from None
     if res.returncode != 0:
         msg = res.stderr.decode("utf-8", "replace").strip().splitlines()
         raise ReadError(f"Tesseract failed on a page: {msg[-1] if msg else res.returncode}")
@@ -110,10 +112,10 @@ def ocr_batch(images: Sequence[Image.Image], args: Sequence[str]) -> list[str]:
             fh.write("\n".join(paths) + "\n")
         try:
             res = subprocess.run(
-                [exe, listing, "stdout", *args], capture_output=True, timeout=_cfg()["timeout_s"], env=env
+                [exe, listing, "stdout", *args], capture_output=True, timeout=limits.page_seconds(), env=env
             )
         except subprocess.TimeoutExpired:
-            raise ReadError(f"Tesseract took longer than {_cfg()['timeout_s']} s on a page") from None
+            raise ReadError(message("read.ocr_timeout", limit=f"{limits.page_seconds():g}")) from None
     texts = res.stdout.decode("utf-8", "replace").split("\f")
     return [texts[k] if k < len(texts) else "" for k in range(len(images))]
 
@@ -154,7 +156,7 @@ def _ocr_one(im: Image.Image, dpi: int, page_no: int = 1, first: bool = True) ->
     cfg = _cfg()
     im = color_separate(im)
     if dpi < cfg["min_dpi"]:  # Tesseract reads small print far better enlarged to ~300 dpi
-        f = min(cfg["dpi"] / dpi, 3.0)
+        f = limits.fit_scale(im.width, im.height, min(cfg["dpi"] / dpi, 3.0))
         im, dpi = (
             im.resize((round(im.width * f), round(im.height * f)), Image.Resampling.LANCZOS),
             round(dpi * f),
@@ -239,6 +241,7 @@ def read_image(data: bytes, name: str) -> Extracted:
     check_tesseract()
     try:
         im = Image.open(io.BytesIO(data))
+        limits.check_image(im, name)
         im.load()
     except Image.DecompressionBombError:
         raise ReadError(f"{name}: the image is too large to be a page scan") from None

@@ -19,6 +19,7 @@ import pypdfium2.raw as raw
 from ..errors import MissingToolError, ReadError
 from ..messages import msg
 from ..rules import table
+from . import limits
 from .base import Extracted, Reading
 from .encoding import nfc, to_unicode
 from .layout import Seg, arrange, split_line
@@ -60,6 +61,7 @@ def _segments(page: pdfium.PdfPage) -> list[Seg]:
     tp = page.get_textpage()
     try:
         n = raw.FPDFText_CountChars(tp.raw)
+        limits.check_page_chars(n)
         if n <= 0:
             return []
         text = tp.get_text_range()
@@ -123,12 +125,14 @@ def read_pdf(data: bytes, name: str) -> Extracted:
         n = len(doc)
         if n == 0:
             raise ReadError(f"{name}: the PDF has no pages")
+        limits.check_pdf(doc, name)
         pages: list[list[str]] = []
         problems: list[str] = []
         need_ocr: list[int] = []
         reasons: dict[int, str] = {}
         for i in range(n):
-            lines = _page_lines(doc, i)
+            with limits.page_guard(name, i):
+                lines = _page_lines(doc, i)
             text = "\n".join(lines)
             text, enc = to_unicode(text)
             if enc:
@@ -182,6 +186,7 @@ def _ocr_pages(
     """OCR the listed pages in place of their text layer; the kind of the result."""
     from .ocr import check_tesseract, ocr_images
 
+    limits.check_ocr_pages(len(idx), name)
     try:
         check_tesseract()
     except MissingToolError as exc:
@@ -197,10 +202,11 @@ def _ocr_pages(
             try:
                 # in colour (seals and pen come off before OCR), without the signature stamp:
                 # an annotation is evidence, never the document's own text
-                im = page.render(scale=dpi / 72, may_draw_forms=False, draw_annots=False).to_pil()
+                scale = limits.fit_scale(*page.get_size(), dpi / 72)
+                im = page.render(scale=scale, may_draw_forms=False, draw_annots=False).to_pil()
             finally:
                 page.close()
-            yield im, dpi
+            yield im, round(scale * 72)
 
     first = idx.index(0) + 1 if 0 in idx else 0
     for i, res in zip(idx, ocr_images(images(), first_page=first), strict=True):  # type: ignore[arg-type]

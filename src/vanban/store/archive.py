@@ -16,7 +16,9 @@ full-text index together. Originals are staged before the transaction and publis
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
+import stat
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -30,11 +32,14 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import VanbanError
+from ..messages import msg
+from ..read import limits, special_kind
 from . import link, review, search
 from .db import is_sqlite, make_engine, migrate, session_factory, sqlite_url
 from .errors import ArchiveError
 from .files import BlobStore, os_error, sha256, writer_lock
 from .models import CitationRow, DocTextRow, DocumentRow, OriginalRow
+from .pool import process_pool
 from .search import Filters, Hit, Page
 from .sidecar import drop_sidecars, sidecar_of
 
@@ -129,7 +134,9 @@ class AddResult:
     ``status``: ``added`` (a new document), ``version`` (new content for a document already
     added from the same path), ``duplicate`` (content already stored), ``retried`` (content
     stored earlier with a failure, parsed again), ``failed`` (stored, but could not be read or
-    parsed: ``error`` says why; ``vanban reparse --failed`` retries), ``error`` (not stored).
+    parsed: ``error`` says why; ``vanban reparse --failed`` retries), ``error`` (not stored),
+    ``skipped`` (not a regular file — a FIFO, socket, device — or a symbolic link not followed:
+    never opened; ``error`` says which).
     """
 
     path: str
@@ -189,17 +196,58 @@ class StoredDocument:
     versions: tuple[Version, ...] = ()
 
 
-def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Files named, and the files under folders named (recursively, sorted, hidden ones skipped)."""
+def iter_files(paths: Iterable[str | Path], follow_symlinks: bool = False) -> Iterator[Path]:
+    """Files named, and the entries under folders named (recursively, sorted, hidden ones skipped).
+
+    A folder named is walked even when it is a symbolic link. Inside it, symbolic links (to
+    files or folders) are listed, for ``add`` to report them skipped, unless ``follow_symlinks``:
+    then they are followed, each folder walked once (a link loop ends). Special files (FIFOs,
+    sockets, devices) are listed too; ``add`` skips them without opening them.
+    """
     for p in map(Path, paths):
-        if p.is_dir():
-            for root, dirs, files in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for f in sorted(files):
-                    if not f.startswith("."):
-                        yield Path(root) / f
-        else:
+        if not p.is_dir():
             yield p
+            continue
+        seen: set[tuple[int, int]] = set()
+        for root, dirs, files in os.walk(p, followlinks=follow_symlinks):
+            if follow_symlinks:
+                st = os.stat(root)
+                if (st.st_dev, st.st_ino) in seen:
+                    dirs[:] = []
+                    continue
+                seen.add((st.st_dev, st.st_ino))
+            links = [] if follow_symlinks else [d for d in dirs if os.path.islink(os.path.join(root, d))]
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in links)
+            for f in sorted(files + links):
+                if not f.startswith("."):
+                    yield Path(root) / f
+
+
+def read_regular(p: Path, follow_symlinks: bool = False) -> bytes | str:
+    """The content of the regular file ``p``, or why it is skipped (a ``str``) when it is a
+    symbolic link not to be followed or not a regular file. Such a file is never opened; the
+    checks are made again on the open file, so a file swapped for a FIFO or a link in between
+    is refused too and reading never blocks. ``OSError`` when it cannot be read;
+    ``ReadError`` when it is larger than the reader's limit."""
+    st = os.stat(p) if follow_symlinks else os.lstat(p)
+    if stat.S_ISLNK(st.st_mode):
+        return msg("ingest.symlink")
+    if not stat.S_ISREG(st.st_mode):
+        return msg("ingest.special", what=msg(f"read.kinds.{special_kind(st.st_mode)}"))
+    limits.check_size(st.st_size, str(p))
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | (0 if follow_symlinks else os.O_NOFOLLOW)
+    try:
+        fd = os.open(p, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return msg("ingest.symlink")
+        raise
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            return msg("ingest.special", what=msg(f"read.kinds.{special_kind(st.st_mode)}"))
+        limits.check_size(st.st_size, str(p))
+        return fh.read()
 
 
 class Archive:
@@ -273,14 +321,17 @@ class Archive:
         jobs: int = 1,
         on_total: Callable[[int], None] | None = None,
         on_result: Callable[[AddResult], None] | None = None,
+        follow_symlinks: bool = False,
     ) -> Summary:
         """Add files and folders (recursively); parse with ``jobs`` processes.
 
+        Symbolic links are not followed unless ``follow_symlinks`` (a folder named is walked
+        even when it is one); they and special files are reported ``skipped``, never opened.
         ``on_total(n)`` is called once the files are listed, ``on_result`` after each file's
         transaction commits. ``ArchiveError`` (after rolling back the batch in progress) when the
         data directory or database cannot be written.
         """
-        files = drop_sidecars(list(iter_files(paths)))
+        files = drop_sidecars(list(iter_files(paths, follow_symlinks)))
         if on_total:
             on_total(len(files))
         summary = Summary()
@@ -292,13 +343,15 @@ class Archive:
 
         with writer_lock(self.home):
             self._recover()
-            pool = ProcessPoolExecutor(jobs) if jobs > 1 else None
+            pool = process_pool(jobs)
             try:
                 # pipelined: the workers parse the next batch while this process writes one
                 pending: _Chunk | None = None
                 written: dict[str, AddResult] = {}
                 for batch in _file_batches(files):
-                    chunk = self._start_chunk(batch, pool, set(pending.first) if pending else set())
+                    chunk = self._start_chunk(
+                        batch, pool, set(pending.first) if pending else set(), follow_symlinks
+                    )
                     if pending:
                         written = self._finish_chunk(pending, written, done)
                     pending = chunk
@@ -310,15 +363,21 @@ class Archive:
         return summary
 
     def _start_chunk(
-        self, batch: list[Path], pool: ProcessPoolExecutor | None, in_flight: set[str]
+        self, batch: list[Path], pool: ProcessPoolExecutor | None, in_flight: set[str], follow: bool = False
     ) -> _Chunk:
         """Read and hash a batch, skip what is stored (or in the batch being written), start parsing."""
         c = _Chunk(batch, [None] * len(batch))
         for i, p in enumerate(batch):
             try:
-                data = p.read_bytes()
+                data = read_regular(p, follow)
             except OSError as exc:
-                c.out[i] = AddResult(str(p), "error", error=f"cannot read: {exc.strerror or exc}")
+                c.out[i] = AddResult(str(p), "error", error=msg("ingest.cannot_read", why=exc.strerror or exc))
+                continue
+            except VanbanError as exc:  # larger than the reader's limit: not stored
+                c.out[i] = AddResult(str(p), "error", error=str(exc))
+                continue
+            if isinstance(data, str):
+                c.out[i] = AddResult(str(p), "skipped", error=data)
                 continue
             c.items.append((i, p, data, sha256(data)))
         with self.Session() as s:
@@ -477,7 +536,7 @@ class Archive:
                 ids = list(s.scalars(q))
             if on_total:
                 on_total(len(ids))
-            pool = ProcessPoolExecutor(jobs) if jobs > 1 else None
+            pool = process_pool(jobs)
             try:
                 for chunk in _chunks(ids, BATCH):
                     with self.Session() as s:

@@ -16,13 +16,19 @@ class Watcher:
 
     With ``consume``, added files (including those stored with a parse failure) move into
     ``<folder>/.done/``; otherwise they stay and are added again only when they change.
+    Symbolic links are not followed unless ``follow_symlinks`` (a drop folder must not let
+    anyone archive ``/etc/passwd``); they and special files (FIFOs, devices) are reported
+    skipped once and left where they are.
     """
 
-    def __init__(self, archive: Archive, folder: Path, consume: bool = False, jobs: int = 1) -> None:
+    def __init__(
+        self, archive: Archive, folder: Path, consume: bool = False, jobs: int = 1, follow_symlinks: bool = False
+    ) -> None:
         self.archive = archive
         self.folder = folder
         self.consume = consume
         self.jobs = jobs
+        self.follow_symlinks = follow_symlinks
         self._pending: dict[Path, tuple[int, int]] = {}
         self._added: dict[Path, tuple[int, int]] = {}
 
@@ -30,9 +36,9 @@ class Watcher:
         """One poll: add the files that are ready, return what happened to them."""
         ready: list[Path] = []
         now: dict[Path, tuple[int, int]] = {}
-        for p in iter_files([self.folder]):
+        for p in iter_files([self.folder], self.follow_symlinks):
             try:
-                st = p.stat()
+                st = p.stat() if self.follow_symlinks else p.lstat()
             except OSError:
                 continue
             sig = (st.st_size, st.st_mtime_ns)
@@ -45,7 +51,7 @@ class Watcher:
         self._added = {p: sig for p, sig in self._added.items() if p in now}
         if not ready:
             return Summary()
-        summary = self.archive.add_paths(ready, jobs=self.jobs)
+        summary = self.archive.add_paths(ready, jobs=self.jobs, follow_symlinks=self.follow_symlinks)
         for r in summary.results:
             self._settle(r, now)
         return summary
@@ -55,7 +61,7 @@ class Watcher:
         self._pending.pop(p, None)
         if r.status == "error":
             return
-        if not self.consume:
+        if not self.consume or r.status == "skipped":  # a skipped entry stays, noted once
             self._added[p] = sigs[p]
             return
         dst = self.folder / DONE / p.relative_to(self.folder)
