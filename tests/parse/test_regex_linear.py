@@ -43,7 +43,9 @@ from .conftest import CORPUS
 
 SRC = Path(vanban.__file__).parent
 # the modules whose patterns run over a document's text (not the web app's, CLI's or tracker's)
-TEXT_LEVEL = ("normalize", "parse", "cite", "tasks", "units", "check", "read", "rules", "model", "messages")
+TEXT_LEVEL = (
+    "normalize", "parse", "cite", "tasks", "units", "check", "read", "rules", "model", "messages", "lexicon", "assess"
+)
 N = 10_000  # characters per adversarial input
 BUDGET = 0.5  # seconds per input: a linear scan of 10 KB takes milliseconds (a bounded {3,90}: 0.3 s)
 KILL_AFTER = 20  # seconds per pattern, all its inputs, before the child is killed
