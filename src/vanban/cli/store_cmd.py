@@ -67,7 +67,7 @@ _LABEL = {
     "skipped": "bỏ qua",
 }
 FOLLOW = typer.Option(
-    False, "--follow-symlinks", help="Follow symbolic links inside folders (by default they are skipped)."
+    False, "--follow-symlinks", help=msg("cli.store.follow_symlinks")
 )
 
 
@@ -269,7 +269,7 @@ REMOVED = typer.Option(False, "--removed", help=msg("cli.store.removed"))
 
 @app.command("search")
 def search_cmd(
-    query: str = typer.Argument("", help='Words (diacritics optional), "exact phrase", prefix*.'),
+    query: str = typer.Argument("", help=msg("cli.store.search_query")),
     doc_type: str | None = TYPE,
     issuer: str | None = ISSUER,
     year: int | None = YEAR,
