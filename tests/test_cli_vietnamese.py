@@ -81,7 +81,11 @@ def test_usage_errors_are_vietnamese(cli, path: list[str], command) -> None:  # 
     errors = [cli(*path, "--khong-co-tuy-chon")]
     if any(p.required for p in command.params):  # nothing runs: parsing stops at the missing value
         errors.append(cli(*path))
-    numeric = [p for p in command.params if isinstance(p, TyperOption) and "số nguyên" in str(p.display_type_rich(None))]
+    numeric = [
+        p
+        for p in command.params
+        if isinstance(p, TyperOption) and "số nguyên" in str(p.display_type_rich(None))
+    ]
     if numeric:
         errors.append(cli(*path, numeric[0].opts[0], "x"))
     for code, out in errors:
