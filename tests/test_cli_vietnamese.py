@@ -13,6 +13,7 @@ import typer.main
 from typer.core import TyperArgument, TyperGroup, TyperOption
 from typer.testing import CliRunner
 
+import vanban.cli
 from vanban.cli import app
 
 # Click's and Typer's own words, and English words that a help text would hold.
@@ -120,3 +121,16 @@ def test_arguments_are_named_in_vietnamese() -> None:
         if isinstance(a, TyperArgument) and a.metavar in (None, a.name)
     ]
     assert not unnamed, f"add these to cli.click.names: {unnamed}"
+
+
+def test_option_help_comes_from_the_catalogue() -> None:
+    """No help text is written in a command module: each is ``msg(…)`` of ``messages/vi/cli.toml``."""
+    folder = Path(vanban.cli.__file__).parent
+    literal = re.compile(r"\bhelp=[rbuf]?[\"']")
+    found = [
+        f"{p.name}:{n}"
+        for p in sorted(folder.glob("*.py"))
+        for n, line in enumerate(p.read_text().splitlines(), 1)
+        if literal.search(line)
+    ]
+    assert not found, found

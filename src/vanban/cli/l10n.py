@@ -1,9 +1,11 @@
 """Typer's and Click's own words in Vietnamese, from the message catalogue (``cli.click.*``).
 
-Typer (≥ 0.20) carries its own copy of Click whose words are plain string literals, not
-``gettext`` calls, so no translation object can reach them; older Click reads them through
-``gettext``, which the words below replace as well. ``localise(app)`` runs once, when the CLI
-package is imported, after every command module has registered, and does three things:
+Recent Typer releases carry their own copy of Click (``typer._click``) whose words are plain
+string literals, not ``gettext`` calls, so no translation object can reach them (Click itself
+reads them through ``gettext``; the words below replace those as well). No private module is
+imported: the error classes are told by name, Typer's words are its ``rich_utils`` constants.
+``localise(app)`` runs once, when the CLI package is imported, after every command module has
+registered, and does three things:
 
 - sets the words of ``typer.rich_utils`` — panel titles (Đối số, Tùy chọn, Lệnh, Lỗi),
   ``[mặc định: …]``, ``[bắt buộc]``, the help hint — the module constants Typer's help and
@@ -28,7 +30,7 @@ import typer
 import typer.rich_utils as rich_utils
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
-from ..messages import catalogue, msg
+from ..messages import msg
 
 __all__ = ["VanbanCommand", "VanbanGroup", "error_text", "localise"]
 
@@ -55,6 +57,14 @@ _VALUE_ERRORS = (
     ("greater_than", "cli.click.too_small"),
     ("less_than", "cli.click.too_large"),
 )
+
+
+def _optional(key: str) -> str | None:
+    """The message ``key``, or None when the catalogue has none."""
+    try:
+        return msg(key)
+    except KeyError:
+        return None
 
 
 def _name(param: Any) -> str:
@@ -148,11 +158,6 @@ def error_text(exc: Exception) -> str | None:
 
 def _type_label(show: Callable[..., str | None]) -> Callable[..., str | None]:
     """A parameter's ``display_type_rich`` with the type named in Vietnamese (``<số nguyên>``)."""
-    types = {
-        k.removeprefix("cli.click.types."): v
-        for k, v in catalogue().items()
-        if k.startswith("cli.click.types.")
-    }
 
     def label(ctx: Any) -> str | None:
         shown = show(ctx=ctx)
@@ -160,12 +165,12 @@ def _type_label(show: Callable[..., str | None]) -> Callable[..., str | None]:
             return shown
         inner, _, rest = shown[1:].partition(">")
         many = inner.startswith("list[")
-        inner = inner.removeprefix("list[").removesuffix("]").removesuffix(" range").lower()
-        if inner not in types:
+        name = _optional(
+            "cli.click.types." + inner.removeprefix("list[").removesuffix("]").removesuffix(" range").lower()
+        )
+        if name is None:
             return shown
-        if not types[inner]:
-            return None
-        return f"<{types[inner]}{'...' if many else ''}>{rest}"
+        return f"<{name}{'...' if many else ''}>{rest}" if name else None
 
     return label
 
@@ -178,10 +183,9 @@ class _Vietnamese:
 
     def _localise(self) -> None:
         self.options_metavar = msg("cli.click.options_metavar")
-        names = catalogue()
         for param in self.params:
             if isinstance(param, TyperArgument) and param.metavar is None:
-                param.metavar = names.get(f"cli.click.names.{param.name}")
+                param.metavar = _optional(f"cli.click.names.{param.name}")
             if isinstance(param, (TyperArgument, TyperOption)):
                 param.display_type_rich = _type_label(param.display_type_rich)  # type: ignore[method-assign]
 

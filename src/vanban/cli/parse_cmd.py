@@ -39,9 +39,7 @@ def parse_cmd(
     as_json: Annotated[bool, typer.Option("--json", help=msg("cli.help.json_lines"))] = False,
     spans: Annotated[bool, typer.Option("--spans/--no-spans", help=msg("cli.help.parse_spans"))] = True,
     check: Annotated[bool, typer.Option("--check/--no-check", help=msg("cli.help.parse_check"))] = True,
-    meta: Annotated[
-        Path | None, typer.Option("--meta", help="Siêu dữ liệu đi kèm một tệp (XML e-office, edXML).")
-    ] = None,
+    meta: Annotated[Path | None, typer.Option("--meta", help=msg("cli.help.meta"))] = None,
 ) -> None:
     """Đọc văn bản và in bản ghi: số, ngày, cơ quan, trích yếu, người ký, nơi nhận, trích dẫn, nhiệm vụ."""
     failed = 0

@@ -20,7 +20,7 @@ _err = Console(stderr=True)
 
 @app.command("ocr")
 def ocr_cmd(
-    files: Annotated[list[Path], typer.Argument(help="PDF, ảnh quét, DOCX/DOC/ODT/RTF, HTML hoặc văn bản.")],
+    files: Annotated[list[Path], typer.Argument(help=msg("cli.help.ocr_files"))],
     pages: Annotated[bool, typer.Option("--pages", help=msg("cli.help.ocr_pages"))] = False,
     notes: Annotated[bool, typer.Option("--notes/--no-notes", help=msg("cli.help.ocr_notes"))] = True,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help=msg("cli.help.ocr_jobs"))] = 0,
