@@ -263,3 +263,31 @@ def test_text_ocrd_with_damage_keeps_its_values_at_lower_confidence() -> None:
     clean_doc, noisy_doc = vanban.parse(text), vanban.parse(noisy)
     assert noisy_doc.number is not None and noisy_doc.number.value == "3580/UBND-KT"
     assert clean_doc.confidence["number"] >= 0.9 > noisy_doc.confidence["number"]
+
+
+# hn-dev 09: the block's title lines lost under the seal, the printed name on a line of its own
+PHIEU_09 = """ỦY BAN NHÂN DÂN
+THÀNH PHỐ HÀ NỘI
+VĂN PHÒNG
+Hà Nội, ngày Š‡ tháng 7 năm 2020
+Số: 4đ6§”C-VP
+PHIẾU CHUYÊN VĂN BẢN
+Kính gửi: Sở Tài chính
+Văn phòng UBND Thành phố chuyên văn bản nêu trên đến Sở Tài chính để
+thực hiện theo chỉ đạo của Chủ tịch UBND Thành phô./. )Ã
+¬...
+Vũ Đăng Định
+Nơi nhận:
+- Như trên;
+- Đ/c PCT Nguyễn Doãn Toán (để báo cáo);
+- CVP/PCVP Võ Tuấn Anh;
+- Lưu: VT.
+"""
+
+
+def test_a_name_alone_on_its_line_is_the_signer_when_the_block_is_lost() -> None:
+    doc = _assess(_scan(PHIEU_09, [], None, SIGNED_19))
+    assert doc.signer is not None and doc.signer.name is not None
+    assert doc.signer.name.value == "Vũ Đăng Định"  # not a name of the Nơi nhận list
+    assert doc.sources["signer.name"] == "zone+known"
+    assert doc.confidence["signer.name"] < 0.9  # one reading: proposed for review
