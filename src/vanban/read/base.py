@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 Box = tuple[int, int, int, int]
 
@@ -33,6 +35,18 @@ class Reading:
             "box": list(self.box),
             "dpi": self.dpi,
         }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Reading:
+        """The reading ``to_dict`` wrote."""
+        return cls(
+            d["field"], d["value"], tuple(d["readings"]), d["agreement"], d["page"], _box(d["box"]), d["dpi"]
+        )
+
+
+def _box(v: Any) -> Box:
+    a, b, c, e = v
+    return (a, b, c, e)
 
 
 @dataclass(frozen=True)

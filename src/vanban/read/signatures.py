@@ -23,7 +23,7 @@ import re
 import tomllib
 import unicodedata
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, timezone
 from functools import cache
@@ -81,6 +81,17 @@ class PdfSignature:
         d["signed_at"] = self.signed_at.isoformat() if self.signed_at else None
         d["problems"] = list(self.problems)
         return d
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> PdfSignature:
+        """The signature ``to_dict`` wrote."""
+        at = d["signed_at"]
+        fields = {
+            **d,
+            "signed_at": datetime.fromisoformat(at) if at else None,
+            "problems": tuple(d["problems"]),
+        }
+        return cls(**fields)
 
 
 # --- the stamp: vocabulary and parsing ---------------------------------------------------------
