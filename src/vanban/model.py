@@ -12,14 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_right
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
 from .errors import RecordError
 from .messages import msg
-from .read.base import Reading
-from .read.signatures import PdfSignature
 
 Span = tuple[int, int]
 NOWHERE: Span = (0, 0)  # the span of a value a record without ``detail`` does not place
@@ -204,6 +202,87 @@ class Problem:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "severity", Severity(self.severity))
+
+
+Box = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A zone of a page read on its own (``number.seq``, ``date.day``, ``date.month``, ``signer``).
+
+    ``value`` is what the readings agree on, or None (illegible); ``readings`` are all of them;
+    ``box`` is the zone in the page image (pixels at ``dpi``) for the review crop.
+    """
+
+    field: str
+    value: str | None
+    readings: tuple[str, ...]
+    agreement: float
+    page: int
+    box: Box
+    dpi: int
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "field": self.field,
+            "value": self.value,
+            "readings": list(self.readings),
+            "agreement": round(self.agreement, 3),
+            "page": self.page,
+            "box": list(self.box),
+            "dpi": self.dpi,
+        }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Reading:
+        """The reading ``to_dict`` wrote."""
+        return cls(
+            d["field"], d["value"], tuple(d["readings"]), d["agreement"], d["page"], _box(d["box"]), d["dpi"]
+        )
+
+
+def _box(v: Any) -> Box:
+    a, b, c, e = v
+    return (a, b, c, e)
+
+
+@dataclass(frozen=True)
+class PdfSignature:
+    """One signature field of a PDF."""
+
+    field: str
+    signer: str | None
+    organization: str | None
+    unit: str | None
+    locality: str | None
+    email: str | None
+    signed_at: dt.datetime | None
+    time_source: str  # "timestamp" | "signer" | "stamp" | "none"
+    intact: bool | None
+    coverage: str  # "entire_file" | "entire_revision" | "partial" | "unknown"
+    trusted: bool | None
+    digest: str | None
+    stamp: str | None
+    problems: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: ISO 8601 times, problems as a list."""
+        d = asdict(self)
+        d["signed_at"] = self.signed_at.isoformat() if self.signed_at else None
+        d["problems"] = list(self.problems)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> PdfSignature:
+        """The signature ``to_dict`` wrote."""
+        at = d["signed_at"]
+        fields = {
+            **d,
+            "signed_at": dt.datetime.fromisoformat(at) if at else None,
+            "problems": tuple(d["problems"]),
+        }
+        return cls(**fields)
 
 
 @dataclass(frozen=True)

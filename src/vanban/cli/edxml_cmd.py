@@ -13,7 +13,10 @@ from ..messages import msg
 from ..store import Archive, ArchiveError
 from ..store.archive import StoredDocument
 from .app import app
-from .store_cmd import DB, HOME, _archive, _err, _out
+from .common import err as _err
+from .common import open_archive as _archive
+from .common import out as _out
+from .store_cmd import DB, HOME
 
 OUT = typer.Option(None, "--output", "-o", help="Tệp ghi gói tin (mặc định: đầu ra chuẩn).")
 META = typer.Option(None, "--meta", help="Siêu dữ liệu đi kèm tệp (XML e-office, edXML).")

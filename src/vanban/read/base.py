@@ -2,51 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
-Box = tuple[int, int, int, int]
+from ..model import Box, Reading
 
-
-@dataclass(frozen=True)
-class Reading:
-    """A zone of a page read on its own (``number.seq``, ``date.day``, ``date.month``, ``signer``).
-
-    ``value`` is what the readings agree on, or None (illegible); ``readings`` are all of them;
-    ``box`` is the zone in the page image (pixels at ``dpi``) for the review crop.
-    """
-
-    field: str
-    value: str | None
-    readings: tuple[str, ...]
-    agreement: float
-    page: int
-    box: Box
-    dpi: int
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "field": self.field,
-            "value": self.value,
-            "readings": list(self.readings),
-            "agreement": round(self.agreement, 3),
-            "page": self.page,
-            "box": list(self.box),
-            "dpi": self.dpi,
-        }
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> Reading:
-        """The reading ``to_dict`` wrote."""
-        return cls(
-            d["field"], d["value"], tuple(d["readings"]), d["agreement"], d["page"], _box(d["box"]), d["dpi"]
-        )
-
-
-def _box(v: Any) -> Box:
-    a, b, c, e = v
-    return (a, b, c, e)
+__all__ = ["Box", "Extracted", "Reading"]
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from ..track.models import Task, Unit, User
 from ..track.roles import Role
 from . import services as sv
 from .api import api_user
-from .app import db
+from .deps import db
 from .pages import Me, _doc, back, page
 from .security import Principal, check_csrf
 

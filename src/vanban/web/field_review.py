@@ -35,7 +35,7 @@ from ..track.models import User
 from ..track.roles import Action
 from . import api, pages
 from . import services as sv
-from .app import db
+from .deps import db
 from .security import Principal, check_csrf
 
 router = APIRouter(include_in_schema=False)

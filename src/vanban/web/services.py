@@ -28,7 +28,7 @@ from ..track.models import AuditEntry, Report, Task, TrackedDocument, Unit
 from ..track.roles import Action, sees_task
 from ..track.status import Status
 from ..track.tracker import directive_key
-from .app import begin_write
+from .deps import begin_write
 from .jobs import Job, JobRunner
 from .render import Mark, highlight
 from .security import Principal, safe_filename
