@@ -168,6 +168,11 @@ class Deadline:
         if self.recurrence is not None:
             object.__setattr__(self, "recurrence", Recurrence(self.recurrence))
 
+    @property
+    def explicit(self) -> dt.date | None:
+        """The date FIELDS.md calls ``deadline``: none for one counted from the date of issue."""
+        return self.date if self.kind != DeadlineKind.relative else None
+
 
 @dataclass(frozen=True)
 class Task:
@@ -353,7 +358,8 @@ class Document:
             raise RecordError(msg("common.record_invalid", reason=exc)) from exc
 
 
-def _val(t: Text | None) -> str | None:
+def value_of(t: Text | Number | None) -> str | None:
+    """The words of a value, or None."""
     return t.value if t else None
 
 
@@ -373,21 +379,21 @@ def record(doc: Document, spans: bool = True, detail: bool = False) -> dict[str,
     out: dict[str, Any] = {
         "source": doc.source,
         "system": doc.system,
-        "issuer": _val(doc.issuer),
-        "issuer_parent": _val(doc.issuer_parent),
+        "issuer": value_of(doc.issuer),
+        "issuer_parent": value_of(doc.issuer_parent),
         "number": doc.number.value if doc.number else None,
-        "doc_type": _val(doc.doc_type),
-        "place": _val(doc.place),
+        "doc_type": value_of(doc.doc_type),
+        "place": value_of(doc.place),
         "date": _iso(doc.date.value) if doc.date else None,
-        "subject": _val(doc.subject),
-        "urgency": _val(doc.urgency),
-        "secrecy": _val(doc.secrecy),
+        "subject": value_of(doc.subject),
+        "urgency": value_of(doc.urgency),
+        "secrecy": value_of(doc.secrecy),
         "recipients": [r.value for r in doc.recipients],
         "signer": {
             "authority": s.authority if s else None,
             "markers": [m.value for m in s.markers] if s else [],
-            "title": _val(s.title) if s else None,
-            "name": _val(s.name) if s else None,
+            "title": value_of(s.title) if s else None,
+            "name": value_of(s.name) if s else None,
         },
         "distribution": [d.value for d in doc.distribution],
         "citations": [
@@ -447,7 +453,7 @@ def record(doc: Document, spans: bool = True, detail: bool = False) -> dict[str,
     if detail:
         out["text"] = doc.text
         out["pages"] = list(doc.pages)
-        out["body"] = _val(doc.body)
+        out["body"] = value_of(doc.body)
         out["date_text"] = doc.date.text if doc.date else None
         out["signer"]["marker_spans"] = [list(m.span) for m in s.markers] if s else []
     return out
@@ -459,7 +465,7 @@ def _task(t: Task, spans: bool, detail: bool) -> dict[str, Any]:
         "assignees": [a.name for a in t.assignees],
         "roles": {a.name: a.role for a in t.assignees},
         # FIELDS.md: an explicit date (a relative one, counted from the date of issue, is "due")
-        "deadline": _iso(dl.date) if dl and dl.kind != DeadlineKind.relative else None,
+        "deadline": _iso(dl.explicit) if dl else None,
         "due": _iso(dl.date) if dl else None,
         "deadline_kind": dl.kind if dl else None,
         "recurrence": dl.recurrence if dl else None,

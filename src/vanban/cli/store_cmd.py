@@ -19,6 +19,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from ..messages import msg
+from ..model import Document, value_of
 from ..store import Archive, ArchiveError, Filters, review
 from ..store.archive import AddResult, Summary
 from ..store.link import Brief, Node
@@ -369,14 +370,17 @@ def show_cmd(
     tb.add_column("", style="bold cyan", no_wrap=True)
     tb.add_column("")
     rec = d.record or {}
-    signer = rec.get("signer") or {}
+    sg = Document.from_dict(rec).signer if rec else None
     rows = [
         ("Số, ký hiệu", d.number),
         ("Tên loại", d.doc_type),
         ("Cơ quan ban hành", d.issuer),
         ("Ngày", d.date.isoformat() if d.date else None),
         ("Trích yếu", d.subject),
-        ("Người ký", " · ".join(x for x in (signer.get("title"), signer.get("name")) if x) or None),
+        (
+            "Người ký",
+            (" · ".join(x for x in (value_of(sg.title), value_of(sg.name)) if x) or None) if sg else None,
+        ),
         ("Hệ thống", d.system),
         ("Trạng thái", "ok" if d.status == "ok" else f"[red]lỗi:[/red] {escape(d.error or '')}"),
         (msg("review.needs"), _unconfirmed(rec)),

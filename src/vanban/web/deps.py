@@ -8,13 +8,10 @@ so no route module imports the app module.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
+from fastapi import Request  # at run time: FastAPI reads the dependencies' annotations
 from sqlalchemy import text
 from sqlalchemy.orm import Session
-
-if TYPE_CHECKING:  # the job workers import this module and need no web framework
-    from fastapi import Request
 
 
 class LoginRequired(Exception):
