@@ -6,7 +6,8 @@ import os
 import shutil
 from pathlib import Path
 
-from .archive import AddResult, Archive, Summary, iter_files
+from .archive import Archive
+from .ingest import AddResult, Summary, iter_files
 
 DONE = ".done"
 
