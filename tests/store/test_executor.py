@@ -1,0 +1,137 @@
+"""Ingest on an executor: a Dask cluster gives the same archive as the local process pool."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from vanban.cli import app
+from vanban.store import Archive, ArchiveError
+from vanban.store import executor as executor_mod
+
+from .conftest import CORPUS
+
+distributed = pytest.importorskip("distributed")
+
+# real documents: web transcriptions, gold texts, a PDF with a text layer (and, in ``inbox``, a copy)
+FILES = [
+    "tvpl/005d8820eb95c1cb.txt",
+    "tvpl/02b9be7711f88c70.txt",
+    "tvpl/0326977b5d611b9a.txt",
+    "gold/008.txt",
+    "gold/013.txt",
+    "pdf/thong-tu-so-02-2026-tt-btc-468745.pdf",
+]
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[str]:
+    """A Dask ``LocalCluster`` of two workers in this process (threads); its scheduler address."""
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as c:
+        yield c.scheduler_address
+
+
+@pytest.fixture
+def inbox(tmp_path: Path) -> Path:
+    out = tmp_path / "inbox"
+    for i, name in enumerate(FILES):
+        (out / str(i % 2)).mkdir(parents=True, exist_ok=True)
+        shutil.copy(CORPUS / name, out / str(i % 2) / Path(name).name)
+    shutil.copy(CORPUS / FILES[0], out / "copy.txt")
+    return out
+
+
+def _open(tmp: Path) -> Archive:
+    """A fresh archive under ``tmp`` (SQLite: the database of a local run)."""
+    tmp.mkdir(parents=True, exist_ok=True)
+    return Archive.open(tmp / "home", f"sqlite+pysqlite:///{tmp / 'vanban.db'}")
+
+
+def _stored(tmp: Path, inbox: Path, **how: object) -> tuple[list[tuple[str, str]], list[object]]:
+    """``(file name, status)`` of each file added, and every record with its number's search hits."""
+    with _open(tmp) as ar:
+        s = ar.add_paths([inbox], **how)  # type: ignore[arg-type]
+        docs = [ar.get(i) for i in range(1, ar.stats()["documents"] + 1)]
+        hits = [[h.id for h in ar.search(d.number or "").hits] for d in docs if d]
+        return [(Path(r.path).name, r.status) for r in s.results], [
+            (d.source and Path(d.source).name, d.number, d.record, d.status, h)
+            for d, h in zip(docs, hits, strict=True)
+            if d
+        ]
+
+
+@pytest.mark.parametrize("how", [{"jobs": 2}, {"jobs": 1}])
+def test_dask_cluster_stores_what_the_local_pool_stores(
+    cluster: str, inbox: Path, tmp_path: Path, how: dict[str, int]
+) -> None:
+    local = _stored(tmp_path / "pool", inbox, **how)
+    dask = _stored(tmp_path / "dask", inbox, dask=cluster)
+    assert dask == local
+    statuses = [status for _name, status in local[0]]
+    assert statuses.count("duplicate") == 1 and statuses.count("added") == len(FILES) == len(local[1])
+
+
+def test_sqlite_archive_refuses_workers_on_other_machines(
+    cluster: str, inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(executor_mod, "_hosts", lambda info: {"192.0.2.7", "127.0.0.1"})
+    with _open(tmp_path) as ar:
+        with pytest.raises(ArchiveError, match="PostgreSQL") as err:
+            ar.add_paths([inbox], dask=cluster)
+        assert "192.0.2.7" in str(err.value) and "127.0.0.1" not in str(err.value)
+        assert ar.stats()["documents"] == 0
+
+
+@pytest.mark.parametrize(
+    ("host", "here"),
+    [
+        ("127.0.0.1", True),
+        ("localhost", True),
+        ("::1", True),
+        (socket.gethostname(), True),
+        ("192.0.2.7", False),  # TEST-NET-1: never this machine
+        ("workers.example", False),
+    ],
+)
+def test_which_hosts_are_this_machine(host: str, here: bool) -> None:
+    assert executor_mod._is_here(host) is here
+
+
+@pytest.mark.parametrize(
+    ("address", "error"),
+    [
+        ("local:0", "không hợp lệ"),
+        ("local:two", "không hợp lệ"),
+        ("scheduler:8786", "không hợp lệ"),
+        ("tcp://127.0.0.1:9", "không kết nối được"),
+    ],
+)
+def test_bad_cluster_address_is_a_clear_error(
+    address: str, error: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(executor_mod, "CONNECT_TIMEOUT", 1)
+    with _open(tmp_path) as ar:
+        with pytest.raises(ArchiveError, match=error):
+            ar.add_paths([CORPUS / FILES[0]], dask=address)
+        assert ar.stats()["documents"] == 0
+
+
+def test_add_without_dask_installed_says_how_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)  # ``import distributed`` fails
+    r = CliRunner().invoke(
+        app,
+        ["add", str(CORPUS / FILES[0]), "--dask", "local:2", "--home", str(tmp_path / "home")],
+        env={"VANBAN_DB": ""},
+    )
+    assert r.exit_code == 2
+    assert "chưa cài Dask" in r.stderr and "pip install 'vanban[dask]'" in r.stderr
