@@ -4,7 +4,7 @@
 hashes them, skips what is stored, and hands the rest to the workers (``executor``: this
 process, a local process pool, or a Dask cluster), which run ``prepare`` — parse, folded
 shadows, syllable pairs — on the bytes; while they parse the next batch this process writes
-the previous one in one transaction with its index rows (``_write``). ``replace`` rewrites a
+the previous one in one transaction with its index rows (``Ingest.write``, the batch writer). ``replace`` rewrites a
 stored document (a new version, a retry, a reparse, a correction).
 """
 
@@ -312,7 +312,7 @@ class Ingest:
         still in flight when this one started) is reported with that file's document.
         """
         prepared = [p for f in c.futures for p in (f.result() if isinstance(f, Future) else prepare_many(f))]
-        written = self._write(
+        written = self.write(
             [
                 (p, data, sha, prep, c.stored.get(sha))
                 for (_i, p, data, sha), prep in zip(c.todo, prepared, strict=True)
@@ -332,7 +332,7 @@ class Ingest:
             done(AddResult(r.path, r.status, twin.document_id, twin.version) if twin and twin is not r else r)
         return {sha: r for sha, r in by_sha.items() if r is not None}
 
-    def _write(self, rows: list[tuple[Path, bytes, str, Prepared, DocumentRow | None]]) -> list[AddResult]:
+    def write(self, rows: list[tuple[Path, bytes, str, Prepared, DocumentRow | None]]) -> list[AddResult]:
         """Stage the originals, write the documents in one transaction, publish the originals.
 
         New documents go in with bulk statements (a few per batch, not per document); a new

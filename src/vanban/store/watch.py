@@ -23,7 +23,12 @@ class Watcher:
     """
 
     def __init__(
-        self, archive: Archive, folder: Path, consume: bool = False, jobs: int = 1, follow_symlinks: bool = False
+        self,
+        archive: Archive,
+        folder: Path,
+        consume: bool = False,
+        jobs: int = 1,
+        follow_symlinks: bool = False,
     ) -> None:
         self.archive = archive
         self.folder = folder
