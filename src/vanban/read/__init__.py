@@ -49,7 +49,7 @@ def read_bytes(data: bytes, name: str = "input") -> Extracted:
     if kind == "edxml":
         from .edxml import read_edxml
 
-        return read_edxml(data, name)
+        return read_edxml(data, name, read_bytes)
     if kind == "zip":
         raise ReadError(msg("read.zip_archive", name=name))
     if kind.startswith("binary:"):
@@ -66,7 +66,9 @@ def read_file(path: str | Path) -> Extracted:
     try:
         st = p.stat()
         if not stat.S_ISREG(st.st_mode):
-            raise ReadError(msg("read.not_regular", name=p, what=msg(f"read.kinds.{special_kind(st.st_mode)}")))
+            raise ReadError(
+                msg("read.not_regular", name=p, what=msg(f"read.kinds.{special_kind(st.st_mode)}"))
+            )
         limits.check_size(st.st_size, str(p))
         with open(os.open(p, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC), "rb") as fh:
             data = fh.read()
