@@ -10,6 +10,7 @@ stored document (a new version, a retry, a reparse, a correction).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import errno
 import os
@@ -27,6 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import VanbanError
 from ..messages import msg
+from ..model import Document, value_of
 from ..read import limits, special_kind
 from . import review, search
 from .backend import SearchBackend, backend_for
@@ -57,11 +59,16 @@ GROUP = 8  # originals per worker task
 
 @dataclass(frozen=True)
 class Parsed:
-    """What parsing one original produced: the record and text, or the reason it failed."""
+    """What parsing one original produced: the record and text, or the reason it failed.
+
+    ``record`` is what is stored (``Document.to_dict(spans=True)``); ``doc``, when at hand, the
+    document it was made from (else ``Prepared.of`` reads the record back).
+    """
 
     record: dict[str, Any] | None
     text: str
     error: str | None
+    doc: Document | None = None
 
 
 def parse_bytes(data: bytes, name: str, meta: bytes | None = None) -> Parsed:
@@ -75,7 +82,7 @@ def parse_bytes(data: bytes, name: str, meta: bytes | None = None) -> Parsed:
         return Parsed(None, "", str(exc))
     except Exception as exc:  # a parser bug must not lose the original
         return Parsed(None, "", f"{type(exc).__name__}: {exc}")
-    return Parsed(doc.to_dict(spans=True), doc.text, None)
+    return Parsed(doc.to_dict(spans=True), doc.text, None, doc)
 
 
 @dataclass(frozen=True)
@@ -91,8 +98,14 @@ class Prepared:
 
     @classmethod
     def of(cls, res: Parsed, name: str) -> Prepared:
-        vals, cits, txt = _fields(res, name)
-        return cls(res, vals, cits, txt, (search.pairs(txt["head"]), search.pairs(txt["body"])))
+        """Prepare ``res`` (``name``: the file's, the head of a failed one); the result keeps
+        the record, not the document, so that a worker sends back only what is written."""
+        doc = res.doc
+        if doc is None and res.record is not None:
+            doc = Document.from_dict(res.record, res.text)
+        vals, cits, txt = _fields(res, doc, name)
+        pairs = (search.pairs(txt["head"]), search.pairs(txt["body"]))
+        return cls(dataclasses.replace(res, doc=None), vals, cits, txt, pairs)
 
 
 @dataclass
@@ -461,8 +474,10 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-def _fields(res: Parsed, name: str) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, str]]:
-    """The document columns, citation rows and text row of a parse result."""
+def _fields(
+    res: Parsed, doc: Document | None, name: str
+) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, str]]:
+    """The document columns, citation rows and text row of a parse result (``doc``: its document)."""
     from .. import __version__
     from ..cite import canonical_key
 
@@ -476,25 +491,21 @@ def _fields(res: Parsed, name: str) -> tuple[dict[str, Any], list[dict[str, Any]
         "needs_review": bool(review.pending(rec)),
     }
     cits: list[dict[str, Any]] = []
-    if rec is None:
+    if doc is None:
         for col in ("key", "number", "number_key", "doc_type", "doc_type_f", "issuer", "issuer_f"):
             vals[col] = None
         vals.update(system=None, subject=None, date=None, year=None)
         txt = {"text": res.text, "head": search.shadow(name), "body": search.shadow(res.text), "meta": ""}
         return vals, cits, txt
-    date = dt.date.fromisoformat(rec["date"]) if rec.get("date") else None
-    number, doc_type, issuer, subject = (
-        rec.get("number"),
-        rec.get("doc_type"),
-        rec.get("issuer"),
-        rec.get("subject"),
-    )
+    date = doc.date.value if doc.date else None
+    number, doc_type = value_of(doc.number), value_of(doc.doc_type)
+    issuer, subject = value_of(doc.issuer), value_of(doc.subject)
     vals.update(
         number=number,
         doc_type=doc_type,
         issuer=issuer,
         subject=subject,
-        system=rec.get("system"),
+        system=doc.system.value,
         date=date,
         year=date.year if date else None,
         key=canonical_key(number, doc_type, date, subject) if number else None,
@@ -502,16 +513,16 @@ def _fields(res: Parsed, name: str) -> tuple[dict[str, Any], list[dict[str, Any]
         doc_type_f=search.folded_name(doc_type),
         issuer_f=search.folded_name(issuer),
     )
-    for i, c in enumerate(rec.get("citations", [])):
+    for i, c in enumerate(doc.citations):
         cits.append(
             {
                 "seq": i,
-                "key": c["key"],
-                "number": c.get("number"),
-                "doc_type": c.get("doc_type"),
-                "date": dt.date.fromisoformat(c["date"]) if c.get("date") else None,
-                "title": c.get("title"),
-                "relation": c.get("relation") or "mentions",
+                "key": c.key,
+                "number": c.number,
+                "doc_type": c.doc_type,
+                "date": c.date,
+                "title": c.title,
+                "relation": c.relation.value,
             }
         )
     held = review.held(rec)  # misread values do not count in filters and facets until confirmed
