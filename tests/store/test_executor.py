@@ -135,3 +135,17 @@ def test_add_without_dask_installed_says_how_to_install(
     )
     assert r.exit_code == 2
     assert "chưa cài Dask" in r.stderr and "pip install 'vanban[dask]'" in r.stderr
+
+
+@pytest.mark.slow
+def test_add_dask_local_cluster_from_the_command_line(inbox: Path, tmp_path: Path) -> None:
+    """``vanban add DIR --dask local:1``: a cluster of worker processes, started and stopped by the command."""
+    runner = CliRunner()
+    out = {}
+    for how in (["--dask", "local:1"], ["--jobs", "2"]):
+        home = tmp_path / how[1].replace(":", "")
+        r = runner.invoke(app, ["add", str(inbox), *how, "--home", str(home)], env={"VANBAN_DB": ""})
+        assert r.exit_code == 0, r.stderr
+        with Archive.open(home) as ar:
+            out[how[0]] = [(d.number, d.record) for d in ar.iter_documents()]
+    assert out["--dask"] == out["--jobs"] and len(out["--dask"]) == len(FILES)

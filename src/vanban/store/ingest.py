@@ -4,8 +4,9 @@
 hashes them, skips what is stored, and hands the rest to the workers (``executor``: this
 process, a local process pool, or a Dask cluster), which run ``prepare`` — parse, folded
 shadows, syllable pairs — on the bytes; while they parse the next batch this process writes
-the previous one in one transaction with its index rows (``Ingest.write``, the batch writer). ``replace`` rewrites a
-stored document (a new version, a retry, a reparse, a correction).
+the previous one in one transaction with its index rows (``Ingest.write``, the one batch
+writer). ``replace`` rewrites a stored document (a new version, a retry, a reparse, a
+correction); the columns are read from the typed ``Document``.
 """
 
 from __future__ import annotations
