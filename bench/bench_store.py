@@ -230,7 +230,9 @@ def _db_mb(ar: Archive, home: Path) -> float:
         return round(c.exec_driver_sql("SELECT pg_database_size(current_database())").scalar() / 2**20, 1)
 
 
-def build_archive(n: int, home: Path, limit_chars: int | None, db_url: str | None = None) -> dict[str, object]:
+def build_archive(
+    n: int, home: Path, limit_chars: int | None, db_url: str | None = None
+) -> dict[str, object]:
     shutil.rmtree(home, ignore_errors=True)
     if db_url:
         _empty_postgresql(db_url)
