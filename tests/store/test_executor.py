@@ -15,7 +15,7 @@ from vanban.cli import app
 from vanban.store import Archive, ArchiveError
 from vanban.store import executor as executor_mod
 
-from .conftest import CORPUS
+from .conftest import BACKENDS, CORPUS, backend_url
 
 distributed = pytest.importorskip("distributed")
 
@@ -55,9 +55,15 @@ def _open(tmp: Path) -> Archive:
     return Archive.open(tmp / "home", f"sqlite+pysqlite:///{tmp / 'vanban.db'}")
 
 
-def _stored(tmp: Path, inbox: Path, **how: object) -> tuple[list[tuple[str, str]], list[object]]:
+def _url(backend: str, tmp: Path) -> Iterator[str]:
+    """A fresh database of ``backend`` under ``tmp`` (a new schema on PostgreSQL)."""
+    tmp.mkdir(parents=True, exist_ok=True)
+    yield from backend_url(backend, tmp)
+
+
+def _stored(home: Path, url: str, inbox: Path, **how: object) -> tuple[list[tuple[str, str]], list[object]]:
     """``(file name, status)`` of each file added, and every record with its number's search hits."""
-    with _open(tmp) as ar:
+    with Archive.open(home, url) as ar:
         s = ar.add_paths([inbox], **how)  # type: ignore[arg-type]
         docs = [ar.get(i) for i in range(1, ar.stats()["documents"] + 1)]
         hits = [[h.id for h in ar.search(d.number or "").hits] for d in docs if d]
@@ -68,26 +74,36 @@ def _stored(tmp: Path, inbox: Path, **how: object) -> tuple[list[tuple[str, str]
         ]
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("how", [{"jobs": 2}, {"jobs": 1}])
 def test_dask_cluster_stores_what_the_local_pool_stores(
-    cluster: str, inbox: Path, tmp_path: Path, how: dict[str, int]
+    cluster: str, inbox: Path, tmp_path: Path, how: dict[str, int], backend: str
 ) -> None:
-    local = _stored(tmp_path / "pool", inbox, **how)
-    dask = _stored(tmp_path / "dask", inbox, dask=cluster)
+    urls = [_url(backend, tmp_path / "pool"), _url(backend, tmp_path / "dask")]
+    local = _stored(tmp_path / "pool" / "home", next(urls[0]), inbox, **how)
+    dask = _stored(tmp_path / "dask" / "home", next(urls[1]), inbox, dask=cluster)
+    for u in urls:
+        u.close()  # drops the PostgreSQL schema
     assert dask == local
     statuses = [status for _name, status in local[0]]
     assert statuses.count("duplicate") == 1 and statuses.count("added") == len(FILES) == len(local[1])
 
 
-def test_sqlite_archive_refuses_workers_on_other_machines(
-    cluster: str, inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_workers_on_other_machines_need_postgresql(
+    cluster: str, inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str
 ) -> None:
     monkeypatch.setattr(executor_mod, "_hosts", lambda info: {"192.0.2.7", "127.0.0.1"})
-    with _open(tmp_path) as ar:
-        with pytest.raises(ArchiveError, match="PostgreSQL") as err:
-            ar.add_paths([inbox], dask=cluster)
-        assert "192.0.2.7" in str(err.value) and "127.0.0.1" not in str(err.value)
-        assert ar.stats()["documents"] == 0
+    url = _url(backend, tmp_path)
+    with Archive.open(tmp_path / "home", next(url)) as ar:
+        if ar.sqlite:  # a local SQLite file: refused, nothing stored
+            with pytest.raises(ArchiveError, match="PostgreSQL") as err:
+                ar.add_paths([inbox], dask=cluster)
+            assert "192.0.2.7" in str(err.value) and "127.0.0.1" not in str(err.value)
+            assert ar.stats()["documents"] == 0
+        else:
+            assert ar.add_paths([inbox], dask=cluster).count("added") == len(FILES)
+    url.close()
 
 
 @pytest.mark.parametrize(
