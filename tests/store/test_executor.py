@@ -34,7 +34,7 @@ FILES = [
 def cluster() -> Iterator[str]:
     """A Dask ``LocalCluster`` of two workers in this process (threads); its scheduler address."""
     with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address="127.0.0.1:0"
     ) as c:
         yield c.scheduler_address
 

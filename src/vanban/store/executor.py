@@ -86,7 +86,7 @@ def _dask_client(address: str) -> Iterator[Any]:
             n_workers=int(n),
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address="127.0.0.1:0",  # the scheduler's HTTP endpoint: loopback, a free port
             silence_logs=logging.ERROR,
         )
         client = Client(cluster)
