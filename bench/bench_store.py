@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 
 from vanban.store import Archive, Filters
-from vanban.store.archive import Parsed, Prepared, parse_bytes, prepare
+from vanban.store.ingest import Parsed, Prepared, parse_bytes, prepare
 
 ROOT = Path(__file__).resolve().parent
 CORPUS = ROOT.parent.parent / "shared" / "corpus"
@@ -167,7 +167,7 @@ def bench_ingest_split(n: int, jobs: int) -> dict[str, object]:
                 )
             ]
             hash_s += time.perf_counter() - h0
-            ar._write(batch)
+            ar._ingest.write(batch)
         store_s = time.perf_counter() - t0
     return {
         "docs": len(items),
@@ -230,7 +230,9 @@ def _db_mb(ar: Archive, home: Path) -> float:
         return round(c.exec_driver_sql("SELECT pg_database_size(current_database())").scalar() / 2**20, 1)
 
 
-def build_archive(n: int, home: Path, limit_chars: int | None, db_url: str | None = None) -> dict[str, object]:
+def build_archive(
+    n: int, home: Path, limit_chars: int | None, db_url: str | None = None
+) -> dict[str, object]:
     shutil.rmtree(home, ignore_errors=True)
     if db_url:
         _empty_postgresql(db_url)
@@ -246,7 +248,7 @@ def build_archive(n: int, home: Path, limit_chars: int | None, db_url: str | Non
             name, data, res = replicate(bases, i, rnd)
             batch.append((Path("/bench") / name, data, sha256(data), Prepared.of(res, name), None))
             if len(batch) == 500 or i == n - 1:
-                ar._write(batch)  # the archive's batch writer, without re-parsing replicas
+                ar._ingest.write(batch)  # the archive's batch writer, without re-parsing replicas
                 batch = []
             if (i + 1) % (n // 10) == 0:
                 samples.append(

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from review_helpers import SEED, scan_pdf, scan_record
 
-from vanban.store import Archive, archive
+from vanban.store import Archive
+from vanban.store import ingest as archive
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "web"))  # vbweb_helpers
 

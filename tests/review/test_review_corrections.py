@@ -11,7 +11,7 @@ from review_helpers import SEED
 from typer.testing import CliRunner
 
 from vanban.cli import app as cli
-from vanban.store import Archive, Filters, archive, review
+from vanban.store import Archive, Filters, archive, ingest, review
 from vanban.store.models import DocumentRow
 
 
@@ -86,7 +86,7 @@ def test_correction_survives_reparse_and_wins_everywhere(arc: Archive, scan: Pat
     assert [r.status for r in summary.results] == ["reparsed"]
     check()
     # the parser's proposal is back in a fresh parse, but not in the stored record
-    assert archive.parse_bytes(scan.read_bytes(), scan.name).record["date"] == proposed_date  # type: ignore[index]
+    assert ingest.parse_bytes(scan.read_bytes(), scan.name).record["date"] == proposed_date  # type: ignore[index]
 
 
 @pytest.mark.usefixtures("fake_scans")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-import vanban.store.archive as archive_mod
+import vanban.store.ingest as archive_mod
 from vanban.store import Archive, Filters
 
 from .conftest import CHI_THI, CORPUS, corpus, write

@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from vbweb_helpers import FIXTURES, csrf_of, login, token, wait_job
 
-import vanban.store.archive
+import vanban.store.ingest
 from vanban.track.models import User
 
 SCAN = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "hn-dev" / "06.pdf"  # a one-page scan
@@ -32,7 +32,7 @@ def _slow_parse(data: bytes, name: str):  # type: ignore[no-untyped-def]
     return _PARSE(data, name)
 
 
-_PARSE = vanban.store.archive.parse_bytes
+_PARSE = vanban.store.ingest.parse_bytes
 
 
 async def _me_while_reading(app, name: str, data: bytes) -> tuple[list[float], dict, float]:  # type: ignore[no-untyped-def]
@@ -66,7 +66,7 @@ async def _me_while_reading(app, name: str, data: bytes) -> tuple[list[float], d
 def test_the_app_answers_while_a_slow_reader_works(app, arc, monkeypatch) -> None:
     from vanban.web.jobs import JobRunner
 
-    monkeypatch.setattr(vanban.store.archive, "parse_bytes", _slow_parse)
+    monkeypatch.setattr(vanban.store.ingest, "parse_bytes", _slow_parse)
     app.state.jobs = JobRunner(arc, 1, mp.get_context("fork"))  # the worker inherits the slow reader
     try:
         data = (FIXTURES / "bao_cao_stttt.txt").read_bytes()

@@ -106,6 +106,9 @@ def _print_summary(summary: Summary, seconds: float) -> None:
 def add_cmd(
     paths: list[Path] = PATHS,
     jobs: int = typer.Option(1, "--jobs", "-j", min=1, help=msg("cli.store.jobs")),
+    dask: str | None = typer.Option(
+        None, "--dask", metavar="local:N|tcp://MÁY:CỔNG", help=msg("ingest.dask_option")
+    ),
     follow_symlinks: bool = FOLLOW,
     home: Path | None = HOME,
     db: str | None = DB,
@@ -120,7 +123,7 @@ def add_cmd(
             summary = _run_with_progress(
                 "Đang lưu",
                 lambda tot, res: ar.add_paths(
-                    paths, jobs=jobs, on_total=tot, on_result=res, follow_symlinks=follow_symlinks
+                    paths, jobs=jobs, on_total=tot, on_result=res, follow_symlinks=follow_symlinks, dask=dask
                 ),
             )
         except ArchiveError as exc:

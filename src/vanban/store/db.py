@@ -94,11 +94,6 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False, future=True)
 
 
-def is_sqlite(engine: Engine) -> bool:
-    """Whether ``engine`` talks to SQLite (FTS5) rather than PostgreSQL (tsvector + GIN)."""
-    return engine.dialect.name == "sqlite"
-
-
 def migrate(engine: Engine, extra_version_dirs: Iterable[Path] = ()) -> None:
     """Upgrade the database to the newest revision (every branch head).
 

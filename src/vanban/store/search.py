@@ -1,4 +1,4 @@
-"""Full-text search: query language, the folded shadow text, SQL for FTS5 and PostgreSQL, snippets.
+"""Full-text search, the engine-free part: query language, folded shadow text, match expressions, snippets.
 
 Text and query are folded the same way (``vanban.normalize.fold``: lower case, no tone or
 vowel marks, ``đ``→``d``, both tone placements alike) and punctuation is blanked one character
@@ -20,19 +20,16 @@ from importlib import resources
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import Float, Select, and_, cast, column, func, literal_column, or_, select, table, text
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..normalize import fold
-from .models import DocTextRow, DocumentRow
+from .models import DocumentRow
 
 _PUNCT = re.compile(r"[^\w\s]")
 _WORD = re.compile(r"\w+")
 _TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
 _ALNUM = re.compile(r"[^\W_]+")
-FTS = table("doc_fts", column("rowid"))
-PAIRS = table("doc_pairs", column("rowid"))
-HEAD = table("doc_head", column("rowid"))
 
 
 class _FoldTable(dict[int, str]):
@@ -69,13 +66,14 @@ def pairs(shadow_text: str) -> str:
     return " ".join([a + "_" + b for a, b in pairwise(words)])
 
 
-def _syllables(terms: list[Term]) -> list[str]:
+def syllables(terms: list[Term]) -> list[str]:
+    """The query's syllables in order (the words of every term, split at non-letters)."""
     return [w for t in terms for w in t.words for w in _ALNUM.findall(w)]
 
 
 def query_pairs(terms: list[Term]) -> list[str]:
     """The syllable pairs of a query's words in order (the last one a prefix when the query's is)."""
-    out = [a + "_" + b for a, b in pairwise(_syllables(terms))]
+    out = [a + "_" + b for a, b in pairwise(syllables(terms))]
     if out and terms[-1].prefix:
         out[-1] += "*"
     return out
@@ -88,7 +86,7 @@ def cover_pairs(terms: list[Term]) -> list[list[str]]:
     leftover syllable first or last (``thue gia tri gia tang`` → ``thue_gia tri_gia`` or
     ``gia_tri gia_tang``), and a document may hold either. Empty below three syllables.
     """
-    words = _syllables(terms)
+    words = syllables(terms)
     n = len(words)
     out: list[list[str]] = []
     for start in () if n < 3 else (0,) if n % 2 == 0 else (0, 1):
@@ -101,7 +99,7 @@ def cover_pairs(terms: list[Term]) -> list[list[str]]:
 
 def tiers(terms: list[Term]) -> list[int]:
     """The tiers a query's hits come in (see ``tier_query``)."""
-    n = len(_syllables(terms))
+    n = len(syllables(terms))
     return [1, 2, 3, 4] if n >= 3 else [1, 3, 4] if n == 2 else [3, 4]
 
 
@@ -207,13 +205,13 @@ def meta_tokens(year: int | None, system: str | None, doc_type_f: str | None, is
 
 def fts5_match(terms: list[Term], groups: list[list[tuple[str, ...]]]) -> str:
     """The FTS5 MATCH expression: every term in head or body, every filter group in meta."""
-    out = [_phrase(t, "{head body}") for t in terms]
+    out = [phrase(t, "{head body}") for t in terms]
     for g in groups:
         out.append("meta : (" + " OR ".join('"' + " ".join(alt) + '"' for alt in g) + ")")
     return " AND ".join(out)
 
 
-def _phrase(t: Term, columns: str = "") -> str:
+def phrase(t: Term, columns: str = "") -> str:
     """One term as an FTS5 phrase (a prefix if it is one), limited to ``columns`` if given."""
     return (columns + " : " if columns else "") + '"' + " ".join(t.words) + '"' + ("*" if t.prefix else "")
 
@@ -338,34 +336,21 @@ def decode_cursor(cursor: str) -> list[Any]:
     return out
 
 
-def match_clause(
-    dialect: str, terms: list[Term], filters: Filters
-) -> tuple[ColumnElement[bool], ColumnElement[float], Any]:
-    """``(condition, score, from-clause)`` of a full-text match; a higher score is better."""
-    if dialect == "sqlite":
-        cond = text("doc_fts MATCH :fts_q").bindparams(fts_q=fts5_match(terms, filters.groups()))
-        score = literal_column("-bm25(doc_fts, 6.0, 1.0, 0.0)")
-        return cond, score, FTS
-    q = func.to_tsquery(literal_column("'simple'::regconfig"), pg_tsquery(terms, filters.groups()))
-    tsv = literal_column("doc_text.tsv")
-    # double precision: the score must survive a round trip through the cursor unchanged
-    return tsv.op("@@")(q), cast(func.ts_rank_cd(tsv, q, 1), Float(53)), DocTextRow
+HIT_COLUMNS = (
+    DocumentRow.id,
+    DocumentRow.number,
+    DocumentRow.doc_type,
+    DocumentRow.date,
+    DocumentRow.issuer,
+    DocumentRow.subject,
+    DocumentRow.status,
+)
+NEWEST_FIRST = func.coalesce(DocumentRow.date, dt.date(1, 1, 1))
 
 
-def hits_query(
-    dialect: str, terms: list[Term], filters: Filters, newest: bool = False
-) -> tuple[Select[Any], ColumnElement[Any]]:
-    """The ranked query (or, without terms or with ``newest``, newest first) and its sort column."""
-    d = DocumentRow
-    cols = [d.id, d.number, d.doc_type, d.date, d.issuer, d.subject, d.status]
-    newest_first = func.coalesce(d.date, dt.date(1, 1, 1))
-    if not terms:
-        return select(*cols, newest_first.label("score")).where(*filters.clauses()), newest_first
-    cond, score, source = match_clause(dialect, terms, filters)
-    score = newest_first if newest else score
-    on = d.id == (FTS.c.rowid if dialect == "sqlite" else DocTextRow.document_id)
-    q = select(*cols, score.label("score")).select_from(source).join(d, on).where(cond, *filters.clauses())
-    return q, score
+def listed(filters: Filters) -> Select[Any]:
+    """The filtered documents without a query, newest first (sort column ``NEWEST_FIRST``)."""
+    return select(*HIT_COLUMNS, NEWEST_FIRST.label("score")).where(*filters.clauses())
 
 
 def page_after(q: Select[Any], sort: ColumnElement[Any], after: str | None, dated: bool) -> Select[Any]:
@@ -381,27 +366,12 @@ def page_after(q: Select[Any], sort: ColumnElement[Any], after: str | None, date
     return q.where(or_(sort < value, and_(sort == value, d.id > last_id)))
 
 
-def _more_than_ranked(ids: Select[Any]) -> Select[Any]:
+def more_than_ranked(ids: Select[Any]) -> Select[Any]:
     """Whether ``ids`` has more than ``RANKED_MAX`` rows (counted up to that)."""
     some = ids.limit(RANKED_MAX + 1).subquery()
     return select(func.count() > RANKED_MAX).select_from(some)
 
 
-def is_large(dialect: str, terms: list[Term], filters: Filters) -> Select[Any]:
-    """PostgreSQL: whether more than ``RANKED_MAX`` documents match. Ranking reads every
-    match's tsvector (out of line, in TOAST): beyond that, the hits come newest first, as a
-    large pair tier does on SQLite."""
-    return _more_than_ranked(matching_ids(dialect, terms, filters))
-
-
-def matching_ids(dialect: str, terms: list[Term], filters: Filters) -> Select[Any]:
-    """The ids of every document the terms (and the filters' tokens) match, evaluated as a set."""
-    cond, _score, source = match_clause(dialect, terms, filters)
-    col = FTS.c.rowid if dialect == "sqlite" else DocTextRow.document_id
-    return select(col).select_from(source).where(cond)
-
-
-BM25 = "bm25(6.0, 1.0, 0.0)"  # head, body, meta
 # A hit's score is its tier's base plus its BM25 in that tier, so scores fall down the list:
 # the query's syllables side by side (tier 1), its two-syllable words apart (tier 2), the rest.
 PHRASE_BONUS = 3000.0
@@ -423,130 +393,18 @@ def score(tier: int, rank: float, newest: bool) -> float:
 RANKED_MAX = 1000
 
 
-LEAN = "INDEXED BY ix_documents_lean"
-
-
-def _passes(rowid: ColumnElement[Any], filters: Filters) -> ColumnElement[bool]:
-    """The filters checked on one document (through the narrow covering index: see ``lean``)."""
-    d = DocumentRow
-    return select(literal_column("1")).select_from(d).where(d.id == rowid, *filters.clauses()).exists()
-
-
-def lean(q: Select[Any], dialect: Any) -> Any:
-    """SQLite: ``q`` reading ``documents`` through ``ix_documents_lean`` (``INDEXED BY``).
-
-    A document row carries its record JSON in overflow pages before ``deleted_at``; checking a
-    filter on the row walks them (≈ 2.5 µs a match at 100k), the index holds only what
-    filters and facets read. SQLAlchemy renders no hints for SQLite, so the statement is
-    compiled (values inline, quoted by SQLAlchemy) and the hint put after the table name.
-    """
-    sql = str(q.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
-    hinted = sql.replace("FROM documents \n", f"FROM documents {LEAN} \n")
-    assert hinted != sql, sql
-    return text(hinted)
-
-
-def _tier_source(
-    tier: int, terms: list[Term], filters: Filters, exact: bool = True
-) -> tuple[Any, list[ColumnElement[bool]]]:
-    """The index a tier reads and the conditions of its rows (see ``tier_query``); without
-    ``exact``, a pair tier's candidates are not checked against the exact query."""
-    groups = filters.groups()
-    fq = fts5_match(terms, groups)
-    if tier >= 3:  # every term in the head (``doc_head``): tier 3, and what tier 4 leaves out
-        in_head = text("doc_head MATCH :hq").bindparams(hq=" AND ".join(_phrase(t) for t in terms))
-        if tier == 3:
-            src, conds = HEAD, [in_head]
-        else:
-            head_ids = select(HEAD.c.rowid).where(in_head)
-            src, conds = FTS, [text("doc_fts MATCH :fq").bindparams(fq=fq), FTS.c.rowid.not_in(head_ids)]
-    else:
-        src = PAIRS
-        pq = pairs_match(terms, groups) if tier == 1 else cover_match(terms, groups)
-        conds = [text("doc_pairs MATCH :pq").bindparams(pq=pq)]
-        # holding every pair of "a b c" is not holding the phrase, and a reading of an odd
-        # count leaves a syllable out: check those (per candidate; bare pairs imply the words)
-        if exact and (any(len(t.words) > 1 for t in terms) or (tier == 2 and len(_syllables(terms)) % 2)):
-            # the filter groups are in the pair match already, and a repeated term adds nothing:
-            # each doclist read here is read once per candidate
-            exact_q = fts5_match(list(dict.fromkeys(terms)), [])
-            check = (
-                select(literal_column("1"))
-                .select_from(FTS)
-                .where(text("doc_fts MATCH :fq").bindparams(fq=exact_q), FTS.c.rowid == PAIRS.c.rowid)
-            )
-            conds.append(check.exists())
-    if tier > 1:  # what an earlier tier holds (a superset of its hits: see ``tier_query``)
-        earlier = (
-            cover_match(terms, groups) if tier >= 3 and cover_pairs(terms) else pairs_match(terms, groups)
-        )
-        if earlier is not None:
-            inner = select(PAIRS.c.rowid).where(text("doc_pairs MATCH :pq0").bindparams(pq0=earlier))
-            conds.append(src.c.rowid.not_in(inner))
-    conds.append(_passes(src.c.rowid, filters))
-    return src, conds
-
-
-def tier_query(
-    tier: int,
-    terms: list[Term],
-    filters: Filters,
-    n: int,
-    after: tuple[float, list[int]] | None = None,
-    newest: bool = False,
-) -> Select[Any]:
-    """The first ``n`` ``(id, rank)`` of one tier on SQLite, best (lowest rank) first.
-
-    Tier 1: documents holding every syllable pair of the query (``doc_pairs``). Tier 2: the
-    others holding the query's two-syllable words apart (``cover_match``). Tier 3: the others
-    with every term in the head (number, type, issuer, subject: ``doc_head``, whose doclists
-    are short); tier 4: the rest of the exact matches (``doc_fts``). Tiers 1–2 rank by BM25
-    over the pairs unless ``newest`` (``tier_is_large``); tiers 3–4 and large tiers come newest first (rank ``-id``), which FTS5 walks in id order and
-    stops after ``n`` rows: BM25 reads the whole doclist of every term (to weigh it) and
-    scores every match, tens of milliseconds for syllables that most documents hold, which
-    it then tells apart least. A pair-tier candidate is checked against the exact query
-    (``doc_fts``) unless its pairs imply it. Filters are checked only on the rows the index
-    yields, through the covering index. ``after`` is ``(rank, ids already shown with that
-    rank)`` of the previous page.
-    """
-    src, conds = _tier_source(tier, terms, filters)
-    if tier >= 3 or newest:
-        if after is not None:
-            conds.append(src.c.rowid < -after[0])
-        rank: Any = (-src.c.rowid).label("rank")
-        return select(src.c.rowid.label("id"), rank).where(*conds).order_by(src.c.rowid.desc()).limit(n)
-    rank = literal_column("doc_pairs.rank")
-    conds.insert(1, text("doc_pairs.rank MATCH :bm").bindparams(bm=BM25))
-    if after is not None:
-        value, shown = after
-        conds.append(or_(rank > value, and_(rank == value, src.c.rowid.not_in(shown))))
-    return (
-        select(src.c.rowid.label("id"), rank.label("rank"))
-        .select_from(src)
-        .where(*conds)
-        .order_by(rank)
-        .limit(n)
-    )
-
-
-def tier_is_large(tier: int, terms: list[Term], filters: Filters) -> Select[Any]:
-    """Whether a pair tier has more than ``RANKED_MAX`` candidates (counted up to that, in id
-    order, before the exact check, which costs a doclist probe each)."""
-    src, conds = _tier_source(tier, terms, filters, exact=False)
-    return _more_than_ranked(select(src.c.rowid).where(*conds))
-
-
-def facet_counts(dialect: str, terms: list[Term], filters: Filters) -> Select[Any]:
+def facet_counts(filters: Filters, matching: Select[Any] | None) -> Select[Any]:
     """Counts per combination of the facet columns over every match (one pass; summed per facet).
 
-    The match is an ``IN`` set rather than a join so that the planner cannot probe the
-    full-text index once per filtered row.
+    The match (``matching``: the ids the query matches, ``None`` without a query) is an ``IN``
+    set rather than a join so that the planner cannot probe the full-text index once per
+    filtered row.
     """
     d = DocumentRow
     cols = [getattr(d, f) for f in FACETS]
     q = select(*cols, func.count()).where(*filters.clauses())
-    if terms:
-        q = q.where(d.id.in_(matching_ids(dialect, terms, filters)))
+    if matching is not None:
+        q = q.where(d.id.in_(matching))
     return q.group_by(*cols)
 
 

@@ -6,7 +6,8 @@ import os
 import shutil
 from pathlib import Path
 
-from .archive import AddResult, Archive, Summary, iter_files
+from .archive import Archive
+from .ingest import AddResult, Summary, iter_files
 
 DONE = ".done"
 
@@ -22,7 +23,12 @@ class Watcher:
     """
 
     def __init__(
-        self, archive: Archive, folder: Path, consume: bool = False, jobs: int = 1, follow_symlinks: bool = False
+        self,
+        archive: Archive,
+        folder: Path,
+        consume: bool = False,
+        jobs: int = 1,
+        follow_symlinks: bool = False,
     ) -> None:
         self.archive = archive
         self.folder = folder
