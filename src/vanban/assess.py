@@ -33,6 +33,7 @@ __all__ = ["assess"]
 ILLEGIBLE = {"number.seq": "number", "date.day": "date", "signer.name": "signer.name"}
 
 _DIGITS = re.compile(r"\d+")
+_MARKUP = str.maketrans("", "", "~*_`|")  # Markdown around a number OCR'd to Markdown
 
 
 @cache
@@ -151,7 +152,7 @@ def _text_conf(doc: Document, span: tuple[int, int], line: tuple[int, int] | Non
     document's own was left unreadable: a handwritten number OCR'd to nothing)."""
     if line is not None and not line[0] <= span[0] <= line[1]:
         return cfg["elsewhere"]
-    if line is not None and _junk().search(doc.text[line[0] : max(span[1], line[0])]):
+    if line is not None and _junk().search(doc.text[line[0] : max(span[1], line[0])].translate(_MARKUP)):
         return min(cfg[_TEXT.get()], cfg["noisy_text"])
     return cfg[_TEXT.get()]
 
@@ -173,14 +174,15 @@ def _hand_filled(doc: Document) -> bool:
 
 
 def _garbled_seq(doc: Document, line: tuple[int, int] | None) -> bool:
-    """Whether the digits of the ``Số:`` line are mixed with what digits are not (``6Ä3#8⁄``):
-    OCR of a handwritten number, whose digits cannot be trusted."""
+    """Whether the digits of the ``Số:`` line are mixed with what digits are not (``6Ä3#8⁄``,
+    ``$6Š§Õ``): OCR of a handwritten number, whose digits cannot be trusted. Clean: digits,
+    then the symbol's slash or hyphen, or a space and its first capital (``~~3241~~ UBND``)."""
     if line is None:
         return False
     text = doc.text[line[0] : line[1]]
     _, colon, rest = text.partition(":")
-    seq = (rest if colon else text[3:]).split("/", 1)[0]
-    return bool(re.search(r"[^\d\s.]", seq.strip()))
+    rest = (rest if colon else text.split(None, 1)[-1]).translate(_MARKUP)
+    return not re.match(r"\s*\d[\d.]*(?:\s*[/-]|\s+[A-ZĐ])", rest)
 
 
 def _date_line(doc: Document) -> tuple[int, int] | None:
