@@ -19,7 +19,7 @@ from .cite import canonical_key
 from .messages import msg
 from .model import Citation, Date, Document, Number, Problem, Signer, Text
 from .normalize import fold
-from .parse.numbers import NUMBER_RE, from_match
+from .lexicon.numbers import NUMBER_RE, from_match
 
 __all__ = ["apply"]
 

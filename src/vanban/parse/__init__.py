@@ -4,7 +4,9 @@ distribution, citations, tasks), every value with its span in the original text.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+from .. import cite, tasks
 from ..model import (
     Assignee,
     Citation,
@@ -21,7 +23,7 @@ from ..model import (
 from ..normalize import Normalized, normalize
 from .body import sections as find_sections
 from .header import identity_fallback, parse_header
-from .numbers import type_of
+from ..lexicon.numbers import type_of
 from .tail import distribution, end_mark, recipients, signature, signature_around
 
 __all__ = ["parse"]
@@ -31,8 +33,6 @@ _WORDS = re.compile(r"[^\W\d_]{2,}")
 
 def parse(text: str, source: str | None = None, pages: tuple[int, ...] = ()) -> Document:
     """Parse the text of one official document into its record."""
-    from .. import cite, tasks  # the citation and task steps build on this package's helpers
-
     n = normalize(text)
     t = n.text
     problems: list[Problem] = []
@@ -165,10 +165,6 @@ def parse(text: str, source: str | None = None, pages: tuple[int, ...] = ()) -> 
 def _addressed(f, recips, t: str):
     """ "Các đơn vị …" in a letter means its addressees (Kính gửi): name them — unless it is the
     closing request ("Đề nghị các cơ quan, đơn vị khẩn trương triển khai, thực hiện./.")."""
-    from dataclasses import replace
-
-    from .. import tasks
-
     if not (f.assignees and all(name.lower() in tasks.generic_addressees() for name, *_ in f.assignees)):
         return f
     if "./." in t[f.action[0] : f.action[1] + 4]:
@@ -209,14 +205,10 @@ def _doc_type(h, n: Normalized) -> Text | None:
 
 
 def _map_citation(c: Citation, n: Normalized) -> Citation:
-    from dataclasses import replace
-
     return replace(c, span=n.span(*c.span))
 
 
 def _map_task(f, n: Normalized, t: str) -> Task:
-    from .. import tasks
-
     assignees = tuple(
         Assignee(name, role, tasks.key_of(name), tasks.collective(name), n.span(a, b))
         for name, role, a, b in f.assignees

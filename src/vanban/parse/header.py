@@ -8,43 +8,28 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from ..lexicon import dates, pattern
+from ..lexicon.numbers import NUMBER_RE, Parsed, from_match, parse_number, type_names
 from ..rules import table
-from . import dates
 from .lines import Line, is_upper, lines, squash
-from .numbers import HEADER_NUMBER, Parsed, parse_number, type_names
 
 WINDOW = 8000  # the header never runs longer than this into a document
 
-QUOC_HIEU = re.compile(r"CỘNG\s+HÒA\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM", re.IGNORECASE)
-TIEU_NGU = re.compile(r"Độc\s+lập\s*[-–]\s*Tự\s+do\s*[-–]\s*Hạnh\s+phúc", re.IGNORECASE)
-PARTY_TITLE = re.compile(r"ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM")
-NUMBER_LINE = re.compile(
-    r"(?:^|(?<=[\s*(]))(?:[A-ZĐ][\wĐđ]{0,12}[ \t]+){0,3}?[Ss][ốỐ][ \t]*(?::|\.)?[ \t\n]*(?:"
-    + HEADER_NUMBER
-    + r")?"
-)
-DATE_LINE = re.compile(
-    # after white space: only at the first blank of a run that can start it ((?<![ \t][ \t])),
-    # the same leftmost match without trying every blank of a long run
-    r"(?:,|^|(?<=\s)(?<![ \t][ \t]))[ \t]*+ngày[ \t\n]+(?P<d>\d{1,2})?[ \t\n.…_]*th[áa]ng[ \t\n]*(?P<m>\d{1,2})?[ \t\n.…_]*"
-    r"n[ăa]m[ \t\n]*(?P<y>\d{4})",
-    re.MULTILINE | re.IGNORECASE,
-)
-VV = re.compile(r"(?:^|(?<=\s))(?:V/v|V/V|v/v|Về việc|VỀ VIỆC)[ \t:\n]+", re.MULTILINE)
-SUBJECT_STOP = re.compile(
-    r"^(?:Căn cứ|Theo đề nghị|Xét đề nghị|Thực hiện|Kính gửi|Điều\s+\d|Chương\s+[IVXLC\d]|Phần\s+(?:thứ|[IVX\d])|"
-    r"Mục\s+\d|Trong\s|Để\s|Nhằm\s|Ngày\s+\d|Hôm nay|Sau khi|Vừa qua|Năm\s+\d{4}|[IVX]+\.\s|\d+\.\s|Nơi nhận|"
-    r"Triển khai|Thi hành|Qua\s)",
-)
-# the first line of a trích yếu may itself begin "Thực hiện …", "Triển khai …": only these stop it
-FIRST_LINE_STOP = re.compile(
-    r"^(?:Căn cứ|Theo đề nghị|Xét đề nghị|Kính gửi|Điều\s+\d|Chương\s+[IVXLC\d]|Nơi nhận|[IVX]+\.\s|\d+\.\s)"
-)
-BODY_OPENING = re.compile(r"^[ \t*]*(?:Căn cứ|Kính gửi|Điều\s+1\b|Theo đề nghị|Xét đề nghị)", re.MULTILINE)
-CONNECTOR_END = re.compile(
-    r"(?:\b(?:của|và|cho|về|tại|thuộc|đối với|với|trong|theo|trên|các|năm|giai đoạn|đến|từ|CỦA|VÀ|CHO|VỀ|TẠI|"
-    r"THUỘC|ĐỐI VỚI|VỚI|TRONG|THEO|TRÊN|CÁC|NĂM|GIAI ĐOẠN|ĐẾN|TỪ)|[,\-–(])$"
-)
+QUOC_HIEU = pattern("header.quoc_hieu")
+TIEU_NGU = pattern("header.motto")
+PARTY_TITLE = pattern("header.party_title")
+NUMBER_LINE = pattern("header.number_line")
+DATE_LINE = pattern("header.date_line")
+VV = pattern("header.vv")
+SUBJECT_STOP = pattern("header.subject_stop")
+FIRST_LINE_STOP = pattern("header.first_line_stop")
+BODY_OPENING = pattern("header.body_opening")
+CONNECTOR_END = pattern("header.connector_end")
+_NUMBER_COLON = pattern("header.number_colon")
+_SO_COLON = pattern("header.so_colon")
+_BLANK_NUMBER = pattern("header.blank_number")
+_NOT_PLACE = pattern("header.not_place")
+_PARTY_VV = pattern("header.party_vv")
 
 
 @dataclass
@@ -72,7 +57,7 @@ def _vocab() -> dict[str, object]:
     starts = sorted(h["body_starts"], key=len, reverse=True)
     body_start = re.compile(r"^(?:" + "|".join(re.escape(s) for s in starts) + r")(?=$|[\s,.\-])")
     loc = sorted(h["locality_words"], key=len, reverse=True)
-    locality = re.compile(r"^(?:" + "|".join(re.escape(s) for s in loc) + r")(?=\s)(?!\s+(?:ỦY|UỶ)\b)")
+    locality = pattern("header.locality", words="|".join(re.escape(s) for s in loc))
     upper_types = sorted({n.upper() for n in type_names()}, key=len, reverse=True)
     type_line = re.compile(
         r"^(?P<t>"
@@ -160,23 +145,12 @@ def parse_header(t: str) -> Header:
 @cache
 def _identity_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
     types = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in type_names())
-    num = r"(?P<num>\d{1,6}(?:[-/][A-Za-zĐđ0-9&.]+)+)"
-    date = r"(?:\s+ngày\s+(?P<date>" + dates.DAY_MONTH_YEAR + "|" + dates.NUMERIC + "))?"
-    caption = re.compile(
-        r"(?:[Bb]an\s+hành\s+)?[Kk]èm\s+theo\s+(?P<type>(?i:" + types + r"))\s+(?:số\s+)?" + num + date
-    )
-    summary = re.compile(
-        r"[Nn]gày\s+(?P<date>" + dates.DAY_MONTH_YEAR + "|" + dates.NUMERIC + r"),\s+[^.\n]{0,100}?"
-        r"(?:đã\s+)?ban\s+hành\s+(?P<type>(?i:" + types + r"))\s+(?:số\s+)?" + num
-    )
-    return caption, summary
+    return pattern("header.caption", types=types), pattern("header.summary", types=types)
 
 
 def identity_fallback(t: str) -> tuple[Parsed, tuple[int, int], str, dates.dt.date | None] | None:
     """The document's own number when the header did not survive (a crawled page that kept only
     the body): a summary's "Ngày …, X ban hành Công văn 12/…" or an appendix's "(Kèm theo Công văn số …)"."""
-    from .numbers import NUMBER_RE, from_match
-
     caption, summary = _identity_res()
     for rx, limit in ((summary, 1500), (caption, len(t))):
         m = rx.search(t, 0, limit)
@@ -201,16 +175,13 @@ def _find_number(w: str) -> re.Match[str] | None:
         prefix = w[line_start : m.start()].strip(" *\t-_=|–—")  # a rule or a table edge before "Số:"
         if len(prefix) > 40 or (prefix and not prefix[0].isupper()):
             continue
-        if prefix and not re.match(r"[^\n]*?[Ss]ố[ \t]*:", m.group()):
+        if prefix and not _NUMBER_COLON.match(m.group()):
             continue  # "Công văn số 12/…" in a title line; "Luật số: 12/…" is a header
-        if m.group("seq") or re.search(r"[Ss]ố[ \t]*:", m.group()):
+        if m.group("seq") or _SO_COLON.search(m.group()):
             return m
         if not prefix and _BLANK_NUMBER.match(w, m.end()):
             return m  # a draft's blank number: "Số -HD/BTCTU", "Số   /KH-UBND"
     return None
-
-
-_BLANK_NUMBER = re.compile(r"[ \t]*[-/][ \t]*[A-ZĐ][A-Za-zĐđ]*[-/][A-ZĐ]")
 
 
 def _find_date(w: str, num_m: re.Match[str] | None) -> re.Match[str] | None:
@@ -242,7 +213,7 @@ def _place(t: str, date_start: int, num_m: re.Match[str] | None) -> tuple[str, t
         prev_start = t.rfind("\n", 0, start - 1) + 1
         prev = t[max(prev_start, floor) : start - 1].strip(" *\t")
         words = len(prev.split()) + len(seg.split())
-        if not prev or words > 6 or is_upper(prev) or re.search(r"[\d:/]|V/v|Số|Độc lập", prev):
+        if not prev or words > 6 or is_upper(prev) or _NOT_PLACE.search(prev):
             break
         start = max(prev_start, floor)
         seg = t[start:end]
@@ -389,7 +360,7 @@ def _is_formula(text: str, issuer: str | None) -> bool:
 def _party_subject(t: str, h: Header, num_m: re.Match[str], date_m: re.Match[str] | None) -> None:
     """A Party công văn prints "Về …" under its number, without "V/v"."""
     start = max(num_m.end(), date_m.end() if date_m else 0)
-    m = re.compile(r"^[ \t*]*(?:Về|V/v|V/V)[ \t]", re.MULTILINE).search(t, num_m.end(), num_m.end() + 800)
+    m = _PARTY_VV.search(t, num_m.end(), num_m.end() + 800)
     if m and (not date_m or m.start() < date_m.start() or m.start() > date_m.end()):
         first = m.start() + len(m.group()) - len(m.group().lstrip(" \t*"))
         h.subject, h.end = _subject(t, first, h.issuer[0] if h.issuer else None)
