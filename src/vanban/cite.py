@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass, replace
 from functools import cache
 
-from .model import Citation
 from .lexicon import dates, pattern
 from .lexicon.numbers import NUMBER_RE, from_match, is_legal_type, iter_numbers, type_names, type_of
+from .model import Citation
 from .rules import table
 
 

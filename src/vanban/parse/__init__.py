@@ -7,6 +7,7 @@ import re
 from dataclasses import replace
 
 from .. import cite, tasks
+from ..lexicon.numbers import type_of
 from ..model import (
     Assignee,
     Citation,
@@ -23,7 +24,6 @@ from ..model import (
 from ..normalize import Normalized, normalize
 from .body import sections as find_sections
 from .header import identity_fallback, parse_header
-from ..lexicon.numbers import type_of
 from .tail import distribution, end_mark, recipients, signature, signature_around
 
 __all__ = ["parse"]

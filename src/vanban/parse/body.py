@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import re
+from ..lexicon import pattern
 
-SECTION = re.compile(
-    r"(?:^|\n)[ \t*]*(?P<label>(?:Phần|PHẦN)\s+(?:thứ\s+\w+|[IVXLC]+|\d+)|(?:Chương|CHƯƠNG)\s+[IVXLC\d]+|(?:Mục|MỤC)\s+\d+|"
-    r"Điều\s+\d+[a-z]?\.?|[IVXLC]{1,5}\.|\d{1,2}(?:\.\d{1,2}){0,3}\.?(?=\s)|[a-zđ]\))[ \t]*(?P<heading>[^\n]*)"
-)
+SECTION = pattern("body.section")
 
 
 def level_of(label: str) -> int:
