@@ -26,11 +26,12 @@ from importlib import resources
 from rapidfuzz.distance import Levenshtein
 
 __all__ = [
+    "Entry",
     "Landmark",
     "Style",
     "fold",
+    "grammar",
     "landmark",
-    "names",
     "not_given",
     "not_names",
     "pattern",
@@ -249,31 +250,38 @@ def _phrase_regex(spelling: str, st: Style, words: int | None) -> str:
 _REF = re.compile(r"\$\{(=?)([\w.]+)(?::(\w+))?(?::(\d+))?\}")
 
 
+@dataclass(frozen=True)
+class Entry:
+    """A named pattern of ``grammar.toml`` as written: its source (references unexpanded), its
+    flags, whether its callers only match it at a position (``anchored``) and whether it is only
+    a piece of other patterns (``part``)."""
+
+    source: str
+    flags: int = 0
+    anchored: bool = False
+    part: bool = False
+
+
 @cache
-def _grammar() -> dict[str, tuple[str, int]]:
-    """Every named pattern of ``grammar.toml``: its raw source and flags."""
-    out: dict[str, tuple[str, int]] = {}
+def grammar() -> dict[str, Entry]:
+    """Every named pattern of ``grammar.toml``."""
+    out: dict[str, Entry] = {}
 
     def walk(prefix: str, node: dict) -> None:
         for k, v in node.items():
             name = f"{prefix}{k}"
             if isinstance(v, str):
-                out[name] = (v, 0)
+                out[name] = Entry(v)
             elif "pattern" in v:
                 flags = 0
                 for f in v.get("flags", ()):
                     flags |= re.RegexFlag[f]
-                out[name] = (v["pattern"], flags)
+                out[name] = Entry(v["pattern"], flags, v.get("anchored", False), v.get("part", False))
             else:
                 walk(name + ".", v)
 
     walk("", {k: v for k, v in _load("grammar").items() if k != "style"})
     return out
-
-
-def names() -> tuple[str, ...]:
-    """The names of every pattern of the grammar."""
-    return tuple(_grammar())
 
 
 @cache
@@ -289,10 +297,10 @@ def source(name: str, **fill: str) -> str:
             return landmark(m.group(2)).regex(m.group(3), int(m.group(4)) if m.group(4) else None)
         return source(m.group(2), **fill)
 
-    return _REF.sub(ref, _grammar()[name][0])
+    return _REF.sub(ref, grammar()[name].source)
 
 
 @cache
 def pattern(name: str, **fill: str) -> re.Pattern[str]:
     """The named pattern of ``grammar.toml``, compiled once with its flags (``fill``: see ``source``)."""
-    return re.compile(source(name, **fill), _grammar()[name][1])
+    return re.compile(source(name, **fill), grammar()[name].flags)

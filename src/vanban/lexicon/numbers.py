@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..rules import table
-from . import pattern, source
+from . import pattern
 
 NUMBER_RE = pattern("numbers.number")  # iter_numbers checks the left edge
-HEADER_NUMBER = source("numbers.header")  # the header's number, as OCR and typists leave it
 
 
 @dataclass(frozen=True)
