@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .lexicon import dates, pattern
+from .lexicon.sections import Heading
 from .rules import table, trie_regex
 from .units import is_collective, starts_like_unit, unit_key
 
@@ -203,7 +204,7 @@ _DEADLINE_WORDS = ("trước", "Trước", "chậm nhất", "Chậm nhất", "h�
 def find_tasks(
     t: str,
     body: tuple[int, int],
-    sections: list[tuple[str, str, int, int, int]],
+    sections: list[Heading],
     issued: dt.date | None = None,
     issuer: str | None = None,
 ) -> list[Found]:
@@ -235,9 +236,10 @@ def find_tasks(
                 nxt = more.end
 
     # 1. numbered sections headed by a unit: the duties below it are its task
-    top = [s for s in sections if body[0] <= s[2] < body[1] and s[4] <= 4]
-    for i, (_label, heading, s, e, level) in enumerate(top):
-        h = _clean_units(heading)
+    top = [x for x in sections if body[0] <= x.start < body[1] and x.level <= 4]
+    for i, sec in enumerate(top):
+        s, e = sec.start, sec.end
+        h = _clean_units(sec.heading)
         if not _stands_alone(t, e):  # the heading wraps: take it up to its first item or blank line
             more = _HEADING_END.search(t, e, e + 300)
             cap = _cap_verb_line(t, e, e + 300)
@@ -249,7 +251,7 @@ def find_tasks(
             h = _clean_units(" ".join(t[s:e].split()[1:]))
         if not _is_units(h, issuer_key) or h.endswith(".") or v.verb.search(h):
             continue
-        nxt = next((x[2] for x in top[i + 1 :] if x[4] <= level), body[1])
+        nxt = next((x.start for x in top[i + 1 :] if x.level <= sec.level), body[1])
         add(_split_units(h, _find_loose(t, h, s, e)), "execute", (s, nxt))
 
     # 2. "Giao / Đề nghị X <verb>": the cue names the assignee

@@ -82,7 +82,7 @@ def test_assignment_passage(case: dict[str, Any]) -> None:
 def test_find_tasks_on_a_passage() -> None:
     """The lower-level route: ``find_tasks`` on normalized text with its sections."""
     from vanban.normalize import normalize
-    from vanban.parse.body import sections
+    from vanban.lexicon.sections import sections
     from vanban.tasks import find_tasks
 
     t = normalize(P[1]["text"]).text

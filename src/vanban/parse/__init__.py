@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from .. import cite, tasks
 from ..lexicon.numbers import type_of
+from ..lexicon.sections import sections as find_sections
 from ..model import (
     Assignee,
     Citation,
@@ -22,8 +23,8 @@ from ..model import (
     Text,
 )
 from ..normalize import Normalized, normalize
-from .body import sections as find_sections
-from .header import identity_fallback, parse_header
+from .header import DateAt, Header, identity_fallback, parse_header
+from .lines import Item
 from .tail import distribution, end_mark, recipients, signature, signature_around
 
 __all__ = ["parse"]
@@ -55,12 +56,12 @@ def parse(text: str, source: str | None = None, pages: tuple[int, ...] = ()) -> 
     secs = find_sections(t, body_start, body_end)
 
     if fallback:  # the header is gone: the document names itself in a summary or appendix caption
-        p, sp, type_name, fdate = fallback
-        h.number = (p, sp)
+        h.number = own = fallback.number
+        p, sp, fdate = own.parsed, (own.start, own.end), fallback.date
         if not h.type_line:
-            h.type_line = (type_name, sp)
+            h.type_line = Item(fallback.doc_type, *sp)
         if fdate and not h.date:
-            h.date = (fdate, fdate.isoformat(), sp)
+            h.date = DateAt(fdate, fdate.isoformat(), *sp)
         problems.append(
             Problem(
                 "header.missing",
@@ -75,13 +76,13 @@ def parse(text: str, source: str | None = None, pages: tuple[int, ...] = ()) -> 
         h.system = "party" if "/" in sig.authority else "state"  # header lost: the signature tells
     number = None
     if h.number:
-        p, sp = h.number
-        number = Number(p.value, n.span(*sp), p.seq, p.year, p.type_abbr, p.symbols)
+        p = h.number.parsed
+        number = Number(p.value, n.span(h.number.start, h.number.end), p.seq, p.year, p.type_abbr, p.symbols)
 
     doc_type = _doc_type(h, n)
     if doc_type is None and recips and h.system == "state" and not h.type_line:
         doc_type = Text("Công văn", n.span(recips[0].start, recips[0].end))  # a letter: Kính gửi, no type
-    mentions = cite.get_citations(t, 0, len(t), own=h.number[0].value if h.number else None)
+    mentions = cite.get_citations(t, 0, len(t), own=h.number.parsed.value if h.number else None)
     main_end = max(sig.end if sig else 0, dist_span[1] if dist_span else 0)
     if main_end:  # numbers only inside appendix tables (lists of procedures, forms) are not citations
         mentions = [
@@ -96,8 +97,8 @@ def parse(text: str, source: str | None = None, pages: tuple[int, ...] = ()) -> 
         )
         problems.append(Problem(f"cite.{kind}", "warning", msg, n.span(*other.span)))
 
-    issued = h.date[0] if h.date else None
-    issuer = h.issuer[0] if h.issuer else None
+    issued = h.date.value if h.date else None
+    issuer = h.issuer.text if h.issuer else None
     found = tasks.find_tasks(t, (body_start, body_end), secs, issued, issuer)
     if main_end and main_end < len(t):  # a plan or regulation issued with the document (ban hành kèm theo)
         rest = find_sections(t, main_end, len(t))
@@ -128,12 +129,12 @@ def parse(text: str, source: str | None = None, pages: tuple[int, ...] = ()) -> 
             )
         )
 
-    def tx(v: tuple[str, tuple[int, int]] | None) -> Text | None:
-        return Text(v[0], n.span(*v[1])) if v else None
+    def tx(v: Item | None) -> Text | None:
+        return Text(v.text, n.span(v.start, v.end)) if v else None
 
     date = None
-    if h.date and h.date[0]:
-        date = Date(h.date[0], h.date[1], n.span(*h.date[2]))
+    if h.date and h.date.value:
+        date = Date(h.date.value, h.date.text, n.span(h.date.start, h.date.end))
     return Document(
         text=text,
         source=source,
@@ -151,7 +152,7 @@ def parse(text: str, source: str | None = None, pages: tuple[int, ...] = ()) -> 
         body=Text(t[body_start:body_end].strip(), n.span(body_start, body_end))
         if body_end > body_start
         else None,
-        sections=tuple(Section(lb, hd, n.span(s, e), lv) for lb, hd, s, e, lv in secs),
+        sections=tuple(Section(x.label, x.heading, n.span(x.start, x.end), x.level) for x in secs),
         signer=signer,
         distribution=tuple(Text(d.text, n.span(d.start, d.end)) for d in dist),
         citations=tuple(citations),
@@ -184,12 +185,12 @@ def _in_table(original: str, pos: int) -> bool:
     )
 
 
-def _doc_type(h, n: Normalized) -> Text | None:
+def _doc_type(h: Header, n: Normalized) -> Text | None:
     """Tên loại: the type line; else ``V/v`` → Công văn; else the number's abbreviation."""
     if h.type_line:
-        return Text(h.type_line[0], n.span(*h.type_line[1]))
+        return Text(h.type_line.text, n.span(h.type_line.start, h.type_line.end))
     if h.number:
-        p, sp = h.number
+        p, sp = h.number.parsed, (h.number.start, h.number.end)
         named = type_of(p)
         if p.party and named:
             return Text(named, n.span(*sp))
@@ -200,7 +201,7 @@ def _doc_type(h, n: Normalized) -> Text | None:
         if h.system == "state" and not p.year:
             return Text("Công văn", n.span(*sp))
     elif h.vv and h.subject:
-        return Text("Công văn", n.span(*h.subject[1]))
+        return Text("Công văn", n.span(h.subject.start, h.subject.end))
     return None
 
 

@@ -4,6 +4,7 @@ into it (``parse`` maps them back to the original)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -11,7 +12,7 @@ from functools import cache
 from ..lexicon import dates, pattern
 from ..lexicon.numbers import NUMBER_RE, Parsed, from_match, parse_number, type_names
 from ..rules import table
-from .lines import Line, is_upper, lines, squash
+from .lines import Item, Line, is_upper, lines, squash
 
 WINDOW = 8000  # the header never runs longer than this into a document
 
@@ -32,55 +33,91 @@ _NOT_PLACE = pattern("header.not_place")
 _PARTY_VV = pattern("header.party_vv")
 
 
+@dataclass(frozen=True)
+class NumberAt:
+    """The number and where it stands."""
+
+    parsed: Parsed
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class DateAt:
+    """The date line: its value (None when blank or impossible), its text, where it stands."""
+
+    value: dt.date | None
+    text: str
+    start: int
+    end: int
+
+
 @dataclass
 class Header:
     """What the header gave; spans are in the normalized text."""
 
     system: str = "other"
-    issuer: tuple[str, tuple[int, int]] | None = None
-    issuer_parent: tuple[str, tuple[int, int]] | None = None
-    number: tuple[Parsed, tuple[int, int]] | None = None
+    issuer: Item | None = None
+    issuer_parent: Item | None = None
+    number: NumberAt | None = None
     number_line: tuple[int, int] | None = None  # the "Số:" line, even when its number is blank
-    place: tuple[str, tuple[int, int]] | None = None
-    date: tuple[dates.dt.date | None, str, tuple[int, int]] | None = None
-    type_line: tuple[str, tuple[int, int]] | None = None
+    place: Item | None = None
+    date: DateAt | None = None
+    type_line: Item | None = None
     vv: bool = False
-    subject: tuple[str, tuple[int, int]] | None = None
-    urgency: tuple[str, tuple[int, int]] | None = None
-    secrecy: tuple[str, tuple[int, int]] | None = None
+    subject: Item | None = None
+    urgency: Item | None = None
+    secrecy: Item | None = None
     end: int = 0  # where the header ends (body or Kính gửi begins)
 
 
+@dataclass(frozen=True)
+class Identity:
+    """The document's own number, type and date named in its text when the header is lost."""
+
+    number: NumberAt
+    doc_type: str
+    date: dt.date | None
+
+
+@dataclass(frozen=True)
+class _Vocab:
+    """The header's words (``data/header.toml``, type names, signer titles) as patterns and tables."""
+
+    body_start: re.Pattern[str]  # a body's name begins ("ỦY BAN", "SỞ")
+    locality: re.Pattern[str]  # a locality word that is not a body ("TỈNH" but not "TỈNH ỦY")
+    type_line: re.Pattern[str]  # a type line ("QUYẾT ĐỊNH") and the rest of it
+    title_start: re.Pattern[str]  # a signer's title ("CHỦ TỊCH")
+    type_by_upper: dict[str, str]  # "QUYẾT ĐỊNH" → "Quyết định"
+    urgency: dict[str, str]
+    secrecy: dict[str, str]
+    marks: dict[str, str]  # urgency and secrecy marks
+    not_issuer: frozenset[str]
+
+
 @cache
-def _vocab() -> dict[str, object]:
+def _vocab() -> _Vocab:
     h = table("header")
     starts = sorted(h["body_starts"], key=len, reverse=True)
-    body_start = re.compile(r"^(?:" + "|".join(re.escape(s) for s in starts) + r")(?=$|[\s,.\-])")
     loc = sorted(h["locality_words"], key=len, reverse=True)
-    locality = pattern("header.locality", words="|".join(re.escape(s) for s in loc))
     upper_types = sorted({n.upper() for n in type_names()}, key=len, reverse=True)
-    type_line = re.compile(
-        r"^(?P<t>"
-        + "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in upper_types)
-        + r")(?=$|[\s:]+)[ \t:]*(?P<rest>[^\n]*)$",
-        re.MULTILINE,
-    )
-    marks = {**h["urgency"], **h["secrecy"]}
-    return {
-        "body_start": body_start,
-        "locality": locality,
-        "type_line": type_line,
-        "title_start": re.compile(
-            r"^(?:"
-            + "|".join(re.escape(x) for x in sorted(table("signature")["titles"], key=len, reverse=True))
-            + r")\b"
+    titles = sorted(table("signature")["titles"], key=len, reverse=True)
+    return _Vocab(
+        body_start=re.compile(r"^(?:" + "|".join(re.escape(s) for s in starts) + r")(?=$|[\s,.\-])"),
+        locality=pattern("header.locality", words="|".join(re.escape(s) for s in loc)),
+        type_line=re.compile(
+            r"^(?P<t>"
+            + "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in upper_types)
+            + r")(?=$|[\s:]+)[ \t:]*(?P<rest>[^\n]*)$",
+            re.MULTILINE,
         ),
-        "type_by_upper": {n.upper(): n for n in type_names()},
-        "urgency": h["urgency"],
-        "secrecy": h["secrecy"],
-        "marks": marks,
-        "not_issuer": set(h["not_issuer"]),
-    }
+        title_start=re.compile(r"^(?:" + "|".join(re.escape(x) for x in titles) + r")\b"),
+        type_by_upper={n.upper(): n for n in type_names()},
+        urgency=h["urgency"],
+        secrecy=h["secrecy"],
+        marks={**h["urgency"], **h["secrecy"]},
+        not_issuer=frozenset(h["not_issuer"]),
+    )
 
 
 def parse_header(t: str) -> Header:
@@ -95,14 +132,14 @@ def parse_header(t: str) -> Header:
         h.number_line = num_m.span()
         if num_m.group("seq"):
             p = parse_number(num_m.group("seq"), num_m.group("year"), num_m.group("rest"), num_m.group("sep"))
-            h.number = (p, (num_m.start("seq"), num_m.end("rest")))
+            h.number = NumberAt(p, num_m.start("seq"), num_m.end("rest"))
     after_number = num_m.end() if num_m else (qh.end() if qh else 0)
     opening = BODY_OPENING.search(w, num_m.end() if num_m else 0)
     date_m = _find_date(w[: opening.start()] if opening else w, num_m)
     if date_m:
         d = dates.make(date_m.group("y"), date_m.group("m"), date_m.group("d")) if date_m.group("d") else None
         ds = date_m.start() + len(date_m.group()) - len(date_m.group().lstrip(", \t"))
-        h.date = (d, squash(t[ds : date_m.end()]), (ds, date_m.end()))
+        h.date = DateAt(d, squash(t[ds : date_m.end()]), ds, date_m.end())
         h.place = _place(t, date_m.start(), num_m)
 
     if party and (not qh or party.start() < qh.start() + 400):
@@ -110,7 +147,7 @@ def parse_header(t: str) -> Header:
     elif qh:
         h.system = "state"
     elif h.number:
-        h.system = "party" if h.number[0].party else "state"
+        h.system = "party" if h.number.parsed.party else "state"
 
     ends = [
         x for x in (num_m.start() if num_m else None, date_m.start() if date_m else None) if x is not None
@@ -119,15 +156,15 @@ def parse_header(t: str) -> Header:
     _issuer(t, h, issuer_end, [m for m in (qh, party, TIEU_NGU.search(w)) if m])
 
     # the type line (QUYẾT ĐỊNH, KẾ HOẠCH…), first one after the number / date
-    issuer_name = h.issuer[0] if h.issuer else None
+    issuer_name = h.issuer.text if h.issuer else None
     start_types = after_number
-    tl = v["type_line"].search(w, start_types)  # type: ignore[union-attr]
+    tl = v.type_line.search(w, start_types)
     if tl and tl.start() - start_types > 2500:
         tl = None
     vv = VV.search(w, num_m.end() if num_m else 0, (num_m.end() + 400) if num_m else 2000)
     if tl:
-        name = v["type_by_upper"][" ".join(tl.group("t").split())]  # type: ignore[index]
-        h.type_line = (name, tl.span("t"))
+        name = v.type_by_upper[" ".join(tl.group("t").split())]
+        h.type_line = Item(name, tl.start("t"), tl.end("t"))
         rest = tl.group("rest").strip(" :*")
         first = tl.start("rest") + (len(tl.group("rest")) - len(tl.group("rest").lstrip(" :*")))
         h.subject, h.end = _subject(t, first if rest else tl.end(), issuer_name)
@@ -148,7 +185,7 @@ def _identity_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return pattern("header.caption", types=types), pattern("header.summary", types=types)
 
 
-def identity_fallback(t: str) -> tuple[Parsed, tuple[int, int], str, dates.dt.date | None] | None:
+def identity_fallback(t: str) -> Identity | None:
     """The document's own number when the header did not survive (a crawled page that kept only
     the body): a summary's "Ngày …, X ban hành Công văn 12/…" or an appendix's "(Kèm theo Công văn số …)"."""
     caption, summary = _identity_res()
@@ -159,12 +196,9 @@ def identity_fallback(t: str) -> tuple[Parsed, tuple[int, int], str, dates.dt.da
         nm = NUMBER_RE.match(t, m.start("num"))
         if not nm:
             continue
-        d = None
-        if m.group("date"):
-            g = m.groupdict()
-            d = dates.make(g["y"] or g["y2"], g["m"] or g["m2"], g["d"] or g["d2"])
+        d = dates.from_match(m) if m.group("date") else None
         name = next((n for n in type_names() if n.lower() == " ".join(m.group("type").split()).lower()), None)
-        return from_match(nm), nm.span(), name or m.group("type"), d
+        return Identity(NumberAt(from_match(nm), nm.start(), nm.end()), name or m.group("type"), d)
     return None
 
 
@@ -201,7 +235,7 @@ def _find_date(w: str, num_m: re.Match[str] | None) -> re.Match[str] | None:
     return None
 
 
-def _place(t: str, date_start: int, num_m: re.Match[str] | None) -> tuple[str, tuple[int, int]] | None:
+def _place(t: str, date_start: int, num_m: re.Match[str] | None) -> Item | None:
     """Địa danh: the words before ", ngày", wrapped lines of the same cell included."""
     end = date_start
     start = t.rfind("\n", 0, end) + 1
@@ -222,7 +256,7 @@ def _place(t: str, date_start: int, num_m: re.Match[str] | None) -> tuple[str, t
     if not value or len(value) > 60 or not value[0].isupper():
         return None
     off = start + (len(raw) - len(raw.lstrip(" \n\t*")))
-    return value, (off, off + len(raw.strip(" \n\t*,")))
+    return Item(value, off, off + len(raw.strip(" \n\t*,")))
 
 
 def _issuer(t: str, h: Header, end: int, anchors: list[re.Match[str]]) -> None:
@@ -234,7 +268,7 @@ def _issuer(t: str, h: Header, end: int, anchors: list[re.Match[str]]) -> None:
         pieces = _minus(ln, cut)
         for text, s, _e in pieces:
             text2 = text.strip(" *-_.,;:")
-            if not text2 or text2 in v["not_issuer"] or text2.upper() in v["marks"]:  # type: ignore[operator]
+            if not text2 or text2 in v.not_issuer or text2.upper() in v.marks:
                 continue
             if not is_upper(text2) or len(text2) > 120:
                 kept.clear()  # web chrome or prose before the header: start again
@@ -245,19 +279,19 @@ def _issuer(t: str, h: Header, end: int, anchors: list[re.Match[str]]) -> None:
         return
     groups: list[list[Line]] = []
     for ln in kept:
-        starts_body = bool(v["body_start"].match(ln.text)) and not v["locality"].match(ln.text)  # type: ignore[union-attr]
+        starts_body = bool(v.body_start.match(ln.text)) and not v.locality.match(ln.text)
         prev = groups[-1][-1].text if groups else ""
-        broken = len(prev.split()) == 1 and bool(v["body_start"].match(f"{prev} {ln.text}"))  # type: ignore[union-attr]
+        broken = len(prev.split()) == 1 and bool(v.body_start.match(f"{prev} {ln.text}"))
         cont = bool(groups) and (not starts_body or broken or CONNECTOR_END.search(prev) is not None)
         if cont:
             groups[-1].append(ln)
         else:
             groups.append([ln])
     last = groups[-1]
-    h.issuer = (" ".join(x.text for x in last), (last[0].start, last[-1].end))
+    h.issuer = Item(" ".join(x.text for x in last), last[0].start, last[-1].end)
     if len(groups) > 1:
         par = [x for g in groups[:-1] for x in g]
-        h.issuer_parent = (" ".join(x.text for x in par), (par[0].start, par[-1].end))
+        h.issuer_parent = Item(" ".join(x.text for x in par), par[0].start, par[-1].end)
 
 
 def _minus(ln: Line, cut: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
@@ -284,7 +318,7 @@ def _subject(
     issuer: str | None,
     vv: bool = False,
     date_m: re.Match[str] | None = None,
-) -> tuple[tuple[str, tuple[int, int]] | None, int]:
+) -> tuple[Item | None, int]:
     """Trích yếu from ``start``: the lines that continue it, by the rules of each layout."""
     v = _vocab()
     stop_at = date_m.start() if (vv and date_m and date_m.start() > start) else len(t)
@@ -311,7 +345,7 @@ def _subject(
             break
         subj_upper = is_upper(got[0].text)
         upper = is_upper(text)
-        starts_body = bool(v["body_start"].match(text))  # type: ignore[union-attr]
+        starts_body = bool(v.body_start.match(text))
         connected = CONNECTOR_END.search(prev) is not None
         if not ln.gap:
             if vv or (upper if subj_upper else not upper):
@@ -340,7 +374,7 @@ def _subject(
     if not got:
         return None, start
     value = squash(" ".join(x.text.strip("* ") for x in got)).strip(" *")
-    return (value, (got[0].start, got[-1].end)), got[-1].end
+    return Item(value, got[0].start, got[-1].end), got[-1].end
 
 
 def _is_formula(text: str, issuer: str | None) -> bool:
@@ -353,8 +387,8 @@ def _is_formula(text: str, issuer: str | None) -> bool:
     if issuer and squash(text).strip(" :") in (issuer, issuer.split(" ", 1)[-1]):
         return True
     v = _vocab()
-    m = v["title_start"].match(text)  # type: ignore[union-attr]
-    return bool(m and v["body_start"].match(text[m.end() :].lstrip()))  # type: ignore[union-attr]
+    m = v.title_start.match(text)
+    return bool(m and v.body_start.match(text[m.end() :].lstrip()))
 
 
 def _party_subject(t: str, h: Header, num_m: re.Match[str], date_m: re.Match[str] | None) -> None:
@@ -363,7 +397,7 @@ def _party_subject(t: str, h: Header, num_m: re.Match[str], date_m: re.Match[str
     m = _PARTY_VV.search(t, num_m.end(), num_m.end() + 800)
     if m and (not date_m or m.start() < date_m.start() or m.start() > date_m.end()):
         first = m.start() + len(m.group()) - len(m.group().lstrip(" \t*"))
-        h.subject, h.end = _subject(t, first, h.issuer[0] if h.issuer else None)
+        h.subject, h.end = _subject(t, first, h.issuer.text if h.issuer else None)
         h.vv = True
     else:
         h.end = start
@@ -374,7 +408,7 @@ def _marks(t: str, h: Header, end: int) -> None:
     v = _vocab()
     for ln in lines(t, 0, min(end + 200, len(t))):
         key = ln.text.strip("*_ .").upper()
-        if key in v["urgency"] and h.urgency is None:  # type: ignore[operator]
-            h.urgency = (v["urgency"][key], (ln.start, ln.end))  # type: ignore[index]
-        elif key in v["secrecy"] and h.secrecy is None:  # type: ignore[operator]
-            h.secrecy = (v["secrecy"][key], (ln.start, ln.end))  # type: ignore[index]
+        if key in v.urgency and h.urgency is None:
+            h.urgency = Item(v.urgency[key], ln.start, ln.end)
+        elif key in v.secrecy and h.secrecy is None:
+            h.secrecy = Item(v.secrecy[key], ln.start, ln.end)

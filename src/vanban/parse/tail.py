@@ -8,7 +8,7 @@ from functools import cache
 
 from ..lexicon import pattern
 from ..rules import table, trie_regex
-from .lines import Line, is_upper, lines, squash
+from .lines import Item, Line, is_upper, lines, squash
 
 KINH_GUI = pattern("tail.kinh_gui")
 BODY_OPENING = pattern("tail.body_opening")
@@ -17,15 +17,6 @@ ITEM = re.compile(r"^[-–•+][ \t]*")
 END_MARK = pattern("tail.end_mark")
 _LUU = pattern("tail.luu")
 _NAME_WORD = pattern("tail.name_word")
-
-
-@dataclass(frozen=True)
-class Item:
-    """A list item (recipient, distribution entry) and its span in the normalized text."""
-
-    text: str
-    start: int
-    end: int
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,11 @@
-"""Nội dung: the body's numbered parts (Phần, Chương, Mục, Điều, I., 1., a)) and their headings."""
+"""Nội dung: the body's numbered parts (Phần, Chương, Mục, Điều, I., 1., a)) and their headings;
+the grammar is ``body.section`` of ``data/lexicon/grammar.toml``."""
 
 from __future__ import annotations
 
-from ..lexicon import pattern
+from dataclasses import dataclass
+
+from . import pattern
 
 SECTION = pattern("body.section")
 
@@ -20,8 +23,20 @@ def level_of(label: str) -> int:
     return 4 + label.rstrip(".").count(".")
 
 
-def sections(t: str, start: int, end: int) -> list[tuple[str, str, int, int, int]]:
-    """``(label, heading, start, end, level)`` for every numbered line in ``t[start:end]``."""
+@dataclass(frozen=True)
+class Heading:
+    """A numbered line: its label ("Điều 3.", "2.", "a)"), the words after it, its span in the
+    text and its depth (``level_of``)."""
+
+    label: str
+    heading: str
+    start: int
+    end: int
+    level: int
+
+
+def sections(t: str, start: int, end: int) -> list[Heading]:
+    """Every numbered line in ``t[start:end]``."""
     out = []
     for m in SECTION.finditer(t, start, end):
         label = m.group("label").strip()
@@ -29,5 +44,5 @@ def sections(t: str, start: int, end: int) -> list[tuple[str, str, int, int, int
             continue
         heading = m.group("heading").strip(" *")
         s = m.start("label")
-        out.append((label, heading, s, m.end(), level_of(label)))
+        out.append(Heading(label, heading, s, m.end(), level_of(label)))
     return out
