@@ -39,10 +39,29 @@ class FoundDeadline:
 
 
 @dataclass(frozen=True)
+class Named:
+    """A unit named in the text (normalized offsets)."""
+
+    name: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class FoundAssignee:
+    """A unit assigned a task, with its role (lead, coordinate, execute, addressee)."""
+
+    name: str
+    role: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Found:
     """An assignment found in the text (normalized offsets)."""
 
-    assignees: list[tuple[str, str, int, int]]  # name, role, start, end
+    assignees: list[FoundAssignee]
     action: tuple[int, int]
     deadline: FoundDeadline | None
     report_to: str | None = None
@@ -114,9 +133,9 @@ _LEAD_AFTER = pattern("tasks.lead_after")
 _COORDINATES_BEFORE = pattern("tasks.coordinates_before")
 
 
-def _split_units(s: str, base: int) -> list[tuple[str, int, int]]:
+def _split_units(s: str, base: int) -> list[Named]:
     """Split "A; B", "A, Giám đốc B" and "A và Sở B" into unit names with offsets."""
-    out: list[tuple[str, int, int]] = []
+    out: list[Named] = []
     pos = 0
     for part in s.split(";"):
         out += _split_part(part, base + pos)
@@ -124,7 +143,7 @@ def _split_units(s: str, base: int) -> list[tuple[str, int, int]]:
     return out
 
 
-def _split_part(s: str, base: int) -> list[tuple[str, int, int]]:
+def _split_part(s: str, base: int) -> list[Named]:
     v = _vocab()
     pos = last = 0
     bare = _BARE_TITLE_LIST.match(s.lstrip())
@@ -150,7 +169,7 @@ def _split_part(s: str, base: int) -> list[tuple[str, int, int]]:
         stripped = _AND_LEAD.sub("", raw.strip(" ,.*:"))
         if stripped:
             off = base + pos + raw.index(stripped)
-            out.append((" ".join(stripped.split()), off, off + len(stripped)))
+            out.append(Named(" ".join(stripped.split()), off, off + len(stripped)))
         if m:
             pos = m.end()
     return out
@@ -214,19 +233,19 @@ def find_tasks(
     out: list[Found] = []
     claimed = _Spans()  # unit spans already taken, so one phrase is one task
 
-    def add(names: list[tuple[str, int, int]], role: str, action: tuple[int, int]) -> None:
-        names = [(n, a, b) for n, a, b in names if a not in claimed and n.lower() not in bare_nouns()]
+    def add(names: list[Named], role: str, action: tuple[int, int]) -> None:
+        names = [x for x in names if x.start not in claimed and x.name.lower() not in bare_nouns()]
         if not names:
             return
-        for _, a, b in names:
-            claimed.add(a, b)
+        for x in names:
+            claimed.add(x.start, x.end)
         dl = _deadline(t, action[0], action[1], issued)
         to, via = _report(t, action[0], action[1])
-        assignees = [(n, _role(t, a, role), a, b) for n, a, b in names]
-        for n, crole, a, b in _coordinators(t, action[0], action[1]):
-            if a not in claimed:
-                claimed.add(a, b)
-                assignees.append((n, crole, a, b))
+        assignees = [FoundAssignee(x.name, _role(t, x.start, role), x.start, x.end) for x in names]
+        for c in _coordinators(t, action[0], action[1]):
+            if c.start not in claimed:
+                claimed.add(c.start, c.end)
+                assignees.append(c)
         out.append(Found(assignees, action, dl, to, via))
         # one duty per dated clause: "… trước ngày 28/2/2023; … báo cáo … trước ngày 10/11/2023"
         if dl and dl.kind == "absolute":
@@ -372,7 +391,7 @@ def _real_opening(t: str, om: re.Match[str]) -> bool:
     return not prev or prev.endswith(("\n", ".", ":", ";", "!", "?"))
 
 
-def _coordinators(t: str, start: int, end: int) -> list[tuple[str, str, int, int]]:
+def _coordinators(t: str, start: int, end: int) -> list[FoundAssignee]:
     """Units named after ``phối hợp (với)`` in a task's text (they coordinate) or after ``chỉ đạo
     các …`` (they carry it out)."""
     m = _COORD.search(t, start, min(end, start + 600))
@@ -393,13 +412,11 @@ def _coordinators(t: str, start: int, end: int) -> list[tuple[str, str, int, int
     who = _clean_units(t[st:cut])
     if not who or not starts_like_unit(who) or _vocab().not_in_gap.search(who):
         return []
-    names = [
-        (n, a, b) for n, a, b in _split_units(who, st + t[st:cut].find(who)) if n.lower() not in bare_nouns()
-    ]
-    named = [x for x in names if not _GENERIC_RELATED.fullmatch(x[0])]
+    names = [x for x in _split_units(who, st + t[st:cut].find(who)) if x.name.lower() not in bare_nouns()]
+    named = [x for x in names if not _GENERIC_RELATED.fullmatch(x.name)]
     # "… phối hợp với Sở A và các cơ quan liên quan": the formula after named units adds no one;
     # alone ("phối hợp với các đơn vị có liên quan") it is the coordinator
-    return [(n, role, a, b) for n, a, b in (named or names)]
+    return [FoundAssignee(x.name, role, x.start, x.end) for x in (named or names)]
 
 
 _STOP = re.compile(r"[.:]\s|\n\s*\n")

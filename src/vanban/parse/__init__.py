@@ -163,15 +163,15 @@ def parse(text: str, source: str | None = None, pages: tuple[int, ...] = ()) -> 
     )
 
 
-def _addressed(f, recips, t: str):
+def _addressed(f: tasks.Found, recips: list[Item], t: str) -> tasks.Found | None:
     """ "Các đơn vị …" in a letter means its addressees (Kính gửi): name them — unless it is the
     closing request ("Đề nghị các cơ quan, đơn vị khẩn trương triển khai, thực hiện./.")."""
-    if not (f.assignees and all(name.lower() in tasks.generic_addressees() for name, *_ in f.assignees)):
+    if not (f.assignees and all(a.name.lower() in tasks.generic_addressees() for a in f.assignees)):
         return f
     if "./." in t[f.action[0] : f.action[1] + 4]:
         return None
     if recips:
-        return replace(f, assignees=[(r.text, "addressee", r.start, r.end) for r in recips])
+        return replace(f, assignees=[tasks.FoundAssignee(r.text, "addressee", r.start, r.end) for r in recips])
     return f
 
 
@@ -209,10 +209,10 @@ def _map_citation(c: Citation, n: Normalized) -> Citation:
     return replace(c, span=n.span(*c.span))
 
 
-def _map_task(f, n: Normalized, t: str) -> Task:
+def _map_task(f: tasks.Found, n: Normalized, t: str) -> Task:
     assignees = tuple(
-        Assignee(name, role, tasks.key_of(name), tasks.collective(name), n.span(a, b))
-        for name, role, a, b in f.assignees
+        Assignee(x.name, x.role, tasks.key_of(x.name), tasks.collective(x.name), n.span(x.start, x.end))
+        for x in f.assignees
     )
     dl = None
     if f.deadline:
