@@ -250,11 +250,21 @@ def resolve_citations(mentions: list[Mention]) -> list[Citation]:
     return out
 
 
-def inconsistencies(mentions: list[Mention]) -> list[tuple[str, str, Mention, Mention]]:
-    """Mentions of one document that disagree: ``(kind, number, first, other)``; kind is date or title."""
+@dataclass(frozen=True)
+class Conflict:
+    """Two mentions of one document that disagree on its date or its (quoted) title."""
+
+    kind: str  # date, title
+    number: str
+    first: Mention
+    other: Mention
+
+
+def inconsistencies(mentions: list[Mention]) -> list[Conflict]:
+    """Mentions of one document that disagree with an earlier one."""
     seen: dict[str, Mention] = {}
     seen_quoted: dict[str, list[Mention]] = {}
-    out = []
+    out: list[Conflict] = []
     for mt in mentions:
         if not mt.number:
             continue
@@ -264,10 +274,10 @@ def inconsistencies(mentions: list[Mention]) -> list[tuple[str, str, Mention, Me
                 seen_quoted[mt.number] = [mt]
             continue
         if first.date and mt.date and first.date != mt.date:
-            out.append(("date", mt.number, first, mt))
+            out.append(Conflict("date", mt.number, first, mt))
         quoted = [x for x in seen_quoted.get(mt.number, []) if x is not mt]
         if mt.quoted and quoted and _quoted_core(quoted[0].title or "") != _quoted_core(mt.title or ""):
-            out.append(("title", mt.number, quoted[0], mt))
+            out.append(Conflict("title", mt.number, quoted[0], mt))
         if mt.quoted:
             seen_quoted.setdefault(mt.number, []).append(mt)
     return out

@@ -424,8 +424,9 @@ def cite_conflicts(c: Ctx) -> Iterator[Hit]:
 
     n = normalize(c.text)
     own = c.doc.number.value if c.doc.number else None
-    for kind, num, first, other in cite.inconsistencies(cite.get_citations(n.text, own=own)):
-        if kind == "date":
+    for cf in cite.inconsistencies(cite.get_citations(n.text, own=own)):
+        num, first, other = cf.number, cf.first, cf.other
+        if cf.kind == "date":
             args = {"number": num, "first": _fmt(first.date), "other": _fmt(other.date)}
             yield Hit("cite.date", n.span(*other.span), _fmt(first.date), args)
             continue

@@ -89,13 +89,13 @@ def parse(text: str, source: str | None = None, pages: tuple[int, ...] = ()) -> 
             mt for mt in mentions if mt.span[0] < main_end or not _in_table(text, n.to_original(mt.span[0]))
         ]
     citations: list[Citation] = [_map_citation(c, n) for c in cite.resolve_citations(mentions)]
-    for kind, num, _first, other in cite.inconsistencies(mentions):
+    for cf in cite.inconsistencies(mentions):
         msg = (
-            f"Văn bản {num} được dẫn với hai ngày khác nhau."
-            if kind == "date"
-            else f"Trích yếu của văn bản {num} được dẫn theo hai cách khác nhau."
+            f"Văn bản {cf.number} được dẫn với hai ngày khác nhau."
+            if cf.kind == "date"
+            else f"Trích yếu của văn bản {cf.number} được dẫn theo hai cách khác nhau."
         )
-        problems.append(Problem(f"cite.{kind}", "warning", msg, n.span(*other.span)))
+        problems.append(Problem(f"cite.{cf.kind}", "warning", msg, n.span(*cf.other.span)))
 
     issued = h.date.value if h.date else None
     issuer = h.issuer.text if h.issuer else None
