@@ -105,7 +105,7 @@ def _sources() -> dict[str, str]:
         ('import re\nA = r"Nơi\\s+nhận"\nB = A + r"\\s*:"\nX = re.compile(B)\n', 1),
         ('import re\nre.sub(r"^(?:cac|giao|de nghi)\\s+", "", s)\n', 1),
         ('import re\nX = re.compile(r"\\d{1,2}/\\d{4}(?P<year>x)")\n', 0),
-        ('import re\nX = re.compile(rf"(?:{d[\'cues\']})")\n', 0),
+        ("import re\nX = re.compile(rf\"(?:{d['cues']})\")\n", 0),
         ('X = "Kính gửi"\n', 0),  # a string, not a pattern
     ],
 )
@@ -116,4 +116,6 @@ def test_the_count_sees_vietnamese_patterns(code: str, count: int) -> None:
 def test_few_vietnamese_regex_literals_remain_in_code() -> None:
     found = literals(_sources())
     listing = "\n".join(f"{f}:{line}: {v[:100]!r}" for f, line, v in found)
-    assert len(found) <= LIMIT, f"{len(found)} Vietnamese regex literals in code (at most {LIMIT}):\n{listing}"
+    assert len(found) <= LIMIT, (
+        f"{len(found)} Vietnamese regex literals in code (at most {LIMIT}):\n{listing}"
+    )

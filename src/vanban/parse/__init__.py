@@ -171,7 +171,9 @@ def _addressed(f: tasks.Found, recips: list[Item], t: str) -> tasks.Found | None
     if "./." in t[f.action[0] : f.action[1] + 4]:
         return None
     if recips:
-        return replace(f, assignees=[tasks.FoundAssignee(r.text, "addressee", r.start, r.end) for r in recips])
+        return replace(
+            f, assignees=[tasks.FoundAssignee(r.text, "addressee", r.start, r.end) for r in recips]
+        )
     return f
 
 
