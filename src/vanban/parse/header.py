@@ -266,7 +266,8 @@ def _issuer(t: str, h: Header, end: int, anchors: list[re.Match[str]]) -> None:
     kept: list[Line] = []
     for ln in lines(t, 0, end):
         pieces = _minus(ln, cut)
-        for text, s, _e in pieces:
+        for piece in pieces:
+            text, s = piece.text, piece.start
             text2 = text.strip(" *-_.,;:")
             if not text2 or text2 in v.not_issuer or text2.upper() in v.marks:
                 continue
@@ -294,7 +295,7 @@ def _issuer(t: str, h: Header, end: int, anchors: list[re.Match[str]]) -> None:
         h.issuer_parent = Item(" ".join(x.text for x in par), par[0].start, par[-1].end)
 
 
-def _minus(ln: Line, cut: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
+def _minus(ln: Line, cut: list[tuple[int, int]]) -> list[Item]:
     """The parts of a line outside the ``cut`` spans."""
     parts = [(ln.start, ln.end)]
     for a, b in cut:
@@ -309,7 +310,7 @@ def _minus(ln: Line, cut: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
                 nxt.append((b, e))
         parts = nxt
     base = ln.start
-    return [(ln.text[s - base : e - base], s, e) for s, e in parts if ln.text[s - base : e - base].strip()]
+    return [Item(ln.text[s - base : e - base], s, e) for s, e in parts if ln.text[s - base : e - base].strip()]
 
 
 def _subject(
