@@ -20,7 +20,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 
-from .lexicon import dates, pattern
+from .lexicon import dates, grammar, pattern
 from .lexicon.sections import Heading
 from .rules import table, trie_regex
 from .units import is_collective, starts_like_unit, unit_key
@@ -175,7 +175,7 @@ def _split_part(s: str, base: int) -> list[Named]:
     return out
 
 
-_ADVERB_WORDS = ("định kỳ", "năm", "quý", "tháng", "thường xuyên", "kịp thời", "tích cực", "khẩn trương")
+_ADVERB_WORDS = grammar()["tasks.trailing_adverb"].triggers
 
 
 def _clean_units(s: str) -> str:
@@ -217,7 +217,7 @@ class _Spans:
         return any(self._starts[j] <= pos < self._ends[j] for j in range(max(0, i - 3), i + 1))
 
 
-_DEADLINE_WORDS = ("trước", "Trước", "chậm nhất", "Chậm nhất", "hạn", "hoàn thành", "không quá")
+_DEADLINE_WORDS = grammar()["tasks.deadline"].triggers
 
 
 def find_tasks(

@@ -4,8 +4,8 @@ This layer sits under every step that reads words (read, normalize, parse, cite,
 store). It owns the folding every comparison uses (``fold``), the page landmarks with their
 OCR-tolerant spellings (``landmark``, ``data/lexicon/landmarks.toml``) and the grammar: every
 pattern over a document's words, named and compiled once (``pattern``, ``source``,
-``data/lexicon/grammar.toml``). The date and number grammars built on it are ``lexicon.dates``
-and ``lexicon.numbers``.
+``data/lexicon/grammar.toml``). The grammars every step shares are built on it: dates
+(``lexicon.dates``), numbers (``lexicon.numbers``) and numbered sections (``lexicon.sections``).
 
 A landmark printed in running text (``Nơi nhận``, the motto) has its spellings in the landmark's
 entry; a pattern embeds it as ``${name:style}``, the style being one of the documented options of
@@ -253,13 +253,15 @@ _REF = re.compile(r"\$\{(=?)([\w.]+)(?::(\w+))?(?::(\d+))?\}")
 @dataclass(frozen=True)
 class Entry:
     """A named pattern of ``grammar.toml`` as written: its source (references unexpanded), its
-    flags, whether its callers only match it at a position (``anchored``) and whether it is only
-    a piece of other patterns (``part``)."""
+    flags, whether its callers only match it at a position (``anchored``), whether it is only a
+    piece of other patterns (``part``), and words one of which stands wherever it matches
+    (``triggers``: a prefilter)."""
 
     source: str
     flags: int = 0
     anchored: bool = False
     part: bool = False
+    triggers: tuple[str, ...] = ()
 
 
 @cache
@@ -276,7 +278,13 @@ def grammar() -> dict[str, Entry]:
                 flags = 0
                 for f in v.get("flags", ()):
                     flags |= re.RegexFlag[f]
-                out[name] = Entry(v["pattern"], flags, v.get("anchored", False), v.get("part", False))
+                out[name] = Entry(
+                    v["pattern"],
+                    flags,
+                    v.get("anchored", False),
+                    v.get("part", False),
+                    tuple(v.get("triggers", ())),
+                )
             else:
                 walk(name + ".", v)
 
