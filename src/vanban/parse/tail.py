@@ -328,10 +328,8 @@ def _block_above(lns: list[Line], i: int) -> SignatureBlock | None:
         if not ups:
             return None
     markers = [Item(squash(u.text), u.start, u.end) for u in ups if marker_re.match(u.text)]
-    authority = None
-    if markers:
-        a = marker_re.match(markers[0].text).group("a")
-        authority = v.authority[a]
+    head = marker_re.match(markers[0].text) if markers else None
+    authority = v.authority[head.group("a")] if head else None
     last = ups[-1]
     if marker_re.match(last.text):
         title = _title_in_marker(last)
