@@ -116,7 +116,9 @@ def _split(text: str) -> list[str]:
     return out
 
 
+@cache
 def _load(name: str) -> dict:
+    """``data/lexicon/<name>.toml``, read once."""
     with resources.files("vanban.data").joinpath("lexicon", f"{name}.toml").open("rb") as fh:
         return tomllib.load(fh)
 
