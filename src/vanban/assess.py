@@ -12,13 +12,14 @@ that it is shown for review: a wrong value given with confidence is worse than n
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections import Counter
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from functools import cache
 
-from .lexicon import fold, landmark, repair_caps, type_abbreviations, type_names
+from .lexicon import fold, known_signers, landmark, repair_caps, type_abbreviations, type_names
 from .messages import msg
 from .model import Date, Document, Number, Problem, Signer, Text
 from .read.base import Extracted, Reading
@@ -126,8 +127,16 @@ def _number_line(doc: Document) -> tuple[int, int] | None:
             offset = at + len(word)
             w = word.lstrip(" -*#|_")
             # "Số:" (with its colon, or opening the line), not the "số" of "văn bản số 12/…"
-            follow = line[offset : offset + 40]
-            if so.matches(w) and (w[-1:] in ":;" or k == 0) and ("/" in follow or "-" in follow):
+            head = so.head(w)
+            glued = head not in (None, len(w))  # "só:5$Ÿ", "Só:2360/UBND-KT": the number runs into "Số:"
+            follow = (w[head:] if glued else "") + line[offset : offset + 40]
+            after = follow.split()[0] if follow.split() else ""
+            body = after.isalpha() and after.isupper() and len(after) > 1  # "SỞ TÀI NGUYÊN…", not "Số:"
+            if (
+                ((so.matches(w) and (w[-1:] in ":;" or k == 0)) or glued)
+                and ("/" in follow or "-" in follow)
+                and not body
+            ):
                 return pos + at, end
         if end >= len(doc.text):
             break
@@ -168,9 +177,11 @@ def _undoubled(part: str) -> str:
 
 
 def _same_shape_caps(part: str) -> str:
-    """A symbol part OCR read in lower case where the capitals look the same (``vp`` → ``VP``)."""
+    """A symbol part OCR read in lower case where the capitals look the same (``vp``, ``vP`` →
+    ``VP``)."""
     same = _cfg()["number"]["same_shape"]
-    return part.upper() if part.islower() and all(c in same for c in part) else part
+    lower = [c for c in part if c.islower()]
+    return part.upper() if lower and all(c in same for c in lower) else part
 
 
 def _part_ok(part: str) -> bool:
@@ -250,6 +261,14 @@ def _votes(readings: list[Reading], lo: int, hi: int) -> Counter[int]:
     return c
 
 
+def _partial(readings: list[Reading], value: int) -> int:
+    """How many readings hold part of ``value`` and not all of it: a reading that kept one of
+    a handwritten day's two digits (``3`` of ``31``, ``63`` for ``03``). Zeros do not count —
+    every two-digit reading of a small day has one."""
+    digits = set(str(value)) - {"0"}
+    return sum(1 for r in readings for x in r.readings if x and int(x) != value and set(x) & digits)
+
+
 def _date(doc: Document, ex: Extracted | None) -> tuple[Date | None, _Field | None, int | None]:
     """The date of issue, weighed: digits read in the day and month zones, the text's date,
     the signing date (a document is signed on or after its date, mostly the same day) and the
@@ -276,8 +295,8 @@ def _date(doc: Document, ex: Extracted | None) -> tuple[Date | None, _Field | No
         if d is None:
             return None, None, year
         return d, _Field(d.value.isoformat(), cfg["ocr_text"], "ocr"), year
-    days = _votes(_readings(ex, "date.day"), 1, 31)
-    months = _votes(_readings(ex, "date.month"), 1, 12)
+    day_zone, month_zone = _readings(ex, "date.day"), _readings(ex, "date.month")
+    days, months = _votes(day_zone, 1, 31), _votes(month_zone, 1, 12)
     if d and d.value.year == year:
         days[d.value.day] += cfg["text_vote"]
         months[d.value.month] += cfg["text_vote"]
@@ -286,7 +305,10 @@ def _date(doc: Document, ex: Extracted | None) -> tuple[Date | None, _Field | No
     best: tuple[float, dt.date] | None = None
     for back in range(cfg["near_days"] + 1):
         cand = prior - dt.timedelta(days=back)
-        score = cfg["day_weight"] * days[cand.day] + cfg["month_weight"] * months[cand.month]
+        score = cfg["day_weight"] * (days[cand.day] + cfg["partial"] * _partial(day_zone, cand.day))
+        score += cfg["month_weight"] * (
+            months[cand.month] + cfg["partial"] * _partial(month_zone, cand.month)
+        )
         score += cfg["signed_weight"] if back == 0 else -cfg["per_day_back"] * back
         score += cfg["created_weight"] if created == cand else 0.0
         if best is None or score > best[0]:
@@ -330,6 +352,65 @@ def _named_in_text(doc: Document, block: Reading) -> Reading | None:
     return replace(block, value=name, agreement=0.0)
 
 
+def _pages(doc: Document) -> list[str]:
+    """The text of each page, where the reader recorded where pages start."""
+    starts = [*(doc.pages or (0,)), len(doc.text)]
+    return [doc.text[a:b] for a, b in itertools.pairwise(starts)]
+
+
+def _name_lines(doc: Document, page: int | None) -> list[str]:
+    """Lines that hold nothing but a person's name (OCR noise of the seal aside): the printed
+    name under the signature when the block's title lines were lost. Read on the first page
+    that has such lines, up to the signature block read (or the first Nơi nhận list)."""
+    mark = landmark("noi_nhan")
+    pages = _pages(doc)
+    first = next((k for k, t in enumerate(pages, 1) if any(mark.starts(x) for x in t.splitlines())), None)
+    last = min(p for p in (page, first, len(pages)) if p)
+    for text in pages[:last]:
+        out = []
+        for line in text.splitlines():
+            name = name_in(line)
+            letters = re.findall(r"[^\W\d_]{2,}", line)
+            if name and len(name.split()) >= 3 and len(letters) <= len(name.split()) + 1:
+                out.append(name)
+        if out:
+            return out
+    return []
+
+
+def _known(evidence: list[tuple[str, bool]]) -> tuple[str | None, int, bool]:
+    """The one known signer (``data/lexicon/signers.toml``) the readings fit, how many fit it,
+    and whether one of them spells it in full: a reading fits a name it equals (folded) or,
+    given names only, ends (two words at least). None when no known signer or several fit best."""
+    support: Counter[str] = Counter()
+    exact: set[str] = set()
+    names = {k.key: k.name for k in known_signers()}
+    for text, partial in evidence:
+        key = fold_key(text)
+        if not key:
+            continue
+        short = (partial or len(key.split()) == 2) and len(key.split()) >= 2
+        fits = {k for k in names if k == key or (short and k.endswith(" " + key))}
+        exact |= fits & {key}
+        support.update(fits)
+    ranked = support.most_common(2)
+    if not ranked or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None, 0, False
+    return names[ranked[0][0]], ranked[0][1], ranked[0][0] in exact
+
+
+def _known_of_issuer(doc: Document, blocks: list[Reading]) -> str | None:
+    """A known signer of the issuing body read in a later signature block (the document's own
+    was illegible; an attachment of the same body is often signed by the same leader)."""
+    issuer = fold(doc.issuer.value) if doc.issuer else ""
+    for block in blocks:
+        known, _, _ = _known([(r.removeprefix(PARTIAL), r.startswith(PARTIAL)) for r in block.readings])
+        bodies = next((k.bodies for k in known_signers() if k.name == known), ())
+        if known and issuer and any(fold(b) in issuer or issuer in fold(b) for b in bodies):
+            return known
+    return None
+
+
 def _signer(doc: Document, ex: Extracted | None) -> tuple[Signer | None, _Field | None]:
     cfg = _cfg()["signer"]
     s = doc.signer
@@ -342,16 +423,38 @@ def _signer(doc: Document, ex: Extracted | None) -> tuple[Signer | None, _Field 
     if blocks and zone is None:
         zone = _named_in_text(doc, blocks[0])
     clean = name_in(parsed) if parsed else None
+    span = s.name.span if s and s.name else (s.span if s else (0, 0))
+    base = s or Signer(None, (), None, None, span)
     if zone and clean and s and s.name and fold(zone.value or "") == fold(clean):
         return replace(s, name=Text(clean, s.name.span)), _Field(clean, cfg["agreed"], "zone")
+    lines = _name_lines(doc, blocks[0].page if blocks else None)
+    evidence = [
+        (r.removeprefix(PARTIAL), r.startswith(PARTIAL)) for r in (blocks[0].readings if blocks else ())
+    ]
+    evidence += [(n, False) for n in ([clean] if clean else []) + lines]
+    known, support, spelt = _known(evidence)
+    if known and not (
+        zone
+        and zone.value
+        and fold_key(zone.value) != fold_key(known)
+        and not fold_key(known).endswith(" " + fold_key(zone.value))
+    ):
+        # two readings, one spelling it in full; a completed two-word reading (``Đoàn Toản``
+        # may be a name of its own) stays below review
+        conf = cfg["known_agreed"] if support >= 2 and spelt else cfg["known_once"]
+        return replace(base, name=Text(known, span)), _Field(known, conf, "zone+known")
     if zone and zone.value:
-        name = Text(zone.value, s.name.span if s and s.name else (s.span if s else (0, 0)))
-        base = s or Signer(None, (), None, None, name.span)
+        name = Text(zone.value, span)
         conf = cfg["zone_only"] if zone.agreement >= cfg["zone_agreement"] else cfg["zone_weak"]
         return replace(base, name=name), _Field(zone.value, conf, "zone" if zone.agreement else "zone+text")
     if clean and s and s.name:
         conf = cfg["ocr_clean"] if clean == parsed else cfg["ocr_repaired"]
         return replace(s, name=Text(clean, s.name.span)), _Field(clean, conf, "ocr")
+    if lines:
+        return replace(base, name=Text(lines[-1], span)), _Field(lines[-1], cfg["name_line"], "ocr")
+    later = _known_of_issuer(doc, blocks[1:])
+    if later:
+        return replace(base, name=Text(later, span)), _Field(later, cfg["known_later"], "zone+known")
     if parsed and s:
         return replace(s, name=None), None
     return s, None

@@ -144,9 +144,38 @@ def test_signer_settled_by_the_name_in_the_text() -> None:
 
 
 def test_a_two_word_name_from_a_scan_is_never_confident() -> None:
+    """``Đoàn Toản`` may be a name of its own or what the seal left of a known signer's: the
+    known name is proposed, for review."""
     block = _reading("signer.name", "Đoàn Toản", ("Đoàn Toản",) * 4)
     doc = _assess(_scan(OCR_19, [block], None, SIGNED_19))
+    assert doc.signer is not None and doc.signer.name is not None
+    assert doc.signer.name.value == "Nguyễn Doãn Toản"
     assert doc.confidence["signer.name"] < 0.9
+
+
+@pytest.mark.parametrize(
+    ("readings", "value", "confident"),
+    [
+        # what a seal leaves of a known signer's name, in full in another reading: confident
+        (("…Tuấn Anh", "Võ Tuấn Anh", ""), "Võ Tuấn Anh", True),
+        (("Nguyễn Đức Chung", "…Dức Chung", ""), "Nguyễn Đức Chung", True),
+        # OCR's tone errors fold away; one reading alone is proposed for review
+        (("Võ Tuần Anh", "", ""), "Võ Tuấn Anh", False),
+        # given names only, never spelt in full: proposed for review
+        (("…Tuấn Anh", "…Tuần Anh", ""), "Võ Tuấn Anh", False),
+        # a name nobody known has stays as read (by the readings' own vote)
+        (("Trần Thị Hoa", "Trần Thị Hoa", ""), "Trần Thị Hoa", True),
+    ],
+)
+def test_known_signers_complete_what_the_seal_hid(
+    readings: tuple[str, ...], value: str, confident: bool
+) -> None:
+    agreed = readings[0] if readings.count(readings[0]) >= 2 else None
+    block = _reading("signer.name", agreed, readings)
+    doc = _assess(_scan(OCR_19.replace("Nguyễn Văn Sửu", "X"), [block], None, SIGNED_19))
+    assert doc.signer is not None and doc.signer.name is not None
+    assert doc.signer.name.value == value
+    assert (doc.confidence["signer.name"] >= 0.9) is confident
 
 
 def test_the_first_signature_block_is_the_documents() -> None:

@@ -143,3 +143,18 @@ def test_text_document_shows_the_passage(app) -> None:  # type: ignore[no-untype
     issuer = re.search(r'id="review-issuer">.*?(?=<div class="review-field|</form>)', page, re.S)
     assert issuer and 'class="review-passage"' in issuer[0] and "<mark>" in issuer[0]
     assert "fields/crop" not in page  # no page images for a text
+
+
+def test_crop_cache_survives_concurrent_renders(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Two requests rendering the same crop at once (the number and date share the header) must
+    both succeed; a shared temporary name made one of them fail with FileNotFoundError."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from vanban.web.field_review import _cache
+
+    path = tmp_path / "cache" / "crops" / "k.png"
+    png = b"\x89PNG" + bytes(200_000)
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda _: _cache(path, png), range(64)))
+    assert path.read_bytes() == png
+    assert [p.name for p in path.parent.iterdir()] == ["k.png"]

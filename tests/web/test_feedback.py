@@ -18,8 +18,11 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from vbweb_helpers import TODAY, csrf_of, login, token
 
+from vanban.feedback.flood import IntakeHit
 from vanban.feedback.mail import SmtpMailer
 from vanban.feedback.models import Feedback
+from vanban.store import Archive
+from vanban.web import WebConfig, create_app
 
 NAME, PHONE, EMAIL = "Nguyễn Văn An", "0912 345 678", "an.nguyen@example.com"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -94,6 +97,24 @@ def test_flood_limit_per_client(app) -> None:  # type: ignore[no-untyped-def]
     token_ = re.search(r'name="csrf" value="([^"]+)"', c.get("/feedback/new").text).group(1)  # type: ignore[union-attr]
     r = c.post("/feedback/new", data={"csrf": token_, "subject": "x", "content": "y"}, follow_redirects=False)
     assert r.status_code == 429  # the form shares the limit
+
+
+def test_flood_limit_is_shared_by_app_instances_over_one_database(app, arc) -> None:  # type: ignore[no-untyped-def]
+    """Two server processes (or one restarted) over one database count one client together."""
+    other_arc = Archive.open(arc.home)
+    other = create_app(WebConfig(home=arc.home, today=lambda: TODAY), other_arc)
+    try:
+        first, second = TestClient(app), TestClient(other)
+        for i in range(5):
+            _submit(first if i % 2 else second)
+        assert second.post("/api/v1/feedback", json=ITEM).status_code == 429
+        assert first.post("/api/v1/feedback", json=ITEM).status_code == 429
+        with other_arc.Session() as s:
+            clients = set(s.scalars(select(IntakeHit.client)))
+        assert len(clients) == 1 and "testclient" not in next(iter(clients))  # the address is hashed
+    finally:
+        other.state.jobs.close()
+        other_arc.close()
 
 
 def test_form_csrf_honeypot_and_lying_attachment(app) -> None:  # type: ignore[no-untyped-def]

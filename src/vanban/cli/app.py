@@ -2,8 +2,10 @@
 
 import typer
 
+from ..messages import msg
+
 app = typer.Typer(
-    help="vanban: đọc, lưu, tìm và theo dõi văn bản hành chính và văn bản của Đảng.",
+    help=msg("cli.help.app"),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

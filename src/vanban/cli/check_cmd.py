@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from ..errors import VanbanError
+from ..messages import msg
 from .app import app
 
 _err = Console(stderr=True)
@@ -48,26 +49,21 @@ def _report(con: Console, name: str, checked) -> None:
 
 @app.command("check")
 def check_cmd(
-    files: Annotated[list[Path], typer.Argument(help="Files to check (text, PDF, DOCX…).")],
-    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per file (JSON Lines).")] = False,
+    files: Annotated[list[Path], typer.Argument(help=msg("cli.help.check_files"))],
+    as_json: Annotated[bool, typer.Option("--json", help=msg("cli.help.json_lines"))] = False,
     profile: Annotated[
         str | None,
-        typer.Option(
-            help="Rule profile: state, party, party-hd05, base or a .toml file (default: from the document)."
-        ),
+        typer.Option(help=msg("cli.help.check_profile")),
     ] = None,
     fix: Annotated[
         Path | None,
-        typer.Option(
-            help="Write a corrected copy (certain fixes only): a file for one input, else a directory."
-        ),
+        typer.Option(help=msg("cli.help.check_fix")),
     ] = None,
     final: Annotated[
         bool,
         typer.Option(
             "--final",
-            help="Judge the file as the issued document: a blank number or date is an error even "
-            "though such a copy is otherwise taken for a draft (dự thảo).",
+            help=msg("cli.help.check_final"),
         ),
     ] = False,
 ) -> None:

@@ -22,12 +22,12 @@ def _date(value: str | None, default: dt.date) -> dt.date:
         raise typer.Exit(2) from None
 
 
-XLSX_OUT = typer.Option(..., "--output", "-o", help="Tệp XLSX.")
+XLSX_OUT = typer.Option(..., "--output", "-o", help=msg("cli.help.xlsx_out"))
 
 
 @app.command("remind")
 def remind_cmd(
-    today: str | None = typer.Option(None, "--today", help="Ngày tính hạn YYYY-MM-DD (mặc định: hôm nay)."),
+    today: str | None = typer.Option(None, "--today", help=msg("cli.help.remind_today")),
     home: Path | None = HOME,
     db: str | None = DB,
 ) -> None:
@@ -53,9 +53,9 @@ def remind_cmd(
 @app.command("register-print")
 def register_print_cmd(
     output: Path = XLSX_OUT,
-    kind: str = typer.Option("in", "--kind", help="in: sổ văn bản đến; out: sổ văn bản đi."),
-    start: str | None = typer.Option(None, "--from", help="Từ ngày YYYY-MM-DD (mặc định: đầu năm)."),
-    end: str | None = typer.Option(None, "--to", help="Đến ngày YYYY-MM-DD (mặc định: hôm nay)."),
+    kind: str = typer.Option("in", "--kind", help=msg("cli.help.register_kind")),
+    start: str | None = typer.Option(None, "--from", help=msg("cli.help.register_from")),
+    end: str | None = typer.Option(None, "--to", help=msg("cli.help.register_to")),
     home: Path | None = HOME,
     db: str | None = DB,
 ) -> None:

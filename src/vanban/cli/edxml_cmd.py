@@ -15,8 +15,8 @@ from ..store.archive import StoredDocument
 from .app import app
 from .store_cmd import DB, HOME, _archive, _err, _out
 
-OUT = typer.Option(None, "--output", "-o", help="Tệp ghi gói tin (mặc định: đầu ra chuẩn).")
-META = typer.Option(None, "--meta", help="Siêu dữ liệu đi kèm tệp (XML e-office, edXML).")
+OUT = typer.Option(None, "--output", "-o", help=msg("cli.help.edxml_out"))
+META = typer.Option(None, "--meta", help=msg("cli.help.meta"))
 
 
 def _fail(text: str, code: int = 1) -> typer.Exit:
@@ -44,7 +44,7 @@ def _find(ar: Archive, ref: str) -> StoredDocument:
 
 @app.command("edxml")
 def edxml_cmd(
-    ref: str = typer.Argument(..., help="Số, ký hiệu hoặc mã (#42) của văn bản trong kho, hoặc một tệp."),
+    ref: str = typer.Argument(..., help=msg("cli.help.edxml_ref")),
     output: Path | None = OUT,
     meta: Path | None = META,
     home: Path | None = HOME,
@@ -74,17 +74,13 @@ def edxml_cmd(
 
 @app.command("edxml-status")
 def edxml_status_cmd(
-    ref: str | None = typer.Argument(
-        None, help="Văn bản trong kho (số, ký hiệu hoặc #mã), hoặc một gói tin trạng thái để đọc."
-    ),
-    code: str | None = typer.Option(
-        None, "--code", "-c", help="Mã trạng thái: 01 đã đến, 03 đã tiếp nhận, 04 phân công, 06 hoàn thành…"
-    ),
-    note: str = typer.Option("", "--note", help="Mô tả kèm theo."),
+    ref: str | None = typer.Argument(None, help=msg("cli.help.edxml_status_ref")),
+    code: str | None = typer.Option(None, "--code", "-c", help=msg("cli.help.edxml_code")),
+    note: str = typer.Option("", "--note", help=msg("cli.help.edxml_note")),
     pending: bool = typer.Option(
         False,
         "--pending",
-        help="Ghi các gói tin trạng thái đang chờ gửi (vào sổ, phân công, hoàn thành) vào thư mục -o.",
+        help=msg("cli.help.edxml_pending"),
     ),
     output: Path | None = OUT,
     home: Path | None = HOME,

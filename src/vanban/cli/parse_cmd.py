@@ -35,11 +35,11 @@ def _parse_one(name: str, meta: Path | None = None) -> Document:
 
 @app.command("parse")
 def parse_cmd(
-    files: Annotated[list[str], typer.Argument(help="Files to parse; '-' reads standard input.")],
-    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per file (JSON Lines).")] = False,
-    spans: Annotated[bool, typer.Option("--spans/--no-spans", help="Include character spans in JSON.")] = True,
-    check: Annotated[bool, typer.Option("--check/--no-check", help="Add the checker's findings to 'problems'.")] = True,
-    meta: Annotated[Path | None, typer.Option("--meta", help="Siêu dữ liệu đi kèm một tệp (XML e-office, edXML).")] = None,
+    files: Annotated[list[str], typer.Argument(help=msg("cli.help.parse_files"))],
+    as_json: Annotated[bool, typer.Option("--json", help=msg("cli.help.json_lines"))] = False,
+    spans: Annotated[bool, typer.Option("--spans/--no-spans", help=msg("cli.help.parse_spans"))] = True,
+    check: Annotated[bool, typer.Option("--check/--no-check", help=msg("cli.help.parse_check"))] = True,
+    meta: Annotated[Path | None, typer.Option("--meta", help=msg("cli.help.meta"))] = None,
 ) -> None:
     """Đọc văn bản và in bản ghi: số, ngày, cơ quan, trích yếu, người ký, nơi nhận, trích dẫn, nhiệm vụ."""
     failed = 0

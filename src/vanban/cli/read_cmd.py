@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 
 from ..errors import VanbanError
+from ..messages import msg
 from .app import app
 
 _err = Console(stderr=True)
@@ -19,12 +20,10 @@ _err = Console(stderr=True)
 
 @app.command("ocr")
 def ocr_cmd(
-    files: Annotated[list[Path], typer.Argument(help="PDF, ảnh quét, DOCX/DOC/ODT/RTF, HTML hoặc văn bản.")],
-    pages: Annotated[bool, typer.Option("--pages", help="Mark where each page starts.")] = False,
-    notes: Annotated[
-        bool, typer.Option("--notes/--no-notes", help="Print the reader's notes on stderr.")
-    ] = True,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Parallel OCR processes (0: one per core).")] = 0,
+    files: Annotated[list[Path], typer.Argument(help=msg("cli.help.ocr_files"))],
+    pages: Annotated[bool, typer.Option("--pages", help=msg("cli.help.ocr_pages"))] = False,
+    notes: Annotated[bool, typer.Option("--notes/--no-notes", help=msg("cli.help.ocr_notes"))] = True,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help=msg("cli.help.ocr_jobs"))] = 0,
 ) -> None:
     """In chữ đọc được từ tệp (lớp chữ PDF, OCR ảnh quét, Word, HTML) — đúng như bộ phân tích thấy."""
     from ..read import read_file

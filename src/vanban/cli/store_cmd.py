@@ -66,9 +66,7 @@ _LABEL = {
     "error": "không lưu được",
     "skipped": "bỏ qua",
 }
-FOLLOW = typer.Option(
-    False, "--follow-symlinks", help="Follow symbolic links inside folders (by default they are skipped)."
-)
+FOLLOW = typer.Option(False, "--follow-symlinks", help=msg("cli.store.follow_symlinks"))
 
 
 def _run_with_progress(title: str, work) -> Summary:  # type: ignore[no-untyped-def]
@@ -256,12 +254,12 @@ def _filters(
     return Filters(doc_type, issuer, year, d1, d2, number, system, "failed" if failed else None, removed)
 
 
-TYPE = typer.Option(None, "--type", "-t", help="Tên loại: 'Chỉ thị', 'chi thi'.")
+TYPE = typer.Option(None, "--type", "-t", help=msg("cli.help.search_type"))
 ISSUER = typer.Option(None, "--issuer", "-i", help=msg("cli.store.issuer"))
 YEAR = typer.Option(None, "--year", "-y")
 FROM = typer.Option(None, "--from", help=msg("cli.store.date_from"))
 TO = typer.Option(None, "--to", help=msg("cli.store.date_to"))
-NUMBER = typer.Option(None, "--number", "-n", help="Số, ký hiệu: 24-CT/TW.")
+NUMBER = typer.Option(None, "--number", "-n", help=msg("cli.help.search_number"))
 SYSTEM = typer.Option(None, "--system", help=msg("cli.store.system"))
 FAILED = typer.Option(False, "--failed", help=msg("cli.store.failed"))
 REMOVED = typer.Option(False, "--removed", help=msg("cli.store.removed"))
@@ -269,7 +267,7 @@ REMOVED = typer.Option(False, "--removed", help=msg("cli.store.removed"))
 
 @app.command("search")
 def search_cmd(
-    query: str = typer.Argument("", help='Words (diacritics optional), "exact phrase", prefix*.'),
+    query: str = typer.Argument("", help=msg("cli.store.search_query")),
     doc_type: str | None = TYPE,
     issuer: str | None = ISSUER,
     year: int | None = YEAR,

@@ -56,7 +56,7 @@ def _user(s: Session, name: str) -> User:
 
 @users.command("add", help=msg("users.add_help"))
 def add(
-    name: Annotated[str, typer.Argument(help="Tên đăng nhập.")],
+    name: Annotated[str, typer.Argument(help=msg("cli.help.username"))],
     role: Annotated[Role, typer.Option("--role", help=msg("users.role_help"), case_sensitive=False)],
     unit: Annotated[str | None, typer.Option("--unit", help=msg("users.unit_help"))] = None,
     full_name: Annotated[str, typer.Option("--full-name", help=msg("users.full_name_help"))] = "",
@@ -110,7 +110,7 @@ def list_(home: Path | None = HOME, db: str | None = DB) -> None:
 
 @users.command("passwd", help=msg("users.passwd_help"))
 def passwd(
-    name: Annotated[str, typer.Argument(help="Tên đăng nhập.")],
+    name: Annotated[str, typer.Argument(help=msg("cli.help.username"))],
     password_stdin: Stdin = False,
     home: Path | None = HOME,
     db: str | None = DB,

@@ -10,19 +10,18 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ..messages import msg
 from .app import app
 
 SEED_DIR = Path(os.environ.get("VANBAN_SEEDS", "../shared/corpus/seeds"))
-Home = Annotated[Path | None, typer.Option("--home", help="Thư mục dữ liệu của kho (mặc định: VANBAN_HOME).")]
-Host = Annotated[str, typer.Option("--host", help="Địa chỉ lắng nghe.")]
-Port = Annotated[int, typer.Option("--port", help="Cổng.")]
+Home = Annotated[Path | None, typer.Option("--home", help=msg("cli.help.web_home"))]
+Host = Annotated[str, typer.Option("--host", help=msg("cli.help.web_host"))]
+Port = Annotated[int, typer.Option("--port", help=msg("cli.help.web_port"))]
 
 
 Workers = Annotated[
     int,
-    typer.Option(
-        "--workers", min=1, help="Số tiến trình phục vụ (SQLite chế độ WAL: nhiều tiến trình cùng đọc)."
-    ),
+    typer.Option("--workers", min=1, help=msg("cli.help.web_workers")),
 ]
 
 
@@ -53,17 +52,13 @@ def _run(
 @app.command("serve")
 def serve(
     home: Home = None,
-    db: Annotated[
-        str | None, typer.Option("--db", help="URL cơ sở dữ liệu (mặc định: SQLite trong thư mục dữ liệu).")
-    ] = None,
+    db: Annotated[str | None, typer.Option("--db", help=msg("cli.help.web_db"))] = None,
     host: Host = "127.0.0.1",
     port: Port = 8000,
     workers: Workers = 1,
     secure_cookies: Annotated[
         bool,
-        typer.Option(
-            "--secure-cookies", help="Đánh dấu cookie phiên là Secure (chỉ gửi qua HTTPS; dùng sau HTTPS)."
-        ),
+        typer.Option("--secure-cookies", help=msg("cli.help.web_secure_cookies")),
     ] = False,
 ) -> None:
     """Chạy ứng dụng web theo dõi văn bản và nhiệm vụ."""
@@ -74,7 +69,7 @@ def serve(
 @app.command("demo")
 def demo(
     home: Home = None,
-    seeds: Annotated[Path, typer.Option("--seeds", help="Thư mục văn bản mẫu (*.txt).")] = SEED_DIR,
+    seeds: Annotated[Path, typer.Option("--seeds", help=msg("cli.help.web_seeds"))] = SEED_DIR,
     host: Host = "127.0.0.1",
     port: Port = 8000,
 ) -> None:

@@ -27,10 +27,12 @@ from rapidfuzz.distance import Levenshtein
 
 __all__ = [
     "Entry",
+    "KnownSigner",
     "Landmark",
     "Style",
     "fold",
     "grammar",
+    "known_signers",
     "landmark",
     "not_given",
     "not_names",
@@ -90,6 +92,24 @@ class Landmark:
             )
         return False
 
+    def head(self, word: str) -> int | None:
+        """The length of the part of ``word`` that is this landmark: the whole word, or the part
+        OCR ran into what follows — up to a colon (``só:5$Ÿ`` → 3), or a one-word form followed
+        by what is not a letter (``ngày5|`` → 4); None when it is not."""
+        if self.matches(word):
+            return len(word)
+        head, colon, _ = word.partition(":")
+        if colon and head and self.matches(head + colon):
+            return len(head) + 1
+        folded = fold(word)
+        if len(folded) != len(word):  # not NFC: positions would not match
+            return None
+        for form in self.forms:
+            n = len(form)
+            if " " not in form and folded.startswith(form) and len(folded) > n and not folded[n].isalpha():
+                return n
+        return None
+
     def starts(self, text: str) -> bool:
         """Whether ``text`` begins with this landmark (a whole word or phrase; OCR may have
         run a marker into the next word: ``TM.UY BAN``)."""
@@ -140,6 +160,30 @@ def _landmarks() -> dict[str, Landmark]:
 def landmark(name: str) -> Landmark:
     """The landmark called ``name`` in ``data/lexicon/landmarks.toml``."""
     return _landmarks()[name]
+
+
+@dataclass(frozen=True)
+class KnownSigner:
+    """A leader who signs for a body the installation hears from (``data/lexicon/signers.toml``)."""
+
+    name: str
+    key: str  # folded words, as readings are compared
+    bodies: tuple[str, ...]
+    titles: tuple[str, ...]
+
+
+@cache
+def known_signers() -> tuple[KnownSigner, ...]:
+    """The known signers, whose names complete what a seal left of a printed name."""
+    return tuple(
+        KnownSigner(
+            unicodedata.normalize("NFC", s["name"]),
+            " ".join(fold(s["name"]).split()),
+            tuple(s.get("bodies", ())),
+            tuple(s.get("titles", ())),
+        )
+        for s in _load("signers")["signer"]
+    )
 
 
 @cache

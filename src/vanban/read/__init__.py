@@ -66,7 +66,9 @@ def read_file(path: str | Path) -> Extracted:
     try:
         st = p.stat()
         if not stat.S_ISREG(st.st_mode):
-            raise ReadError(msg("read.not_regular", name=p, what=msg(f"read.kinds.{special_kind(st.st_mode)}")))
+            raise ReadError(
+                msg("read.not_regular", name=p, what=msg(f"read.kinds.{special_kind(st.st_mode)}"))
+            )
         limits.check_size(st.st_size, str(p))
         with open(os.open(p, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC), "rb") as fh:
             data = fh.read()

@@ -145,4 +145,3 @@ def candidates(data: bytes) -> list[tuple[str, str]]:
         ("tcvn3", convert(data.decode("latin-1"), "tcvn3")),
         ("vni", nfc(convert(data.decode("cp1252", errors="replace"), "vni"))),
     ]
-

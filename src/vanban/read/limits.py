@@ -45,7 +45,7 @@ __all__ = [
     "fit_scale",
     "page_guard",
     "page_seconds",
-    ]
+]
 
 ENV_PREFIX = "VANBAN_READ_"
 
@@ -85,7 +85,9 @@ def _limits(env: tuple[str | None, ...]) -> Limits:
         try:
             values[f.name] = kind(raw.replace("_", ""))
         except ValueError:
-            raise VanbanError(msg("read.limit_setting", name=ENV_PREFIX + f.name.upper(), value=raw)) from None
+            raise VanbanError(
+                msg("read.limit_setting", name=ENV_PREFIX + f.name.upper(), value=raw)
+            ) from None
     return Limits(**values)
 
 
@@ -194,7 +196,9 @@ def page_guard(name: str, page: int) -> Iterator[None]:
     took = time.monotonic() - start
     limit = current().page_seconds
     if took > limit:
-        raise ReadError(msg("read.page_too_slow", name=name, page=page + 1, seconds=f"{took:.0f}", limit=f"{limit:g}"))
+        raise ReadError(
+            msg("read.page_too_slow", name=name, page=page + 1, seconds=f"{took:.0f}", limit=f"{limit:g}")
+        )
 
 
 def check_zip(data: bytes, name: str) -> None:

@@ -13,7 +13,7 @@ import shutil
 import subprocess
 import tempfile
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
@@ -152,15 +152,18 @@ def _parse_tsv(tsv: str) -> tuple[list[Seg], float, list[Word]]:
 def _ocr_one(im: Image.Image, dpi: int, page_no: int = 1, first: bool = True) -> PageText:
     """OCR page ``page_no`` (seal red and pen blue taken off first); a page with poor
     confidence is checked for rotation (OSD) and redone. Then the zones are read again on
-    their own: the number and date of a ``first`` page, the signature block of any page."""
+    their own: the number and date of a ``first`` page (on the page with the pen's ink kept: a
+    văn thư writes them in blue), the signature block of any page."""
     cfg = _cfg()
+    colour = im.mode not in ("1", "L", "LA", "I", "I;16", "F")
+    pen = color_separate(im, pen=True) if colour and first else None
     im = color_separate(im)
+    redo: list[Callable[[Image.Image], Image.Image]] = []  # what the page went through, for the pen layer
     if dpi < cfg["min_dpi"]:  # Tesseract reads small print far better enlarged to ~300 dpi
         f = limits.fit_scale(im.width, im.height, min(cfg["dpi"] / dpi, 3.0))
-        im, dpi = (
-            im.resize((round(im.width * f), round(im.height * f)), Image.Resampling.LANCZOS),
-            round(dpi * f),
-        )
+        size = (round(im.width * f), round(im.height * f))
+        redo.append(lambda x: x.resize(size, Image.Resampling.LANCZOS))
+        im, dpi = redo[-1](im), round(dpi * f)
     data = _encode(im)
     base = ["-l", cfg["lang"], "--dpi", str(dpi), "--psm", "3"]
     segs, conf, words = _parse_tsv(_tesseract(data, [*base, "tsv"]))
@@ -177,28 +180,38 @@ def _ocr_one(im: Image.Image, dpi: int, page_no: int = 1, first: bool = True) ->
             segs2, conf2, words2 = _parse_tsv(_tesseract(_encode(turned), [*base, "tsv"]))
             if conf2 > conf:
                 segs, conf, words, im = segs2, conf2, words2, turned
+                redo.append(lambda x: x.rotate(-rotated, expand=True))
             else:
                 rotated = 0
     if not rotated and conf < table("read")["scan"]["deskew_below"]:
-        segs, conf, words, im = _deskewed(im, dpi, base, segs, conf, words)
+        segs, conf, words, im, angle = _deskewed(im, dpi, base, segs, conf, words)
+        if angle:
+            redo.append(
+                lambda x: x.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
+            )
     lines = tuple(x for x in (_clean(nfc(line)) for line in arrange(segs)) if x)
-    readings = read_zones(im, words, page_no, dpi, ocr_batch) if first else []
+    readings: list[Reading] = []
+    if first:
+        for op in redo if pen is not None else ():
+            pen = op(pen)
+        readings = read_zones(im if pen is None else pen, words, page_no, dpi, ocr_batch)
     sig = read_signature(im, words, page_no, dpi, ocr_batch)
     return PageText(lines, conf, rotated, (*readings, *([sig] if sig else [])))
 
 
 def _deskewed(
     im: Image.Image, dpi: int, base: list[str], segs: list[Seg], conf: float, words: list[Word]
-) -> tuple[list[Seg], float, list[Word], Image.Image]:
-    """The page straightened and read again when it is skewed; the better reading is kept."""
+) -> tuple[list[Seg], float, list[Word], Image.Image, float]:
+    """The page straightened and read again when it is skewed; the better reading is kept
+    (with the angle it was turned by, 0 when it was not)."""
     angle = skew_angle(im)
     if abs(angle) < table("read")["scan"]["skew_min_degrees"]:
-        return segs, conf, words, im
+        return segs, conf, words, im, 0.0
     level = im.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
     segs2, conf2, words2 = _parse_tsv(_tesseract(_encode(level), [*base, "tsv"]))
     if conf2 > conf:
-        return segs2, conf2, words2, level
-    return segs, conf, words, im
+        return segs2, conf2, words2, level, angle
+    return segs, conf, words, im, 0.0
 
 
 def _clean(line: str) -> str:

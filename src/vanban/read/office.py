@@ -56,5 +56,10 @@ def read_office(data: bytes, name: str, kind: str) -> Extracted:
             raise ReadError(f"{name}: LibreOffice could not read this {label} file (damaged?)")
         ex = read_docx(out.read_bytes(), name)
     return Extracted(
-        ex.text, ext, ex.pages, (f"chuyển {label} sang DOCX bằng LibreOffice", *ex.problems), ex.meta, ex.warnings
+        ex.text,
+        ext,
+        ex.pages,
+        (f"chuyển {label} sang DOCX bằng LibreOffice", *ex.problems),
+        ex.meta,
+        ex.warnings,
     )

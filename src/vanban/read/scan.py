@@ -21,6 +21,7 @@ from PIL import Image, ImageChops, ImageFilter, ImageOps
 from ..lexicon import Landmark, fold, landmark, not_given, not_names, surname_forms, surnames
 from ..rules import table
 from .base import Box, Reading
+from .digits import read_digits
 from .encoding import is_syllable
 
 __all__ = ["Reading", "Word", "color_separate", "read_zones"]
@@ -46,8 +47,9 @@ def _cfg() -> dict:
     return table("read")["scan"]
 
 
-def color_separate(im: Image.Image) -> Image.Image:
-    """A grayscale page with red seals and blue ink removed (made white), black print kept.
+def color_separate(im: Image.Image, pen: bool = False) -> Image.Image:
+    """A grayscale page with red seals and blue ink removed (made white), black print kept;
+    with ``pen``, blue ink kept (the number and day a văn thư writes in) and only red removed.
 
     Print is dark and unsaturated; the red of a seal and the blue of a pen are saturated
     (max − min of the channels above ``chroma_limit``), so they go. A bilevel or grayscale scan
@@ -60,6 +62,8 @@ def color_separate(im: Image.Image) -> Image.Image:
     )
     limit = _cfg()["chroma_limit"]
     mask = chroma.point(lambda v: 255 if v > limit else 0)
+    if pen:  # only where red outweighs blue: a seal, not a pen
+        mask = ImageChops.multiply(mask, ImageChops.subtract(r, b).point(lambda v: 255 if v > 0 else 0))
     gray = im.convert("L")
     return Image.composite(Image.new("L", gray.size, 255), gray, mask)
 
@@ -82,6 +86,22 @@ def _find(words: Sequence[Word], mark: Landmark, where: Callable[[Word], bool], 
     return None
 
 
+def _find_head(
+    words: Sequence[Word], mark: Landmark, where: Callable[[Word], bool], start: int
+) -> int | None:
+    """Like ``_find``, also where OCR ran the landmark into the next word (``só:5$Ÿ``)."""
+    for i in range(start, len(words)):
+        if where(words[i]) and mark.head(words[i].text) is not None:
+            return i
+    return None
+
+
+def _right_of_head(w: Word, mark: Landmark) -> int:
+    """The x where the landmark ends inside a word that holds more (its share of the letters)."""
+    n = mark.head(w.text) or len(w.text)
+    return w.box[0] + round((w.box[2] - w.box[0]) * n / max(len(w.text), 1))
+
+
 def _slash_x(w: Word) -> int:
     """Where the printed symbol starts in a word that holds it (``/UBND-KT``, ``6đ53/VP``)."""
     k = w.text.find("/")
@@ -96,28 +116,38 @@ def _header_zones(words: Sequence[Word], width: int, height: int) -> dict[str, B
     top = height * cfg["header_share"]
     zones: dict[str, Box] = {}
     i = -1
+    mark = landmark("so")
     while (
-        i := _find(words, landmark("so"), lambda w: w.box[1] < top and w.box[0] < width * 0.5, i + 1)
+        i := _find_head(words, mark, lambda w: w.box[1] < top and w.box[0] < width * 0.5, i + 1)
     ) is not None:
         so = words[i]  # "Số:", not the "SỞ" of an issuer's name: the symbol follows on its line
-        sym = next(
-            (w for w in words[i + 1 : i + 8] if _same_line(so, w) and "/" in w.text and w.box[0] > so.box[2]),
-            None,
+        glued = "/" in so.text[mark.head(so.text) or 0 :]  # "Só:2360/UBND-KT" read as one word
+        sym = (
+            so
+            if glued
+            else next(
+                (
+                    w
+                    for w in words[i + 1 : i + 8]
+                    if _same_line(so, w) and "/" in w.text and w.box[0] > so.box[2]
+                ),
+                None,
+            )
         )
         if sym is None:
             continue
-        x1 = _slash_x(sym)
+        x0, x1 = _right_of_head(so, mark), _slash_x(sym)
         h = so.height
-        if x1 - so.box[2] > h * 0.8:
+        if x1 - x0 > h * 0.8:
             zones["number.seq"] = (
-                so.box[2] + 2,
+                x0 + 2,
                 so.box[1] - round(h * 0.9),
                 x1 + 2,
                 so.box[3] + round(h * 0.4),
             )
         break
     right = lambda w: w.box[1] < top and w.box[0] > width * 0.35  # noqa: E731
-    k = _find(words, landmark("ngay"), right)
+    k = _find_head(words, landmark("ngay"), right, 0)
     if k is not None:
         ng = words[k]
         t = _find(words, landmark("thang"), lambda w: right(w) and _same_line(ng, w), k + 1)
@@ -126,7 +156,7 @@ def _header_zones(words: Sequence[Word], width: int, height: int) -> dict[str, B
             h = ng.height
             up, down = round(h * 0.9), round(h * 0.4)
             zones["date.day"] = (
-                ng.box[2] + 2,
+                _right_of_head(ng, landmark("ngay")) + 2,
                 min(ng.box[1], th.box[1]) - up,
                 th.box[0] - 2,
                 ng.box[3] + down,
@@ -174,11 +204,19 @@ def _variants(crop: Image.Image) -> list[Image.Image]:
 
 
 def _vote(readings: list[str], lo: int, hi: int) -> tuple[str | None, float]:
-    """The reading most readings agree on (at least two of them and more than any other)."""
+    """The reading most readings support (at least two, and more than any other). A reading
+    supports itself and a longer one it begins or ends (Tesseract cuts a handwritten number
+    short more often than it adds digits: ``24`` supports ``6624``)."""
     ok = [r for r in readings if lo <= len(r) <= hi]
     if not ok:
         return None, 0.0
-    ranked = Counter(ok).most_common(2)
+    support = Counter(
+        {
+            x: sum(1 for r in ok if r == x or (len(r) >= 2 and (x.startswith(r) or x.endswith(r))))
+            for x in set(ok)
+        }
+    )
+    ranked = support.most_common(2)
     best, n = ranked[0]
     if n < 2 or (len(ranked) > 1 and ranked[1][1] == n):
         return None, n / len(readings)
@@ -186,7 +224,8 @@ def _vote(readings: list[str], lo: int, hi: int) -> tuple[str | None, float]:
 
 
 def read_zones(page: Image.Image, words: Sequence[Word], page_no: int, dpi: int, ocr: Batch) -> list[Reading]:
-    """Read the number and date zones of a first page again, digits only."""
+    """Read the number and date zones of a first page again, digits only: Tesseract under each
+    binarisation, the page OCR's own reading, and the handwritten-digit reader."""
     zones = _header_zones(words, page.width, page.height)
     if not zones:
         return []
@@ -213,6 +252,10 @@ def read_zones(page: Image.Image, words: Sequence[Word], page_no: int, dpi: int,
         rs.append(_page_digits(words, zones[z]))  # the full-page OCR's own reading of the zone
         lo, hi = cfg["digits"][z]
         value, share = _vote(rs, lo, hi)
+        if z in cfg["handwritten"]:  # a vote where Tesseract's readings do not settle it
+            rs.append(read_digits(page.crop(zones[z])))
+            if value is None:
+                value, share = _vote(rs, lo, hi)
         out.append(Reading(z, value, tuple(rs), share, page_no, zones[z], dpi))
     return out
 

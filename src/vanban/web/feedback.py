@@ -2,7 +2,8 @@
 list, item page and actions, the REST API under ``/api/v1/feedback``.
 
 The citizen's form carries a double-submit CSRF token and a honeypot field; one client may
-submit at most ``per_minute`` items a minute (form and API together), then gets 429.
+submit at most ``per_minute`` items a minute (form and API together, counted in the database by
+every server process: ``vanban.feedback.flood``), then gets 429.
 """
 
 from __future__ import annotations
@@ -11,9 +12,6 @@ import base64
 import binascii
 import hmac
 import secrets
-import threading
-import time
-from collections import deque
 from dataclasses import dataclass, field, fields
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -23,9 +21,11 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from ..feedback import service as fs
 from ..feedback.attachments import AttachmentError, Checked, check_all
+from ..feedback.flood import FloodGate
 from ..feedback.mail import Mailer, SmtpMailer
 from ..feedback.models import Feedback, FeedbackFile
 from ..feedback.rules import rules
@@ -47,35 +47,16 @@ pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1/feedback", tags=["phản ánh, kiến nghị"])
 
 
-class FloodGate:
-    """At most ``limit`` hits per client in any ``window`` seconds (one per process)."""
+def _flood(request: Request, s: Session) -> None:
+    """429 when the client has sent ``per_minute`` items in the last minute (every process counts).
 
-    def __init__(self, limit: int, window: float = 60.0) -> None:
-        self.limit, self.window = limit, window
-        self._hits: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def allow(self, client: str) -> bool:
-        """Record a hit by ``client``; False when it is over the limit."""
-        now = time.monotonic()
-        with self._lock:
-            if len(self._hits) > 10_000:  # forget idle clients
-                self._hits = {k: v for k, v in self._hits.items() if v and now - v[-1] < self.window}
-            q = self._hits.setdefault(client, deque())
-            while q and now - q[0] >= self.window:
-                q.popleft()
-            if len(q) >= self.limit:
-                return False
-            q.append(now)
-            return True
-
-
-def _flood(request: Request) -> None:
+    The attempt is committed on its own; the request's write transaction then starts again."""
     gate = getattr(request.app.state, "feedback_gate", None)
     if gate is None:
         gate = request.app.state.feedback_gate = FloodGate(rules().per_minute)
-    if not gate.allow(request.client.host if request.client else "?"):
+    if not gate.allow(s, request.client.host if request.client else "?"):
         raise HTTPException(429, msg("feedback.flood"), headers={"Retry-After": "60"})
+    begin_write(s)
 
 
 def mailer(request: Request) -> Mailer:
@@ -192,7 +173,7 @@ async def citizen_submit(
     csrf: Annotated[str, Form()] = "",
     files: Annotated[list[UploadFile] | None, File()] = None,
 ) -> Response:
-    _flood(request)
+    await run_in_threadpool(_flood, request, s)
     cookie = request.cookies.get(CSRF_COOKIE, "")
     if not csrf or not cookie or not hmac.compare_digest(csrf, cookie):
         raise HTTPException(403, msg("feedback.csrf"))
@@ -446,7 +427,7 @@ def _decode(files: list[FileIn]) -> list[tuple[str, bytes]]:
 
 @api.post("", status_code=201, summary="Gửi phản ánh, kiến nghị (không cần đăng nhập)")
 def api_submit(request: Request, s: DB, body: FeedbackIn) -> JSONResponse:
-    _flood(request)
+    _flood(request, s)
     if body.website:
         raise HTTPException(400, msg("feedback.rejected"))
     sub = fs.Submission(**{f.name: getattr(body, f.name) for f in fields(fs.Submission)})

@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import io
 import os
+import tempfile
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -381,6 +382,17 @@ def _render(data: bytes, name: str, page: int, box: tuple[int, int, int, int] | 
     return buf.getvalue()
 
 
+def _cache(path: Path, png: bytes) -> None:
+    """Keep a rendered crop; two requests rendering the same crop at once must not collide."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".tmp", delete=False) as tmp:
+            tmp.write(png)
+        os.replace(tmp.name, path)
+    except OSError:  # a full or read-only cache only costs a re-render next time
+        return
+
+
 @router.get("/documents/{doc_id}/fields/crop/{field}.png")
 def crop(request: Request, s: DB, p: pages.Me, doc_id: int, field: str) -> Response:
     doc = _document(s, doc_id)
@@ -400,10 +412,7 @@ def crop(request: Request, s: DB, p: pages.Me, doc_id: int, field: str) -> Respo
             png = _render(arc.blobs.read(doc.sha256), name, page, box, dpi)
         except Exception as exc:  # a damaged original: say so, do not crash the page
             raise HTTPException(422, msg("review.error.crop_failed", error=type(exc).__name__)) from None
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(png)
-        tmp.replace(path)
+        _cache(path, png)
     return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=86400"})
 
 
