@@ -43,6 +43,11 @@ def test_a_landmark_in_a_style(name: str, style: str, text: str, hit: bool) -> N
     assert bool(re.match(landmark(name).regex(style), text)) is hit
 
 
+def test_a_landmark_of_the_scan_only_has_no_text_pattern() -> None:
+    with pytest.raises(ValueError, match="ngay"):
+        landmark("ngay").regex()
+
+
 def test_strict_and_lenient_are_options_of_one_definition() -> None:
     motto = landmark("motto")
     assert motto.strict == motto.regex("strict") and motto.lenient == motto.regex("lenient")

@@ -67,6 +67,8 @@ class Landmark:
     def regex(self, style: str = "strict", words: int | None = None) -> str:
         """The landmark's spellings as a regex source in ``style`` (``grammar.toml [style]``);
         with ``words``, only their first ``words`` words (a prefix that survives a broken line)."""
+        if not self.spellings:
+            raise ValueError(f"the landmark {self.name!r} has no spellings in running text")
         st = _styles()[style]
         alts = [_phrase_regex(s, st, words) for s in self.spellings]
         return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
