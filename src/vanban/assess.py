@@ -144,6 +144,64 @@ def _number_line(doc: Document) -> tuple[int, int] | None:
     return None
 
 
+def _text_conf(doc: Document, span: tuple[int, int], line: tuple[int, int] | None, cfg: dict) -> float:
+    """The confidence of a value read from a text: as the text is judged (clean or noisy), less
+    where its own line is garbled (OCR junk before the value), least where the page has that
+    line but the value stands elsewhere (a number or date cited in the body while the
+    document's own was left unreadable: a handwritten number OCR'd to nothing)."""
+    if line is not None and not line[0] <= span[0] <= line[1]:
+        return cfg["elsewhere"]
+    if line is not None and _junk().search(doc.text[line[0] : max(span[1], line[0])]):
+        return min(cfg[_TEXT.get()], cfg["noisy_text"])
+    return cfg[_TEXT.get()]
+
+
+def _hand_filled(doc: Document) -> bool:
+    """Whether the day of the place/date line is not clean digits (``ngày ỗ tháng``, ``ngày
+    2? tháng``): the văn thư wrote the day and the number in by hand, and OCR read neither
+    reliably."""
+    line = _date_line(doc)
+    if line is None:
+        return False
+    words = doc.text[line[0] : line[1]].split()
+    at = next((k for k, w in enumerate(words) if fold(w).startswith("ngay")), None)
+    if at is None:
+        return False
+    if fold(words[at]).rstrip(",") != "ngay" or at + 2 > len(words):
+        return True  # the day run into "ngày" ("ngày.3", "ngàyo")
+    return not (re.fullmatch(r"\d{1,2}", words[at + 1]) and landmark("thang").matches(words[at + 2]))
+
+
+def _garbled_seq(doc: Document, line: tuple[int, int] | None) -> bool:
+    """Whether the digits of the ``Số:`` line are mixed with what digits are not (``6Ä3#8⁄``):
+    OCR of a handwritten number, whose digits cannot be trusted."""
+    if line is None:
+        return False
+    text = doc.text[line[0] : line[1]]
+    _, colon, rest = text.partition(":")
+    seq = (rest if colon else text[3:]).split("/", 1)[0]
+    return bool(re.search(r"[^\d\s.]", seq.strip()))
+
+
+def _date_line(doc: Document) -> tuple[int, int] | None:
+    """The place/date line (``Hà Nội, ngày … tháng … năm …``) among the first lines."""
+    ngay, thang = landmark("ngay"), landmark("thang")
+    pos = 0
+    for _ in range(_cfg()["number"]["header_lines"]):
+        end = doc.text.find("\n", pos)
+        end = len(doc.text) if end < 0 else end
+        line = doc.text[pos:end]
+        words = line.split()
+        if any(fold(w).startswith("ngay") or ngay.head(w) is not None for w in words) and any(
+            thang.matches(w) for w in words
+        ):
+            return pos, end
+        if end >= len(doc.text):
+            break
+        pos = end + 1
+    return None
+
+
 def _symbol_in(line: str, type_abbr: str | None) -> str | None:
     """The printed symbol after the number on a ``Số:`` line (``/UBND-KT``, ``/TB - UBND``),
     repaired where OCR misread it: letters whose capital has the same shape read in lower case
@@ -197,12 +255,16 @@ def _number(
 ) -> tuple[Number | None, _Field | None]:
     cfg = _cfg()["number"]
     n = doc.number
+    line = _number_line(doc)
     if not _ocr_kind(ex):
         if n is None:
             return None, None
-        source = "metadata" if ex and ex.kind == "edxml" else "text"
-        return n, _Field(n.value, cfg[_TEXT.get()], source)
-    line = _number_line(doc)
+        if ex and ex.kind == "edxml":
+            return n, _Field(n.value, cfg["text"], "metadata")
+        conf = _text_conf(doc, n.span, line, cfg)
+        if _garbled_seq(doc, line) or _hand_filled(doc):
+            conf = min(conf, cfg["noisy_text"])
+        return n, _Field(n.value, conf, "text")
     if n is not None and line and not line[0] <= n.span[0] <= line[1]:
         n = None  # a number cited in the body, not the document's own
     symbol = None
@@ -279,7 +341,9 @@ def _date(doc: Document, ex: Extracted | None) -> tuple[Date | None, _Field | No
     if not _ocr_kind(ex):
         if d is None:
             return None, None, None
-        conf = cfg[_TEXT.get()]
+        conf = _text_conf(doc, d.span, _date_line(doc), cfg)
+        if _hand_filled(doc):
+            conf = min(conf, cfg["noisy_text"])
         if signed and (d.value > signed or (signed - d.value).days > cfg["max_days_before_signing"]):
             conf = cfg["text_disagrees"]
         return d, _Field(d.value.isoformat(), conf, "text"), d.value.year
@@ -411,12 +475,36 @@ def _known_of_issuer(doc: Document, blocks: list[Reading]) -> str | None:
     return None
 
 
+def _text_signer(doc: Document, cfg: dict) -> tuple[Signer | None, _Field | None]:
+    """The signer of a text: as parsed. A text OCR'd before it reached vanban may have lost
+    the block's title lines or a tone mark of the name: a known signer spelt alike (folded) is
+    spelt as known, and a name alone on its line stands in for the block (for review)."""
+    s = doc.signer
+    parsed = s.name.value if s and s.name else None
+    clean = name_in(parsed) if parsed else None
+    if parsed and s and s.name and clean and clean != parsed:  # specks before it, a tone mark lost
+        return replace(s, name=Text(clean, s.name.span)), _Field(clean, cfg["noisy_text"], "text")
+    if _TEXT.get() != "noisy_text":
+        return s, (_Field(parsed, cfg["text"], "text") if parsed else None)
+    if parsed and s and s.name:
+        known = next((k.name for k in known_signers() if k.key == fold_key(parsed)), parsed)
+        return replace(s, name=Text(known, s.name.span)), _Field(known, cfg["noisy_text"], "text")
+    lines = _name_lines(doc, None)
+    if not lines:
+        return s, None
+    known, _, _ = _known([(n, False) for n in lines])
+    name = known or lines[-1]
+    span = s.span if s else (0, 0)
+    base = s or Signer(None, (), None, None, span)
+    return replace(base, name=Text(name, span)), _Field(name, cfg["name_line"], "text")
+
+
 def _signer(doc: Document, ex: Extracted | None) -> tuple[Signer | None, _Field | None]:
     cfg = _cfg()["signer"]
     s = doc.signer
     parsed = s.name.value if s and s.name else None
     if not _ocr_kind(ex):
-        return s, (_Field(parsed, cfg[_TEXT.get()], "text") if parsed else None)
+        return _text_signer(doc, cfg)
     # the first signature block in page order is the document's; later ones sign attachments
     blocks = sorted(_readings(ex, "signer.name"), key=lambda r: r.page)
     zone = blocks[0] if blocks and blocks[0].value else None
@@ -505,14 +593,44 @@ def _abbr_of(type_name: str) -> str | None:
     return next((a for a, n in type_abbreviations().items() if n == type_name), None)
 
 
+def _text_type_conf(doc: Document, t: Text, symbol: str, cfg: dict) -> float:
+    """A type named on its own line is as sure as the text; a type inferred (a công văn has no
+    type line) less so where nothing else supports it — and little where the number's
+    abbreviation names another type (``TTr``: the Tờ trình's type line was lost) or the type is
+    no type of the tables."""
+    conf = cfg[_TEXT.get()]
+    if t.value not in type_names().values():
+        return cfg["ocr_disagrees"]
+    vv = re.search(r"(?m)^\W{0,3}V/[vV]\b", doc.text[:3000])
+    a, b = _line_at(doc.text, t.span[0])
+    if " ".join(fold(doc.text[a:b]).strip(" *#|_.:\"'“”").split()) == fold(t.value):
+        # named on a line of its own; after a công văn's V/v line it heads an attachment
+        return cfg["ocr_disagrees"] if vv and vv.start() < a and t.value != "Công văn" else conf
+    if symbol == "-":
+        return cfg["ocr_disagrees"]
+    by_symbol = type_abbreviations().get(symbol.split("-")[0]) if symbol else None
+    if by_symbol and by_symbol != t.value:
+        return cfg["ocr_disagrees"]
+    if not vv:
+        return min(conf, cfg["inferred"])
+    return conf
+
+
 def _doc_type(
     doc: Document, ex: Extracted | None, number: Number | None, line: Text | None
 ) -> tuple[Text | None, _Field | None]:
     cfg = _cfg()["doc_type"]
     t = doc.doc_type
-    if not _ocr_kind(ex):
-        return t, (_Field(t.value, cfg[_TEXT.get()], "text") if t else None)
     symbol = number.value.split("/", 1)[1] if number and "/" in number.value else ""
+    if not _ocr_kind(ex):
+        if t is None:
+            return None, None
+        line = _number_line(doc)
+        if number and line and not line[0] <= number.span[0] <= line[1]:
+            symbol = "-"  # the number is a citation's: what it implies is not this document's type
+        elif not symbol and line:
+            symbol = _symbol_in(doc.text[line[0] : line[1]], None) or ""
+        return t, _Field(t.value, _text_type_conf(doc, t, symbol, cfg), "text")
     by_symbol = type_abbreviations().get(symbol.split("-")[0]) if symbol else None
     if line and by_symbol:
         conf = cfg["ocr_agreed"] if line.value == by_symbol else cfg["ocr_disagrees"]

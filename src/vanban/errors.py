@@ -15,3 +15,7 @@ class EmptyInputError(ReadError):
 
 class MissingToolError(ReadError):
     """An external program (tesseract, LibreOffice) or its language pack is not installed."""
+
+
+class RecordError(VanbanError):
+    """A stored record is not one ``Document.to_dict`` wrote (a key missing, a value of the wrong kind)."""

@@ -12,9 +12,9 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import re
-from typing import Any
 from xml.sax.saxutils import escape
 
+from .model import Document, Relation, value_of
 from .read.detect import sniff
 from .read.edxml import Attachment, Organ, Packet, Reference, parse_packet, rules
 
@@ -23,7 +23,7 @@ __all__ = [
     "build_packet",
     "build_status",
     "export_archived",
-    "packet_from_record",
+    "packet_from_document",
     "reference_of",
     "split_code",
 ]
@@ -188,35 +188,34 @@ def attachments_of(data: bytes, name: str) -> list[Attachment]:
     return [Attachment(f"{stem}.{_EXT[kind]}" if kind in _EXT else name, ctype, data)]
 
 
-def packet_from_record(
-    rec: dict[str, Any], attachments: list[Attachment], *, deadline: dt.date | None = None
+def packet_from_document(
+    doc: Document, attachments: list[Attachment], *, deadline: dt.date | None = None
 ) -> Packet:
-    """The packet of an archived record (``Document.to_dict()``) with ``attachments``."""
-    meta = rec.get("metadata") or {}
-    signer = rec.get("signer") or {}
-    date = dt.date.fromisoformat(rec["date"]) if rec.get("date") else None
+    """The packet of an archived document with ``attachments``."""
+    meta = dict(doc.meta)
+    sg = doc.signer
     responds = [
-        Reference(c["number"], dt.date.fromisoformat(c["date"]) if c.get("date") else None)
-        for c in rec.get("citations") or []
-        if c.get("relation") == "responds" and c.get("number")
+        Reference(c.number, c.date) for c in doc.citations if c.relation == Relation.responds and c.number
     ]
     due = deadline or (dt.date.fromisoformat(meta["deadline"]) if meta.get("deadline") else None)
     return Packet(
-        number=rec.get("number"),
-        date=date,
-        doc_type=rec.get("doc_type"),
-        subject=rec.get("subject"),
+        number=value_of(doc.number),
+        date=doc.date.value if doc.date else None,
+        doc_type=value_of(doc.doc_type),
+        subject=value_of(doc.subject),
         issuer=Organ(
-            rec.get("issuer") or "", id=meta.get("issuer_id", ""), in_charge=rec.get("issuer_parent") or ""
+            value_of(doc.issuer) or "",
+            id=meta.get("issuer_id", ""),
+            in_charge=value_of(doc.issuer_parent) or "",
         ),
-        recipients=tuple(Organ(r) for r in rec.get("recipients") or []),
-        places=tuple(d for d in rec.get("distribution") or [] if not d.lower().startswith("lưu")),
-        place=rec.get("place"),
-        signer_name=signer.get("name"),
-        signer_title=signer.get("title"),
-        signer_authority=signer.get("authority"),
+        recipients=tuple(Organ(r.value) for r in doc.recipients),
+        places=tuple(d.value for d in doc.distribution if not d.value.lower().startswith("lưu")),
+        place=value_of(doc.place),
+        signer_name=value_of(sg.name) if sg else None,
+        signer_title=value_of(sg.title) if sg else None,
+        signer_authority=sg.authority if sg else None,
         deadline=due,
-        urgency=rec.get("urgency"),
+        urgency=value_of(doc.urgency),
         response_for=tuple(responds),
         document_id=meta.get("document_id"),
         attachments=tuple(attachments),
@@ -253,18 +252,18 @@ def build_status(
     return x.document(x.out)
 
 
-def reference_of(rec: dict[str, Any]) -> Reference:
-    """The ``ResponseFor`` naming an archived record (its number, date, sender and DocumentId)."""
-    meta = rec.get("metadata") or {}
+def reference_of(doc: Document) -> Reference:
+    """The ``ResponseFor`` naming an archived document (its number, date, sender and DocumentId)."""
+    meta = dict(doc.meta)
     return Reference(
-        number=rec.get("number") or "",
-        date=dt.date.fromisoformat(rec["date"]) if rec.get("date") else None,
+        number=value_of(doc.number) or "",
+        date=doc.date.value if doc.date else None,
         organ_id=meta.get("issuer_id", ""),
         document_id=meta.get("document_id", ""),
     )
 
 
-def export_archived(record: dict[str, Any], original: tuple[str, bytes]) -> bytes:
+def export_archived(doc: Document, original: tuple[str, bytes]) -> bytes:
     """The packet of an archived document: its record and its original attached."""
     name, data = original
-    return build_packet(packet_from_record(record, attachments_of(data, name)))
+    return build_packet(packet_from_document(doc, attachments_of(data, name)))

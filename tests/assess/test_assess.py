@@ -263,3 +263,80 @@ def test_text_ocrd_with_damage_keeps_its_values_at_lower_confidence() -> None:
     clean_doc, noisy_doc = vanban.parse(text), vanban.parse(noisy)
     assert noisy_doc.number is not None and noisy_doc.number.value == "3580/UBND-KT"
     assert clean_doc.confidence["number"] >= 0.9 > noisy_doc.confidence["number"]
+
+
+# hn-dev 09: the block's title lines lost under the seal, the printed name on a line of its own
+PHIEU_09 = """ỦY BAN NHÂN DÂN
+THÀNH PHỐ HÀ NỘI
+VĂN PHÒNG
+Hà Nội, ngày Š‡ tháng 7 năm 2020
+Số: 4đ6§”C-VP
+PHIẾU CHUYÊN VĂN BẢN
+Kính gửi: Sở Tài chính
+Văn phòng UBND Thành phố chuyên văn bản nêu trên đến Sở Tài chính để
+thực hiện theo chỉ đạo của Chủ tịch UBND Thành phô./. )Ã
+¬...
+Vũ Đăng Định
+Nơi nhận:
+- Như trên;
+- Đ/c PCT Nguyễn Doãn Toán (để báo cáo);
+- CVP/PCVP Võ Tuấn Anh;
+- Lưu: VT.
+"""
+
+
+def test_a_name_alone_on_its_line_is_the_signer_when_the_block_is_lost() -> None:
+    doc = _assess(_scan(PHIEU_09, [], None, SIGNED_19))
+    assert doc.signer is not None and doc.signer.name is not None
+    assert doc.signer.name.value == "Vũ Đăng Định"  # not a name of the Nơi nhận list
+    assert doc.sources["signer.name"] == "zone+known"
+    assert doc.confidence["signer.name"] < 0.9  # one reading: proposed for review
+
+
+# hn-dev 17 as OCR text: the number and day handwritten (OCR'd to junk), a ministry's decision
+# cited in the body — the parser takes the citation's number for want of the document's own
+CV_17 = """ỦY BAN NHÂN DẦN
+THÀNH PHÓ HÀ NỘI
+VAN PHONG
+Số: 6Ä3Ä#' /VP-KT
+V/v tham mưu cơ chế chính
+sách đôi với Cảng nội địa ICD
+Mỹ Đình-Hà Nội.
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Hà Nội, ngày ÔŠ tháng Ÿ năm 2020
+Kính gửi: Cục Thuế Thành phố.
+Ủy ban nhân dân Thành phố nhận được Quyết định số 1201/QĐ-BGTVT ngày
+11/6/2018 của Bộ Giao thông vận tải về việc công bố Cảng cạn ICD Mỹ Đình.
+Văn phòng UBND Thành phố đề nghị Cục Thuế Thành phố tham mưu theo quy định./.
+Nơi nhận:
+- Như trên;
+- Lưu: VT.
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        (CV_17, "number"),  # a citation's number while the Số: line is unreadable
+        (CV_17, "date"),  # the citation's date while the day is unreadable
+        # an attachment's type line after the công văn's V/v (hn-dev 32: a police Tờ trình)
+        (
+            CV_17.replace(
+                "Nơi nhận:", "Hà Nội, ngày 16 tháng 7 năm 2020\nTỜ TRÌNH\nVề việc trích kinh phí\nNơi nhận:"
+            ),
+            "doc_type",
+        ),
+        (CV_17.replace("Số: 6Ä3Ä#' /VP-KT", "Số: 6343 /VP-KT"), "number"),  # digits beside a hand-filled day
+    ],
+)
+def test_values_of_an_ocr_text_are_not_confident_where_their_line_is_lost(text: str, field: str) -> None:
+    doc = vanban.parse_bytes(text.encode(), "17.txt")
+    assert field not in doc.confidence or doc.confidence[field] < 0.9
+
+
+def test_a_clean_header_stays_confident() -> None:
+    text = CV_17.replace("Số: 6Ä3Ä#' /VP-KT", "Số: 6343/VP-KT").replace("ngày ÔŠ tháng Ÿ", "ngày 3 tháng 8")
+    doc = vanban.parse_bytes(text.encode(), "17.txt")
+    assert doc.number is not None and doc.number.value == "6343/VP-KT"
+    assert doc.confidence["number"] >= 0.9 and doc.confidence["date"] >= 0.9

@@ -350,7 +350,6 @@ def test_malformed_status_packets() -> None:
 
 
 def test_archived_export_attaches_the_original() -> None:
-    rec = vanban.parse_file(SEED).to_dict(spans=False)
-    data = export_archived(rec, ("cv.txt", SEED.read_bytes()))
+    data = export_archived(vanban.parse_file(SEED), ("cv.txt", SEED.read_bytes()))
     att = parse_packet(data).attachments[0]
     assert (att.name, att.content_type, att.data) == ("cv.txt", "text/plain", SEED.read_bytes())

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from vanban.desk import registers
 from vanban.desk.models import INCOMING, OUTGOING, Entry, Handover
+from vanban.model import Document
 from vanban.store import Archive
 from vanban.store.models import DocumentRow
 
@@ -89,7 +90,7 @@ def test_entry_filled_from_record_and_metadata(office: Archive, tmp_path: Path) 
         )
         assert draft.sender == "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI" and "Chỉ thị số 24-CT/TU" in draft.subject
         assert draft.channel == "" and draft.deadline is None
-        rec = dict(d.record, metadata={"deadline": "2023-10-20", "format": "edxml"})
+        rec = Document.from_dict(dict(d.record, metadata={"deadline": "2023-10-20", "format": "edxml"}))
         packet = export_archived(rec, office.original(1))
     p = tmp_path / "in.edxml"
     p.write_bytes(packet)

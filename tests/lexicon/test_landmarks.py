@@ -35,6 +35,23 @@ def test_landmark_matches_ocr_forms(name: str, text: str, hit: bool) -> None:
 
 
 @pytest.mark.parametrize(
+    ("name", "word", "head"),
+    [
+        ("so", "Số:", 3),  # the whole word
+        ("so", "só:5$Ÿ", 3),  # the handwritten number run into "Số:" (hn-dev 10)
+        ("so", "Só:2360/UBND-KT", 3),  # number and symbol in one word (hn-dev 22)
+        ("so", "ó:", 2),  # the S lost at the margin (hn-dev 25)
+        ("ngay", "ngày5|", 4),  # the day run into "ngày" (hn-dev 31)
+        ("ngay", "ngàyä4|", None),  # a letter after it: not the landmark
+        ("so", "Sống", None),
+        ("thang", "thángg", None),
+    ],
+)
+def test_landmark_head_of_a_word_ocr_ran_together(name: str, word: str, head: int | None) -> None:
+    assert landmark(name).head(word) == head
+
+
+@pytest.mark.parametrize(
     ("line", "starts"),
     [("TM.UY BAN NHAN DAN", True), ("KT. CHỦ TỊCH", True), ("T/M BAN THƯỜNG VỤ", True), ("TMU BAN", False)],
 )

@@ -112,3 +112,17 @@ def test_skew_is_measured_from_the_lines(tilt: float) -> None:
     for y in range(300, 3200, 60):  # lines of "text" of varying length
         d.rectangle((300, y, 2100 - (y * 7) % 500, y + 22), fill=0)
     assert scan.skew_angle(im.rotate(tilt, fillcolor=255)) == pytest.approx(-tilt, abs=0.3)
+
+
+@pytest.mark.parametrize(
+    ("readings", "value"),
+    [
+        (["6624", "", "24", "24"], "6624"),  # Tesseract cut the handwritten number short twice
+        (["3580", "5580", "3580", "6"], "3580"),
+        (["6633", "6633", "6653", ""], "6633"),
+        (["3575", "3535", "3545", ""], None),  # no two agree
+        (["", "", "", ""], None),
+    ],
+)
+def test_vote_lets_a_cut_reading_support_the_whole(readings: list[str], value: str | None) -> None:
+    assert scan._vote(readings, 1, 6)[0] == value

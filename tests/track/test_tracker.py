@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from vanban.errors import RecordError
 from vanban.store import Archive
 from vanban.store.models import DocumentRow
 from vanban.track import registry, seed, service
@@ -67,6 +68,24 @@ def test_tasks_without_a_registry_are_seeded_from_assignees(arc: Archive) -> Non
         assert group.kind == "group"  # no members yet: the group itself holds the task
         assert any(t.unit_id == group.id for t in tasks)
         assert Tracker(s, TODAY).tasks_from_document(doc, None) == []  # idempotent
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [("tasks", "duties"), ("issuer", "organ"), ("doc_type", "type"), ("spans", "where")],
+)
+def test_a_renamed_field_of_the_record_fails_loudly(arc: Archive, old: str, new: str) -> None:
+    """The tracker reads the typed record: a record whose field was renamed is an error, not a
+    document without tasks."""
+    if not SEED.exists():
+        pytest.skip(f"seed missing: {SEED}")
+    with arc.Session() as s:
+        doc = _add(arc, SEED, s)
+        rec = dict(doc.record or {})
+        rec[new] = rec.pop(old)
+        doc.record = rec
+        with pytest.raises(RecordError, match=old):
+            Tracker(s, TODAY).tasks_from_document(doc, None)
 
 
 def test_report_links_only_to_its_units_tasks(arc: Archive) -> None:

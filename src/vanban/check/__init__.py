@@ -90,13 +90,21 @@ class Checked:
 
 def check_file(path: str | Path, profile: str | None = None, *, final: bool = False) -> Checked:
     """Parse and check a file; a DOCX is also checked for layout (fonts, sizes, margins)."""
-    p = Path(path)
-    if p.suffix.lower() == ".docx":
-        from .layout import check_docx
-
-        return check_docx(p, profile, final=final)
     import vanban
 
-    doc = vanban.parse_file(p)
+    p = Path(path)
+    if p.suffix.lower() != ".docx":
+        doc = vanban.parse_file(p)
+        prof = select(doc, profile)
+        return Checked(doc, prof, check(doc, prof, final=final))
+    from .layout import layout_hits, load
+
+    d, text, paras = load(p)  # the text from the paragraphs, so that layout problems have spans
+    doc = vanban.parse(text, str(p))
     prof = select(doc, profile)
-    return Checked(doc, prof, check(doc, prof, final=final))
+    problems = check(doc, prof, final=final)
+    for hit in layout_hits(d, paras, doc, prof.params):
+        rule = prof.rules.get(hit.rule)
+        if rule is not None:
+            problems.append(problem(rule, hit))
+    return Checked(doc, prof, problems)

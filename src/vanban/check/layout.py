@@ -16,7 +16,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from ..errors import ReadError
-from ..model import Document, Problem
+from ..model import Document
 from .text_rules import Hit
 
 
@@ -213,23 +213,11 @@ def _has_page_field(header: Any) -> bool:
     return any("PAGE" in s.upper() for s in (*instr, *simple))
 
 
-def check_docx(path: Path, profile: str | None = None, *, final: bool = False) -> Any:
-    """Parse a DOCX from its paragraphs and check its text and layout (a ``Checked``)."""
-    from . import Checked, check, problem
-    from .profiles import select
-
+def load(path: Path) -> tuple[DocxDocument, str, list[Para]]:
+    """The DOCX at ``path``, its text and its paragraphs; ``ReadError`` when it cannot be read."""
     try:
         d = open_docx(str(path))
     except Exception as exc:  # python-docx raises several types for a damaged package
         raise ReadError(f"{path}: không đọc được tệp DOCX ({type(exc).__name__})") from None
     text, paras = text_of(d)
-    import vanban
-
-    parsed = vanban.parse(text, str(path))
-    prof = select(parsed, profile)
-    problems: list[Problem] = check(parsed, prof, final=final)
-    for hit in layout_hits(d, paras, parsed, prof.params):
-        rule = prof.rules.get(hit.rule)
-        if rule is not None:
-            problems.append(problem(rule, hit))
-    return Checked(parsed, prof, problems)
+    return d, text, paras

@@ -9,7 +9,10 @@ import typer
 
 from ..messages import msg
 from .app import app
-from .store_cmd import DB, HOME, _archive, _err, _out
+from .common import err as _err
+from .common import open_archive as _archive
+from .common import out as _out
+from .store_cmd import DB, HOME
 
 
 def _date(value: str | None, default: dt.date) -> dt.date:

@@ -10,10 +10,14 @@ from rich.markup import escape
 
 from ..errors import VanbanError
 from ..messages import msg
+from ..model import Document, value_of
 from ..store import Archive, ArchiveError
 from ..store.archive import StoredDocument
 from .app import app
-from .store_cmd import DB, HOME, _archive, _err, _out
+from .common import err as _err
+from .common import open_archive as _archive
+from .common import out as _out
+from .store_cmd import DB, HOME
 
 OUT = typer.Option(None, "--output", "-o", help=msg("cli.help.edxml_out"))
 META = typer.Option(None, "--meta", help=msg("cli.help.meta"))
@@ -42,6 +46,11 @@ def _find(ar: Archive, ref: str) -> StoredDocument:
         raise _fail(msg("edxml.not_found", ref=ref)) from None
 
 
+def _document(d: StoredDocument) -> Document:
+    """The stored record as a ``Document`` (an empty one for a file that was not read)."""
+    return Document.from_dict(d.record) if d.record else Document(text="")
+
+
 @app.command("edxml")
 def edxml_cmd(
     ref: str = typer.Argument(..., help=msg("cli.help.edxml_ref")),
@@ -57,17 +66,17 @@ def edxml_cmd(
 
     if Path(ref).is_file():
         try:
-            rec = vanban.parse_file(ref, meta).to_dict(spans=False)
+            doc = vanban.parse_file(ref, meta)
         except VanbanError as exc:
             raise _fail(str(exc)) from None
         original = (Path(ref).name, Path(ref).read_bytes())
     else:
         with _archive(home, db) as ar:
             d = _find(ar, ref)
-            rec, original = d.record or {}, ar.original(d.id)
-    if not rec.get("number"):
+            doc, original = _document(d), ar.original(d.id)
+    if doc.number is None:
         raise _fail(msg("edxml.no_number"))
-    _write(export_archived(rec, original), output)
+    _write(export_archived(doc, original), output)
     if output is not None:
         _out.print(msg("edxml.written", file=output))
 
@@ -102,15 +111,15 @@ def edxml_status_cmd(
     if code not in rules()["status"]:
         raise _fail(msg("edxml.bad_status", name="--code", code=code or ""), 2)
     with _archive(home, db) as ar:
-        rec = _find(ar, ref).record or {}
-    _write(build_status(code, reference_of(rec), organ(), description=note), output)
+        doc = _document(_find(ar, ref))
+    _write(build_status(code, reference_of(doc), organ(), description=note), output)
     if output is not None:
         _out.print(
             msg(
                 "edxml.status_written",
                 code=code,
                 name=rules()["status"][code],
-                number=rec.get("number"),
+                number=value_of(doc.number),
                 file=output,
             )
         )

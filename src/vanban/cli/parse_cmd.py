@@ -13,7 +13,7 @@ from rich.table import Table
 
 from ..errors import EmptyInputError, VanbanError
 from ..messages import msg
-from ..model import Document, Problem
+from ..model import Document, Problem, value_of
 from .app import app
 
 _err = Console(stderr=True)
@@ -90,46 +90,48 @@ def _with_checks(doc: Document) -> Document:
 
 def _summary(name: str, doc: Document) -> None:
     con = Console()
-    d = doc.to_dict(spans=False)
     tb = Table(title=name, show_header=False, title_justify="left", expand=False)
     tb.add_column("trường", style="bold cyan", no_wrap=True)
     tb.add_column("giá trị")
-    s = d["signer"]
+    s = doc.signer
+    signer = (*(m.value for m in s.markers), value_of(s.title), value_of(s.name)) if s else ()
+    date = doc.date.value.isoformat() if doc.date else None
     rows = [
         (
             "Hệ thống",
-            {"state": "Nhà nước (NĐ 30/2020)", "party": "Đảng (HD 36)", "other": "khác"}[d["system"]],
+            {"state": "Nhà nước (NĐ 30/2020)", "party": "Đảng (HD 36)", "other": "khác"}[doc.system],
         ),
-        ("Cơ quan chủ quản", d["issuer_parent"]),
-        ("Cơ quan ban hành", d["issuer"]),
-        ("Số, ký hiệu", d["number"]),
-        ("Tên loại", d["doc_type"]),
-        ("Địa danh, ngày", ", ".join(x for x in (d["place"], d["date"]) if x) or None),
-        ("Trích yếu", d["subject"]),
-        ("Độ khẩn / mật", " / ".join(x for x in (d["urgency"], d["secrecy"]) if x) or None),
-        ("Kính gửi", "\n".join(d["recipients"]) or None),
-        ("Người ký", " · ".join(x for x in (*s["markers"], s["title"], s["name"]) if x) or None),
-        ("Nơi nhận", "\n".join(d["distribution"]) or None),
+        ("Cơ quan chủ quản", value_of(doc.issuer_parent)),
+        ("Cơ quan ban hành", value_of(doc.issuer)),
+        ("Số, ký hiệu", value_of(doc.number)),
+        ("Tên loại", value_of(doc.doc_type)),
+        ("Địa danh, ngày", ", ".join(x for x in (value_of(doc.place), date) if x) or None),
+        ("Trích yếu", value_of(doc.subject)),
+        ("Độ khẩn / mật", " / ".join(x for x in (value_of(doc.urgency), value_of(doc.secrecy)) if x) or None),
+        ("Kính gửi", "\n".join(r.value for r in doc.recipients) or None),
+        ("Người ký", " · ".join(x for x in signer if x) or None),
+        ("Nơi nhận", "\n".join(d.value for d in doc.distribution) or None),
         (
             "Trích dẫn",
             "\n".join(
-                f"{c['doc_type'] or '?'} {c['number']}"
-                + (f" ngày {c['date']}" if c["date"] else "")
-                + f"  [{c['relation']}]"
-                for c in d["citations"]
-                if c["number"]
+                f"{c.doc_type or '?'} {c.number}"
+                + (f" ngày {c.date.isoformat()}" if c.date else "")
+                + f"  [{c.relation}]"
+                for c in doc.citations
+                if c.number
             )
             or None,
         ),
         (
             "Nhiệm vụ",
             "\n".join(
-                "; ".join(t["assignees"]) + (f"  (hạn {t['deadline']})" if t["deadline"] else "")
-                for t in d["tasks"]
+                "; ".join(a.name for a in t.assignees)
+                + (f"  (hạn {t.deadline.explicit.isoformat()})" if t.deadline and t.deadline.explicit else "")
+                for t in doc.tasks
             )
             or None,
         ),
-        ("Vấn đề", "\n".join(f"{p['severity']}: {p['message']}" for p in d["problems"]) or None),
+        ("Vấn đề", "\n".join(f"{p.severity}: {p.message}" for p in doc.problems) or None),
     ]
     for k, v in rows:
         tb.add_row(k, v if v else "[dim]—[/dim]")

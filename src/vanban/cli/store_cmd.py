@@ -8,13 +8,10 @@ import json
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, SpinnerColumn, TextColumn
 from rich.table import Table
@@ -22,13 +19,15 @@ from rich.text import Text
 from rich.tree import Tree
 
 from ..messages import msg
+from ..model import Document, value_of
 from ..store import Archive, ArchiveError, Filters, review
 from ..store.archive import AddResult, Summary
 from ..store.link import Brief, Node
 from .app import app
-
-_out = Console(highlight=False)
-_err = Console(stderr=True, highlight=False, soft_wrap=True)
+from .common import err as _err
+from .common import open_archive as _archive
+from .common import out as _out
+from .track_cmd import print_chain, track_results
 
 HOME = typer.Option(None, "--home", envvar="VANBAN_HOME", help=msg("cli.store.home"))
 PATHS = typer.Argument(..., help=msg("cli.store.paths"))
@@ -37,16 +36,6 @@ REFS = typer.Argument(..., help=msg("cli.store.refs"))
 IDS = typer.Argument(..., help=msg("cli.store.ids"))
 OUTPUT = typer.Option(None, "--output", "-o", help=msg("cli.store.output"))
 DB = typer.Option(None, "--db", envvar="VANBAN_DB", help=msg("cli.store.db"))
-
-
-@contextmanager
-def _archive(home: Path | None, db: str | None) -> Iterator[Archive]:
-    try:
-        with Archive.open(home, db) as ar:
-            yield ar
-    except ArchiveError as exc:
-        _err.print(f"[red]lỗi[/red] {escape(str(exc))}")
-        raise typer.Exit(2) from None
 
 
 class _Rate(ProgressColumn):
@@ -184,8 +173,6 @@ def watch_cmd(
 
 def _track(ar: Archive, summary: Summary) -> None:
     """The tracking step on what was just stored (the same one a web upload runs)."""
-    from .track_cmd import track_results
-
     track_results(ar, [r.document_id for r in summary.results if r.document_id is not None])
 
 
@@ -361,8 +348,6 @@ def show_cmd(
     db: str | None = DB,
 ) -> None:
     """Xem văn bản: bản ghi, văn bản được trích dẫn, văn bản trích dẫn nó, chuỗi triển khai."""
-    from .track_cmd import print_chain
-
     with _archive(home, db) as ar:
         try:
             d = ar.find(ref)
@@ -383,14 +368,17 @@ def show_cmd(
     tb.add_column("", style="bold cyan", no_wrap=True)
     tb.add_column("")
     rec = d.record or {}
-    signer = rec.get("signer") or {}
+    sg = Document.from_dict(rec).signer if rec else None
     rows = [
         ("Số, ký hiệu", d.number),
         ("Tên loại", d.doc_type),
         ("Cơ quan ban hành", d.issuer),
         ("Ngày", d.date.isoformat() if d.date else None),
         ("Trích yếu", d.subject),
-        ("Người ký", " · ".join(x for x in (signer.get("title"), signer.get("name")) if x) or None),
+        (
+            "Người ký",
+            (" · ".join(x for x in (value_of(sg.title), value_of(sg.name)) if x) or None) if sg else None,
+        ),
         ("Hệ thống", d.system),
         ("Trạng thái", "ok" if d.status == "ok" else f"[red]lỗi:[/red] {escape(d.error or '')}"),
         (msg("review.needs"), _unconfirmed(rec)),

@@ -27,7 +27,7 @@ from ..track.models import Task, Unit
 from ..track.status import Status
 from ..track.tracker import Tracker
 from .app import app
-from .store_cmd import _archive
+from .common import open_archive as _archive
 
 _out = Console(highlight=False, soft_wrap=True)
 _err = Console(stderr=True, highlight=False, soft_wrap=True)

@@ -19,7 +19,8 @@ from ..track import accounts, registry
 from ..track.models import Unit, User
 from ..track.roles import Role
 from .app import app
-from .store_cmd import DB, HOME, _archive
+from .common import open_archive as _archive
+from .store_cmd import DB, HOME
 
 users = typer.Typer(help=msg("users.help"), no_args_is_help=True)
 app.add_typer(users, name="users")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from ..exchange import build_status, reference_of
 from ..store.models import DocumentRow
 from ..track.models import Task, utcnow
+from ..track.tracker import document_of
 from .models import Outbox
 from .settings import organ
 
@@ -19,14 +20,13 @@ __all__ = ["pending", "queue"]
 
 def queue(s: Session, doc: DocumentRow, code: str, staff: str = "", note: str = "") -> Outbox | None:
     """Queue the status ``code`` for ``doc`` once (a document answers each status once)."""
-    if not (doc.record or {}).get("number"):
+    rec = document_of(doc)
+    if rec is None or rec.number is None:
         return None
     found = s.scalar(select(Outbox).where(Outbox.document_id == doc.id, Outbox.code == code))
     if found is not None:
         return found
-    packet = build_status(
-        code, reference_of(doc.record or {}), organ(), description=note, staff=staff, at=utcnow()
-    )
+    packet = build_status(code, reference_of(rec), organ(), description=note, staff=staff, at=utcnow())
     row = Outbox(document_id=doc.id, code=code, packet=packet.decode("utf-8"))
     with s.begin_nested():
         s.add(row)

@@ -18,8 +18,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..messages import msg
+from ..model import Document, value_of
 from ..store.models import DocumentRow
 from ..track import audit
+from ..track.tracker import document_of
 from .models import INCOMING, OUTGOING, Entry, Handover, Register
 
 __all__ = ["Draft", "draft_from_document", "ensure_register", "entries", "register", "xlsx"]
@@ -80,24 +82,24 @@ class Draft:
 
 def draft_from_document(doc: DocumentRow, kind: str = INCOMING, now: dt.datetime | None = None) -> Draft:
     """An entry filled from the document's record and the metadata that came with it."""
-    rec = doc.record or {}
-    meta = rec.get("metadata") or {}
-    signer = rec.get("signer") or {}
+    rec = document_of(doc) or Document(text="")
+    meta = dict(rec.meta)
+    sg = rec.signer
     channel = "edxml" if meta.get("format") == "edxml" else ("eoffice" if meta else "")
     return Draft(
         kind=kind,
         document_id=doc.id,
         at=(now or dt.datetime.now()).replace(second=0, microsecond=0),
-        sender=rec.get("issuer") or meta.get("issuer") or "",
-        doc_number=rec.get("number") or "",
+        sender=value_of(rec.issuer) or meta.get("issuer") or "",
+        doc_number=value_of(rec.number) or "",
         doc_date=doc.date,
-        doc_type=rec.get("doc_type") or "",
-        subject=rec.get("subject") or "",
-        signer=" ".join(x for x in (signer.get("title"), signer.get("name")) if x),
-        recipient="; ".join(rec.get("recipients") or []) if kind == OUTGOING else "",
+        doc_type=value_of(rec.doc_type) or "",
+        subject=value_of(rec.subject) or "",
+        signer=" ".join(x for x in (value_of(sg.title), value_of(sg.name)) if x) if sg else "",
+        recipient="; ".join(r.value for r in rec.recipients) if kind == OUTGOING else "",
         channel=msg(f"desk.channel.{channel}") if channel else "",
-        urgency=rec.get("urgency") or "",
-        secrecy=rec.get("secrecy") or "",
+        urgency=value_of(rec.urgency) or "",
+        secrecy=value_of(rec.secrecy) or "",
         deadline=dt.date.fromisoformat(meta["deadline"]) if meta.get("deadline") else None,
     )
 

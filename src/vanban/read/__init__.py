@@ -49,7 +49,7 @@ def read_bytes(data: bytes, name: str = "input") -> Extracted:
     if kind == "edxml":
         from .edxml import read_edxml
 
-        return read_edxml(data, name)
+        return read_edxml(data, name, read_bytes)
     if kind == "zip":
         raise ReadError(msg("read.zip_archive", name=name))
     if kind.startswith("binary:"):

@@ -4,35 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-Box = tuple[int, int, int, int]
+from ..model import Box, Reading
 
-
-@dataclass(frozen=True)
-class Reading:
-    """A zone of a page read on its own (``number.seq``, ``date.day``, ``date.month``, ``signer``).
-
-    ``value`` is what the readings agree on, or None (illegible); ``readings`` are all of them;
-    ``box`` is the zone in the page image (pixels at ``dpi``) for the review crop.
-    """
-
-    field: str
-    value: str | None
-    readings: tuple[str, ...]
-    agreement: float
-    page: int
-    box: Box
-    dpi: int
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "field": self.field,
-            "value": self.value,
-            "readings": list(self.readings),
-            "agreement": round(self.agreement, 3),
-            "page": self.page,
-            "box": list(self.box),
-            "dpi": self.dpi,
-        }
+__all__ = ["Box", "Extracted", "Reading"]
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import base64
 import binascii
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -362,10 +362,9 @@ def packet_meta(data: bytes, name: str = "input") -> dict[str, str]:
     return parse_packet(data, name).meta()
 
 
-def read_edxml(data: bytes, name: str = "input") -> Extracted:
-    """The attachments' text (each read as its own file), the packet's metadata in ``meta``."""
-    from . import read_bytes
-
+def read_edxml(data: bytes, name: str, read_bytes: Callable[[bytes, str], Extracted]) -> Extracted:
+    """The attachments' text (each read by ``read_bytes`` as its own file), the packet's
+    metadata in ``meta``."""
     p = parse_packet(data, name)
     texts: list[str] = []
     pages: list[int] = []

@@ -24,7 +24,6 @@ import tomllib
 import unicodedata
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, timezone
 from functools import cache
 from importlib import resources
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from vanban.messages import msg
+from vanban.model import PdfSignature
 
 __all__ = ["PdfSignature", "read_signatures", "stamp_fields"]
 
@@ -54,33 +54,6 @@ _COVERAGE = {
 # reported here as problems instead.
 for _name in ("pyhanko", "pyhanko_certvalidator"):
     logging.getLogger(_name).setLevel(logging.CRITICAL)
-
-
-@dataclass(frozen=True)
-class PdfSignature:
-    """One signature field of a PDF."""
-
-    field: str
-    signer: str | None
-    organization: str | None
-    unit: str | None
-    locality: str | None
-    email: str | None
-    signed_at: datetime | None
-    time_source: str  # "timestamp" | "signer" | "stamp" | "none"
-    intact: bool | None
-    coverage: str  # "entire_file" | "entire_revision" | "partial" | "unknown"
-    trusted: bool | None
-    digest: str | None
-    stamp: str | None
-    problems: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: ISO 8601 times, problems as a list."""
-        d = asdict(self)
-        d["signed_at"] = self.signed_at.isoformat() if self.signed_at else None
-        d["problems"] = list(self.problems)
-        return d
 
 
 # --- the stamp: vocabulary and parsing ---------------------------------------------------------

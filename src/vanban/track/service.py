@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from ..messages import msg
 from ..store.models import DocumentRow
 from .models import Report, Task, TrackedDocument, Unit
-from .tracker import Tracker, is_report
+from .tracker import Tracker, document_of, is_report
 
 TRACKED_STATUSES = frozenset({"added", "version", "retried", "duplicate", "reparsed"})
 
@@ -50,7 +50,7 @@ def track_document(
         return Tracked()
     tr = Tracker(s, today)
     fresh = s.get(TrackedDocument, doc.id) is None
-    proposals = [] if is_report(doc.record or {}) else tr.tasks_from_document(doc, user_id)
+    proposals = [] if is_report(document_of(doc)) else tr.tasks_from_document(doc, user_id)
     tracked = s.get(TrackedDocument, doc.id)
     if tracked is None:
         tracked = TrackedDocument(document_id=doc.id)

@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..messages import msg
+from ..model import Document, Role
 from ..normalize import fold
 from ..rules import table
 from ..store.models import CitationRow, DocTextRow, DocumentRow
@@ -31,9 +32,14 @@ def directive_key(key: str) -> str:
     return key.split("@", 1)[0]
 
 
-def is_report(rec: dict[str, Any]) -> bool:
+def document_of(row: DocumentRow) -> Document | None:
+    """The stored record of ``row`` as the parsed ``Document`` (None for a file not read)."""
+    return Document.from_dict(row.record) if row.record else None
+
+
+def is_report(doc: Document | None) -> bool:
     """A Báo cáo (a report back) rather than a document that assigns work."""
-    return (rec.get("doc_type") or "").lower() == "báo cáo"
+    return doc is not None and doc.doc_type is not None and doc.doc_type.value.lower() == "báo cáo"
 
 
 class Tracker:
@@ -53,21 +59,20 @@ class Tracker:
             select(Task.id).where(Task.document_id == doc.id).limit(1)
         ):
             return []
-        rec = doc.record or {}
+        rec = document_of(doc)
         own_org = orgs.has_organisation(self.s)
         issuer = self._issuer(rec, own_org, user_id)
         made: list[Task] = []
         elsewhere: list[dict[str, Any]] = []
-        for i, t in enumerate(rec.get("tasks") or []):
+        for i, t in enumerate(rec.tasks if rec else ()):
             seen: set[int] = set()
-            deadline = dt.date.fromisoformat(t["deadline"]) if t.get("deadline") else None
-            span = t.get("span") or [None, None]
+            recurrence = t.deadline.recurrence.value if t.deadline and t.deadline.recurrence else None
             outside: list[str] = []
-            for name in t.get("assignees") or []:
+            for a in t.assignees:
+                name = a.name
                 where = orgs.place(self.s, name, issuer, own_org, user_id)
                 if where.elsewhere:
                     outside.append(name)
-                role = (t.get("roles") or {}).get(name, "execute")
                 for u in where.units:
                     if u.id in seen:
                         continue
@@ -79,23 +84,23 @@ class Tracker:
                             unit=u,
                             assignee=name,
                             via=where.via if where.via is not None and where.via.id != u.id else None,
-                            role=role if role in ROLES else "execute",
-                            action=t.get("action") or "",
-                            span=(span[0], span[1]),
-                            deadline=deadline,
-                            recurrence=t.get("recurrence") if t.get("recurrence") in RECURRENCES else None,
+                            role=a.role.value if a.role in ROLES else Role.execute.value,
+                            action=t.action.value,
+                            span=t.action.span,
+                            deadline=t.deadline.explicit if t.deadline else None,
+                            recurrence=recurrence if recurrence in RECURRENCES else None,
                             user_id=user_id,
                         )
                     )
             if outside:
-                elsewhere.append({"index": i, "names": outside, "action": (t.get("action") or "")[:300]})
+                elsewhere.append({"index": i, "names": outside, "action": t.action.value[:300]})
         self.s.add(TrackedDocument(document_id=doc.id, elsewhere=elsewhere or None))
         self.s.flush()
         return made
 
-    def _issuer(self, rec: dict[str, Any], own_org: bool, user_id: int | None) -> Unit | None:
+    def _issuer(self, rec: Document | None, own_org: bool, user_id: int | None) -> Unit | None:
         """The issuing unit: found in the registry; created only for a tracker without one."""
-        name = rec.get("issuer")
+        name = rec.issuer.value if rec and rec.issuer else None
         if not name:
             return None
         unit = registry.find(self.s, name)
@@ -312,8 +317,8 @@ class Tracker:
         ).unique()
         out = []
         for rd in rows:
-            rec = rd.record or {}
-            unit = registry.find(self.s, rec["issuer"]) if is_report(rec) and rec.get("issuer") else None
+            rec = document_of(rd)
+            unit = registry.find(self.s, rec.issuer.value) if rec and is_report(rec) and rec.issuer else None
             if unit is not None and unit.id == task.unit_id and task.completed_on is None:
                 out.append(rd)
         return out
@@ -408,8 +413,8 @@ class Tracker:
         unit only) in the documents it cites (any citation when it is a Báo cáo or ``as_report``,
         else only ``báo cáo``/``trả lời`` ones), not yet linked to it; of a recurring duty, the
         earliest open period."""
-        rec = doc.record or {}
-        unit = registry.find(self.s, rec["issuer"]) if rec.get("issuer") else None
+        rec = document_of(doc)
+        unit = registry.find(self.s, rec.issuer.value) if rec and rec.issuer else None
         if unit is None:
             return []
         targets = self.cited_documents(doc, None if as_report or is_report(rec) else REPORT_RELATIONS)
@@ -446,14 +451,17 @@ class Tracker:
         none); the report is final — the task completed on that date — when ``final`` or when
         the document says the work is done (:func:`says_done`), interim otherwise.
         """
-        rec = doc.record or {}
+        rec = document_of(doc)
         answered = self.answered_tasks(doc) if tasks is None else tasks
         if not answered:
             return []
         text = self.s.get(DocTextRow, doc.id)
-        done = final or says_done(rec.get("subject") or "", text.text if text else "")
+        subject = rec.subject.value if rec and rec.subject else ""
+        done = final or says_done(subject, text.text if text else "")
         on = doc.date or self.today
-        label = " ".join(x for x in (rec.get("doc_type") or "Văn bản", rec.get("number")) if x)
+        doc_type = rec.doc_type.value if rec and rec.doc_type else None
+        number = rec.number.value if rec and rec.number else None
+        label = " ".join(x for x in (doc_type or "Văn bản", number) if x)
         note = msg("track.report_note_final" if done else "track.report_note_interim", document=label)
         return [
             self.report(

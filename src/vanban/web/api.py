@@ -25,7 +25,7 @@ from ..track.status import Status, due_soon, status
 from ..track.tracker import Tracker
 from . import services as sv
 from . import signin
-from .app import begin_write, db
+from .deps import begin_write, db
 from .security import Principal, from_bearer
 
 router = APIRouter(prefix="/api/v1", tags=["vanban"])

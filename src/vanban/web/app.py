@@ -1,21 +1,23 @@
-"""The application factory: the archive, templates, security headers, error pages, routers."""
+"""The application factory: the archive, templates, security headers, error pages, routers.
+
+The routers are imported here; they reach the app's state through ``deps`` and the request.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
-from sqlalchemy import text
-from sqlalchemy.orm import Session
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -26,8 +28,13 @@ from ..track.recurrence import RECURRENCES
 from ..track.roles import ROLE_LABELS, Action
 from ..track.status import LABELS, Status
 from ..track.tracker import ROLES
+from . import api, desk, docs, feedback, field_review, pages, public, review, uploads
 from .config import WebConfig
+from .deps import LoginRequired
+from .jobs import JobRunner
 from .render import STATUS_CLASS
+from .services import VersionedCache
+from .signin import Throttle
 
 HERE = Path(__file__).parent
 
@@ -35,10 +42,6 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
     "object-src 'self'; frame-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'"
 )
-
-
-class LoginRequired(Exception):
-    """A browser page needs a signed-in user: redirect to the login form."""
 
 
 NO_STORE = ("/api/", "/login", "/tasks", "/documents", "/feedback", "/jobs")
@@ -97,10 +100,6 @@ def create_app(config: WebConfig | None = None, archive: Archive | None = None) 
     """The web app over ``archive`` (opened from ``config`` when not given)."""
     cfg = config or WebConfig()
     arc = archive or Archive.open(cfg.home, cfg.db_url)
-    from . import desk
-    from .jobs import JobRunner
-    from .signin import Throttle
-
     jobs = JobRunner(arc, cfg.job_workers)
 
     @asynccontextmanager
@@ -126,8 +125,6 @@ def create_app(config: WebConfig | None = None, archive: Archive | None = None) 
     app.state.config = cfg
     app.state.jobs = jobs
     app.state.throttle = Throttle(arc)
-    from .services import VersionedCache
-
     app.state.dash_cache = VersionedCache(ttl=300)
     app.state.facet_cache = VersionedCache(ttl=60)
     tpl = Jinja2Templates(directory=str(HERE / "templates"))
@@ -179,8 +176,6 @@ def create_app(config: WebConfig | None = None, archive: Archive | None = None) 
             status_code=422,
         )
 
-    from . import api, docs, feedback, pages, public, review, uploads
-
     app.include_router(feedback.router)
     app.include_router(public.router)  # before pages: /public/feed.xml is not a page slug
     app.include_router(pages.router)
@@ -191,8 +186,6 @@ def create_app(config: WebConfig | None = None, archive: Archive | None = None) 
     docs.mount(app)
     app.include_router(review.router)
     app.include_router(review.api)
-    from . import field_review
-
     field_review.install(app)
     return app
 
@@ -209,24 +202,5 @@ def from_env() -> FastAPI:
 
 
 def _next(request: Request) -> str:
-    from urllib.parse import quote
-
     path = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     return quote(path, safe="")
-
-
-def db(request: Request) -> Iterator[Session]:
-    """A session on the archive's database for one request; a changing request takes the write
-    lock first, so that its reads and writes form one transaction no concurrent writer breaks
-    (signing in takes it only after the password check, not to serialize Argon2)."""
-    with request.app.state.archive.Session() as s:
-        if request.method not in ("GET", "HEAD") and request.url.path != "/login":
-            begin_write(s)
-        yield s
-
-
-def begin_write(s: Session) -> None:
-    """End the current transaction and start one holding the write lock (SQLite: waits its turn
-    instead of failing with ``database is locked`` when a read snapshot would be upgraded)."""
-    s.commit()
-    s.execute(text("UPDATE units SET id = id WHERE id = -1"))

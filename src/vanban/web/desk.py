@@ -29,12 +29,14 @@ from ..desk.outbox import queue
 from ..desk.settings import smtp
 from ..exchange import export_archived
 from ..messages import msg
+from ..model import Document
 from ..store.models import DocumentRow
 from ..track.models import Task, Unit, User
 from ..track.roles import Role
+from ..track.tracker import document_of
 from . import services as sv
 from .api import api_user
-from .app import db
+from .deps import db
 from .pages import Me, _doc, back, page
 from .security import Principal, check_csrf
 
@@ -253,7 +255,7 @@ def edxml_download(request: Request, s: DB, p: Me, doc_id: int) -> Response:
     d = _doc(s, doc_id)
     if not d.number:
         raise HTTPException(409, msg("edxml.no_number"))
-    data = export_archived(d.record or {}, sv.archive(request).original(doc_id))
+    data = export_archived(document_of(d) or Document(text=""), sv.archive(request).original(doc_id))
     name = f"{d.number.replace('/', '_')}.edxml"
     return Response(
         data,

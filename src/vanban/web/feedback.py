@@ -35,7 +35,7 @@ from ..track.queries import totals
 from ..track.roles import Action, Role
 from ..track.status import Status, due_soon
 from . import services as sv
-from .app import begin_write, db
+from .deps import begin_write, db
 from .pages import Me, back, page
 from .security import Principal, check_csrf, from_bearer, safe_filename
 

@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
 from ..messages import msg
+from ..model import Document, Reading
 from ..rules import table
 from ..store import archive as store_archive
 from ..store import review
@@ -36,7 +37,7 @@ from ..track.models import User
 from ..track.roles import Action
 from . import api, pages
 from . import services as sv
-from .app import db
+from .deps import db
 from .security import Principal, check_csrf
 
 router = APIRouter(include_in_schema=False)
@@ -76,11 +77,11 @@ def shown(field: str, value: str | None) -> str:
     return value
 
 
-def _evidence(rec: dict[str, Any], field: str) -> list[dict[str, Any]]:
+def _evidence(doc: Document, field: str) -> list[Reading]:
     prefix = {"number": "number.", "date": "date.", "signer.name": "signer.name"}.get(field)
     if prefix is None:
         return []
-    return [e for e in rec.get("evidence") or [] if str(e.get("field", "")).startswith(prefix)]
+    return [r for r in doc.readings if r.field.startswith(prefix)]
 
 
 def crop_region(rec: dict[str, Any], field: str) -> tuple[int, tuple[int, int, int, int] | None, int] | None:
@@ -89,12 +90,13 @@ def crop_region(rec: dict[str, Any], field: str) -> tuple[int, tuple[int, int, i
     record not read from page images."""
     if not review.is_scan(rec):
         return None
-    ev = [e for e in _evidence(rec, field) if e.get("box") and len(e["box"]) == 4]
+    doc = Document.from_dict(rec)
+    ev = _evidence(doc, field)
     if not ev:  # the top of page 1, at the resolution the zones were read at
-        dpis = [int(e["dpi"]) for e in rec.get("evidence") or [] if e.get("dpi")]
+        dpis = [r.dpi for r in doc.readings if r.dpi]
         return 1, None, dpis[0] if dpis else DEFAULT_DPI
-    page, dpi = int(ev[0]["page"]), int(ev[0]["dpi"])
-    boxes = [e["box"] for e in ev if int(e["page"]) == page]
+    page, dpi = ev[0].page, ev[0].dpi
+    boxes = [r.box for r in ev if r.page == page]
     x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
     x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
     if field == "number":
@@ -112,7 +114,8 @@ def _passage(s: Session, doc_id: int, rec: dict[str, Any], field: str) -> Any:
 def field_rows(s: Session, doc: DocumentRow) -> list[dict[str, Any]]:
     """Each reviewable field: value, confidence, source, pending, evidence, crop or passage."""
     rec = doc.record or {}
-    conf, srcs, todo = rec.get("confidence") or {}, rec.get("sources") or {}, set(review.pending(rec))
+    typed = Document.from_dict(rec) if rec else Document(text="")
+    conf, srcs, todo = typed.confidence, typed.sources, set(review.pending(rec))
     out = []
     for f in review.fields():
         value = review.value_of(rec, f)
@@ -130,7 +133,7 @@ def field_rows(s: Session, doc: DocumentRow) -> list[dict[str, Any]]:
                 "source_label": source_label(srcs.get(f)),
                 "pending": f in todo,
                 "confirmed": srcs.get(f) == review.CONFIRMED,
-                "evidence": _evidence(rec, f),
+                "evidence": [r.to_dict() for r in _evidence(typed, f)],
                 "crop": f"/documents/{doc.id}/fields/crop/{f}.png" if region else None,
                 "page": region[0] if region else None,
                 "passage": None if region else _passage(s, doc.id, rec, f),
@@ -139,29 +142,25 @@ def field_rows(s: Session, doc: DocumentRow) -> list[dict[str, Any]]:
     return sorted(out, key=lambda r: not r["pending"])
 
 
-def _local_time(iso: str | None) -> str:
-    if not iso:
+def _local_time(at: dt.datetime | None) -> str:
+    if at is None:
         return "—"
-    try:
-        at = dt.datetime.fromisoformat(iso)
-    except ValueError:
-        return iso
     if at.tzinfo is not None:
         hours = table("assess")["date"]["utc_offset_hours"]
         at = at.astimezone(dt.timezone(dt.timedelta(hours=hours)))
     return at.strftime("%d/%m/%Y %H:%M")
 
 
-def signatures(rec: dict[str, Any]) -> list[dict[str, Any]]:
+def signatures(doc: Document) -> list[dict[str, Any]]:
     """The PDF's digital signatures as the page shows them."""
     out = []
-    for sg in rec.get("signatures") or []:
-        intact, trusted = sg.get("intact"), sg.get("trusted")
+    for sg in doc.signatures:
+        intact, trusted = sg.intact, sg.trusted
         out.append(
             {
-                "signer": sg.get("signer") or "—",
-                "organization": " · ".join(x for x in (sg.get("organization"), sg.get("unit")) if x) or "—",
-                "signed_at": _local_time(sg.get("signed_at")),
+                "signer": sg.signer or "—",
+                "organization": " · ".join(x for x in (sg.organization, sg.unit) if x) or "—",
+                "signed_at": _local_time(sg.signed_at),
                 "intact": intact,
                 "integrity": msg(
                     "review.signature."
@@ -172,7 +171,7 @@ def signatures(rec: dict[str, Any]) -> list[dict[str, Any]]:
                     "review.signature."
                     + ("trusted" if trusted else "untrusted" if trusted is False else "unverified")
                 ),
-                "problems": list(sg.get("problems") or []),
+                "problems": list(sg.problems),
             }
         )
     return out
@@ -184,7 +183,7 @@ def decision_sentences(s: Session, doc_id: int) -> list[str]:
     out = []
     for c in review.history(s, doc_id):
         who = names.get(c.user_id) or msg("common.unknown")
-        when = _local_time(c.at.replace(tzinfo=dt.UTC).isoformat())
+        when = _local_time(c.at.replace(tzinfo=dt.UTC))
         label = msg(f"review.field.{c.field}") if c.field in review.fields() else c.field
         if c.corrected:
             text = msg(
@@ -222,7 +221,7 @@ def view(doc: DocumentRow, me: Principal | None) -> dict[str, Any]:
         "assessed": "confidence" in rec,
         "can_edit": bool(me and me.can(Action.ADD_DOCUMENT)) and doc.status == "ok",
         "threshold": round(review.threshold() * 100),
-        "signatures": signatures(rec),
+        "signatures": signatures(Document.from_dict(rec)) if rec else [],
         "history": decision_sentences(s, doc.id),
     }
 

@@ -36,6 +36,7 @@ from ..store.db import Base
 from ..store.models import DocumentRow
 from ..track import audit, service
 from ..track.models import utcnow
+from .deps import begin_write
 
 __all__ = ["FINAL", "Job", "JobRunner", "run_job"]
 
@@ -160,8 +161,6 @@ def _add(
     if res.document_id is None:
         return FAILED, {"error": msg("web.job.not_stored", name=name, error=res.error or res.status)}
     with arc.Session() as s:
-        from .app import begin_write
-
         _set(s, job_id, owner, progress=80, document_id=res.document_id)
         begin_write(s)
         doc = s.get(DocumentRow, res.document_id)

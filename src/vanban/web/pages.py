@@ -25,7 +25,7 @@ from ..track.status import Status
 from ..track.tracker import ROLES, Tracker, directive_key
 from . import services as sv
 from . import signin
-from .app import LoginRequired, begin_write, db
+from .deps import LoginRequired, begin_write, db
 from .render import graph
 from .security import LOGIN_CSRF_COOKIE, SESSION_COOKIE, Principal, check_csrf, from_cookie, new_login_csrf
 

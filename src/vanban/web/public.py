@@ -25,7 +25,7 @@ from ..track.roles import Action
 from ..track.status import Status
 from ..track.tracker import directive_key
 from . import services as sv
-from .app import db
+from .deps import db
 from .pages import Me, _directive_ctx, back, page
 from .security import check_csrf
 

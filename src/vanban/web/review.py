@@ -21,7 +21,7 @@ from ..track.roles import Action
 from ..track.tracker import Tracker
 from . import services as sv
 from .api import Me as ApiMe
-from .app import db
+from .deps import db
 from .pages import Me, back, page
 from .security import Principal, check_csrf
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, load_only
 from starlette.concurrency import run_in_threadpool
 
 from ..messages import msg
+from ..model import Document
 from ..store import Archive, Filters
 from ..store.models import DocTextRow, DocumentRow
 from ..store.search import Page
@@ -27,8 +28,8 @@ from ..track import queries, service
 from ..track.models import AuditEntry, Report, Task, TrackedDocument, Unit
 from ..track.roles import Action, sees_task
 from ..track.status import Status
-from ..track.tracker import directive_key
-from .app import begin_write
+from ..track.tracker import directive_key, document_of
+from .deps import begin_write
 from .jobs import Job, JobRunner
 from .render import Mark, highlight
 from .security import Principal, safe_filename
@@ -125,18 +126,13 @@ async def add_document(request: Request, s: Session, p: Principal, upload: Uploa
     return Added(job, reports, list((job.result or {}).get("elsewhere") or []))
 
 
-def document_marks(rec: dict[str, Any], tasks: list[Task], link_of: dict[str, int]) -> list[Mark]:
+def document_marks(rec: Document | None, tasks: list[Task], link_of: dict[str, int]) -> list[Mark]:
     """Marks for a document's citations (linked when archived) and its tasks."""
     marks = []
-    for i, c in enumerate(rec.get("citations") or []):
-        sp = c.get("span")
-        if not sp:
-            continue
-        target = link_of.get(directive_key(c.get("key") or ""))
-        href = f"/documents/{target}" if target else f"/directive?key={directive_key(c.get('key') or '')}"
-        marks.append(
-            Mark(sp[0], sp[1], f"hl-cite rel-{c.get('relation')}", f"cite-{i}", href, c.get("number"))
-        )
+    for i, c in enumerate(rec.citations if rec else ()):
+        target = link_of.get(directive_key(c.key))
+        href = f"/documents/{target}" if target else f"/directive?key={directive_key(c.key)}"
+        marks.append(Mark(*c.span, f"hl-cite rel-{c.relation}", f"cite-{i}", href, c.number))
     seen: set[int] = set()
     for t in tasks:
         if t.task_index in seen or t.span_start is None or t.span_end is None:
@@ -157,7 +153,7 @@ def document_marks(rec: dict[str, Any], tasks: list[Task], link_of: dict[str, in
 
 def document_view(s: Session, arc: Archive, doc: DocumentRow, p: Principal, on: dt.date) -> dict[str, Any]:
     """Everything the document page shows."""
-    rec = doc.record or {}
+    rec = document_of(doc)
     text = arc.text(doc.id)
     rows = s.execute(queries.task_select(on, p.visible, document_id=doc.id)).all()
     all_tasks = list(s.scalars(select(Task).where(Task.document_id == doc.id)))
@@ -176,7 +172,7 @@ def document_view(s: Session, arc: Archive, doc: DocumentRow, p: Principal, on: 
     )
     return {
         "doc": doc,
-        "rec": rec,
+        "rec": rec or Document(text=""),  # a file not read: every field "—"
         "text_html": highlight(text, document_marks(rec, all_tasks, link_of)),
         "tasks": [(t, u, Status(st)) for t, u, _d, st in rows],
         "links": links,
