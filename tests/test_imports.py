@@ -11,8 +11,6 @@ import ast
 from collections import deque
 from pathlib import Path
 
-import pytest
-
 import vanban
 
 ROOT = Path(vanban.__file__).parent
@@ -142,10 +140,6 @@ def test_the_graph_sees_imports_inside_functions(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="parse ↔ cite, parse ↔ tasks: cite and tasks import parse.dates/parse.numbers (the lexicon work removes it)",
-)
 def test_vanban_has_no_import_cycle() -> None:
     found = cycles(import_graph())
     print("\n".join(" → ".join(c) for c in found))

@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass, replace
 from functools import cache
 
+from .lexicon import dates, pattern
+from .lexicon.numbers import NUMBER_RE, from_match, is_legal_type, iter_numbers, type_names, type_of
 from .model import Citation
-from .parse import dates
-from .parse.numbers import NUMBER_RE, from_match, is_legal_type, iter_numbers, type_names, type_of
 from .rules import table
 
 
@@ -33,39 +33,29 @@ class Mention:
     quoted: bool = False  # the title was quoted ("về việc “…”"): mentions can be compared
 
 
+@dataclass(frozen=True)
+class _Patterns:
+    """The citation grammar (``cite.*`` of ``data/lexicon/grammar.toml``) and the relation cues."""
+
+    list_sep: re.Pattern[str]
+    date_after: re.Pattern[str]
+    issuer_after: re.Pattern[str]
+    title_after: re.Pattern[str]
+    named_law: re.Pattern[str]
+    relations: re.Pattern[str]  # every relation cue in one pass; the last one before a mention wins
+
+
 @cache
-def _patterns() -> dict[str, re.Pattern[str]]:
+def _patterns() -> _Patterns:
     rel = table("citations")["relation"]
-    return {
-        # a list sharing one type word: "…/NĐ-CP, 30/2020/NĐ-CP" / "… và 24-CT/TU"
-        "list_sep": re.compile(r"^\s*(?:,|;|và|hoặc|,\s*và)\s*(?:(?:các\s+)?(?i:số)\s+)?$"),
-        "date_after": re.compile(
-            r"^\s*+(?:\(|,)?\s*+(?:(?:được\s++)?ban\s++hành\s++)?(?:ngày|ngày\s+ký)\s+"
-            + r"(?:"
-            + dates.DAY_MONTH_YEAR
-            + r"|"
-            + dates.NUMERIC
-            + r")",
-            re.IGNORECASE,
-        ),
-        # "của <issuer>": up to a verb or a title word; "và" and "," go on inside a name
-        # ("Bộ Khoa học và Công nghệ", "Bộ Văn hóa, Thể thao và Du lịch") before a capital letter
-        "issuer_after": re.compile(
-            r"của\s+(?P<issuer>[^;:()\n“\"]{3,90}?)(?=\s+(?:"
-            + _ISSUER_STOPS
-            + r")(?!\w)|\s*,\s*(?![A-ZĐ])|\s+và\s+(?![A-ZĐ])"
-            r"|\s*[;.)(“\":]|\s*$)"
-        ),
-        "title_after": re.compile(
-            r"\s(?:về\s+việc|về|V/v)\s+(?:(?P<q>[“\"])(?P<quoted>[^”\"\n]{3,300})[”\"]|(?P<title>[^;\n“\"]{3,300}))"
-        ),
-        "named_law": re.compile(
-            r"(?P<type>Bộ\s+luật|Luật|Pháp\s+lệnh|Hiến\s+pháp)\s+(?P<name>[A-ZĐ][^\n;,.()“”\"]{2,120}?)"
-            r"(?=\s+(?:ngày|số|năm)\s|\s*[;,.(]|$)"
-        ),
-        # every relation cue in one pass; the last one before the mention wins
-        "relations": re.compile("|".join(f"(?P<{name}>{pat})" for name, pat in rel.items())),
-    }
+    return _Patterns(
+        pattern("cite.list_sep"),
+        pattern("cite.date_after"),
+        pattern("cite.issuer_after"),
+        pattern("cite.title_after"),
+        pattern("cite.named_law"),
+        re.compile("|".join(f"(?P<{name}>{pat})" for name, pat in rel.items())),
+    )
 
 
 @cache
@@ -80,23 +70,14 @@ def _type_words() -> tuple[dict[str, str], int]:
     return words, max(len(w.split()) for w in words)
 
 
-_LAW_BEFORE = re.compile(r"(?:Bộ\s+luật|Luật)\s+[A-ZĐ][^;.()\n]{0,120}?\s+(?:số\s*)?$")
-_DATE_BEFORE = re.compile(
-    r"(?:^|[\s(,;])[Nn]gày\s+(?:" + dates.DAY_MONTH_YEAR + r"|" + dates.NUMERIC + r")"
-    r",?\s+[^;.\n\d]{0,120}?(?:ban\s+hành|đã\s+có|đã\s+gửi|có)\s+[^;.\n\d]{0,20}$"
-)
-_ISSUER_STOPS = (
-    r"về|quy\s+định|Quy\s+định|hướng\s+dẫn|ban\s+hành|khóa|khoá|phê\s+duyệt|sửa\s+đổi|thực\s+hiện|giao|đã|được|"
-    r"trong|theo|đối\s+với|với|cho|năm|ngày|số|là|để|trình|kèm\s+theo|Kết\s+luận|Quyết\s+định|Chỉ\s+thị|"
-    r"Nghị\s+quyết|Thông\s+báo|Kế\s+hoạch|Hướng\s+dẫn|quy\s+chế|Quy\s+chế|tiếp\s+tục|triển\s+khai|nhằm"
-)
-_NOT_ISSUER = re.compile(
-    r"^(?:Nghị\s+định|Luật|Thông\s+tư|Quyết\s+định|Nghị\s+quyết|Chỉ\s+thị|văn\s+bản|Văn\s+bản)\b"
-)
-_TITLE_START = re.compile(r"[;\n“\"]|\s(?:về|V/v)\s")
-_TITLE_TAIL = re.compile(r"\s+(?:(?i:số)|[A-ZĐ][\w]*\s+(?i:số)|\S+)$")
-# searched: a match starts where the blanks before it start (``(?<!\s)``), not inside them
-_NUMBER_WORD = re.compile(r"(?<!\s)\s*+(?:(?:số|Số|SỐ)(?:\s++hiệu)?)?\s*+:?\s*+$")
+_LAW_BEFORE = pattern("cite.law_before")
+_DATE_BEFORE = pattern("cite.date_before")
+_NOT_ISSUER = pattern("cite.not_issuer")
+_TITLE_START = pattern("cite.title_start")
+_TITLE_TAIL = pattern("cite.title_tail")
+_NUMBER_WORD = pattern("cite.number_word")
+_NUMBERED = pattern("cite.numbered")
+_BASIS_CLAUSE = pattern("cite.basis_clause")
 
 
 def _type_before(t: str, pos: int) -> tuple[str, int] | None:
@@ -115,9 +96,6 @@ def _type_before(t: str, pos: int) -> tuple[str, int] | None:
     return None
 
 
-_BASIS_CLAUSE = re.compile(r"\s*+[-–+•*]?\s*+(?:[a-zđ]\)\s*+)?Căn\s++cứ\b")
-
-
 def _relation(t: str, start: int) -> str:
     """The relation a mention expresses, from the words of its clause before it."""
     lo = max(0, start - 200)
@@ -125,7 +103,7 @@ def _relation(t: str, start: int) -> str:
     begin = max(clause_start + 1, lo)
     basis = _BASIS_CLAUSE.match(t, begin)
     best, rank = "mentions", (-1, 0)
-    for m in _patterns()["relations"].finditer(t, begin, start):  # type: ignore[union-attr]
+    for m in _patterns().relations.finditer(t, begin, start):
         if t[max(0, m.start() - 5) : m.start()].rstrip().endswith("Luật"):
             continue  # the law's own name ("Luật Thực hiện dân chủ ở cơ sở") is no cue
         r = (m.end(), m.end() - m.start())  # the last cue; the longer of two ending together
@@ -150,9 +128,7 @@ def _date_before(t: str, pos: int) -> dt.date | None:
 def _date_at(m: re.Match[str] | None) -> dt.date | None:
     if not m:
         return None
-    return dates.make(
-        m.group("y") or m.group("y2"), m.group("m") or m.group("m2"), m.group("d") or m.group("d2")
-    )
+    return dates.from_match(m)
 
 
 def get_citations(t: str, start: int = 0, end: int | None = None, own: str | None = None) -> list[Mention]:
@@ -170,7 +146,7 @@ def get_citations(t: str, start: int = 0, end: int | None = None, own: str | Non
         doc_type: str | None = None
         if tb:
             doc_type = tb[0]
-        elif last_type[0] and p["list_sep"].match(t[last_type[1] : m.start()]):  # type: ignore[union-attr]
+        elif last_type[0] and p.list_sep.match(t[last_type[1] : m.start()]):
             doc_type = last_type[0]
         if doc_type in (None, "Văn bản") or (doc_type and not tb and type_of(parsed)):
             doc_type = type_of(parsed) or doc_type
@@ -184,16 +160,16 @@ def get_citations(t: str, start: int = 0, end: int | None = None, own: str | Non
         if doc_type in (None, "Văn bản") and not parsed.party and not parsed.year and not parsed.type_abbr:
             doc_type = "Công văn"  # a State number without a type code: NĐ 30/2020, Phụ lục I, II.3
         after = t[m.end() : m.end() + 400]
-        date = _date_at(p["date_after"].match(after)) or _date_before(t, tb[1] if tb else m.start())  # type: ignore[union-attr]
+        date = _date_at(p.date_after.match(after)) or _date_before(t, tb[1] if tb else m.start())
         nxt = NUMBER_RE.search(after)
         after = after[: nxt.start()] if nxt else after  # details up to the next cited number
         ci = after.find("của ", 0, 60)
-        im = p["issuer_after"].match(after, ci) if ci >= 0 else None  # type: ignore[union-attr]
+        im = p.issuer_after.match(after, ci) if ci >= 0 else None
         issuer = im.group("issuer").strip().removesuffix(" và").rstrip(" ,") if im else None
         if issuer and _NOT_ISSUER.match(issuer):
             issuer = None  # "theo quy định của Nghị định số …": another document, not an issuer
         ts = _TITLE_START.search(after, 0, 200)
-        tm = p["title_after"].match(after, ts.start()) if ts and len(ts.group()) > 1 else None  # type: ignore[union-attr]
+        tm = p.title_after.match(after, ts.start()) if ts and len(ts.group()) > 1 else None
         title = (tm.group("quoted") or tm.group("title")).strip(" ,") if tm else None
         if title and not tm.group("quoted"):
             title = _TITLE_TAIL.sub("", title) or title
@@ -212,13 +188,13 @@ def get_citations(t: str, start: int = 0, end: int | None = None, own: str | Non
         )
         last_type = (doc_type, m.end())
     words, _ = _type_words()
-    for m in p["named_law"].finditer(t, start, end):  # type: ignore[union-attr]
+    for m in p.named_law.finditer(t, start, end):
         after = t[m.end() : m.end() + 60]
-        if re.match(r"\s+số\s+\d", after):
+        if _NUMBERED.match(after):
             continue  # numbered: found above
         name = " ".join(m.group().split())
         kind = words.get(" ".join(m.group("type").split()).lower(), m.group("type"))
-        date = _date_at(p["date_after"].match(after))  # type: ignore[union-attr]
+        date = _date_at(p.date_after.match(after))
         out.append(Mention(None, kind, date, None, name, _relation(t, m.start()), m.span(), named=True))
     out.sort(key=lambda x: x.span)
     return out
@@ -274,11 +250,21 @@ def resolve_citations(mentions: list[Mention]) -> list[Citation]:
     return out
 
 
-def inconsistencies(mentions: list[Mention]) -> list[tuple[str, str, Mention, Mention]]:
-    """Mentions of one document that disagree: ``(kind, number, first, other)``; kind is date or title."""
+@dataclass(frozen=True)
+class Conflict:
+    """Two mentions of one document that disagree on its date or its (quoted) title."""
+
+    kind: str  # date, title
+    number: str
+    first: Mention
+    other: Mention
+
+
+def inconsistencies(mentions: list[Mention]) -> list[Conflict]:
+    """Mentions of one document that disagree with an earlier one."""
     seen: dict[str, Mention] = {}
     seen_quoted: dict[str, list[Mention]] = {}
-    out = []
+    out: list[Conflict] = []
     for mt in mentions:
         if not mt.number:
             continue
@@ -288,10 +274,10 @@ def inconsistencies(mentions: list[Mention]) -> list[tuple[str, str, Mention, Me
                 seen_quoted[mt.number] = [mt]
             continue
         if first.date and mt.date and first.date != mt.date:
-            out.append(("date", mt.number, first, mt))
+            out.append(Conflict("date", mt.number, first, mt))
         quoted = [x for x in seen_quoted.get(mt.number, []) if x is not mt]
         if mt.quoted and quoted and _quoted_core(quoted[0].title or "") != _quoted_core(mt.title or ""):
-            out.append(("title", mt.number, quoted[0], mt))
+            out.append(Conflict("title", mt.number, quoted[0], mt))
         if mt.quoted:
             seen_quoted.setdefault(mt.number, []).append(mt)
     return out

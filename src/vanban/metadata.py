@@ -16,15 +16,16 @@ from dataclasses import replace
 from rapidfuzz import fuzz
 
 from .cite import canonical_key
+from .lexicon import pattern
+from .lexicon.numbers import NUMBER_RE, from_match
 from .messages import msg
 from .model import Citation, Date, Document, Number, Problem, Signer, Text
 from .normalize import fold
-from .parse.numbers import NUMBER_RE, from_match
 
 __all__ = ["apply"]
 
 NOWHERE = (0, 0)  # the span of a value that is not printed in the text
-_SUBJECT_LEAD = re.compile(r"^(?:v/v|về việc|về)\s+", re.I)
+_SUBJECT_LEAD = pattern("metadata.subject_lead")
 
 
 def _same(a: str, b: str, fuzzy: int = 100) -> bool:

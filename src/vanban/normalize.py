@@ -15,6 +15,8 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
 
+from .lexicon import fold as fold  # the search folding, re-exported
+from .lexicon import pattern
 from .model import Span
 from .rules import table
 
@@ -109,9 +111,7 @@ def _tables() -> tuple[re.Pattern[str], dict[int, str], re.Pattern[str], dict[st
 # starts only where a word starts (``(?<!\S)``): tried inside a long word without marks, it
 # would scan to the word's end from every letter (quadratic).
 _DECOMPOSED = re.compile(r"(?<!\S)[^\s\u0300-\u036f]*[\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff]\S*")
-_HEADER_WORDS = re.compile(
-    r"CỘNG\s+HÒA\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA|Độc\s+lập\s*[-–]\s*Tự\s+do|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM|V/v\b|Nơi\s+nhận\s*:"
-)
+_HEADER_WORDS = pattern("normalize.header_words")
 _MERGE_WINDOW = 8000  # header columns merge only at the top; "Nơi nhận" is handled by tables
 _BLOCK_TAGS = r"p|div|tr|table|thead|tbody|h[1-6]|li|ul|ol|center|section|article|blockquote"
 # (name, pattern, triggers): a branch runs only when one of its triggers occurs in the text
@@ -234,12 +234,3 @@ def normalize(text: str) -> Normalized:
         t = merged + t[_MERGE_WINDOW:]
         steps.append(edits)
     return Normalized(t, text, tuple(steps))
-
-
-_FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "D"})
-
-
-def fold(s: str) -> str:
-    """Diacritic folding for search: lower case, no marks, ``đ``→``d``; both tone placements agree."""
-    s = unicodedata.normalize("NFD", s.translate(_FOLD_EXTRA).lower())
-    return "".join(c for c in s if not unicodedata.combining(c))

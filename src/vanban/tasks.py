@@ -20,7 +20,8 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 
-from .parse import dates
+from .lexicon import dates, grammar, pattern
+from .lexicon.sections import Heading
 from .rules import table, trie_regex
 from .units import is_collective, starts_like_unit, unit_key
 
@@ -38,81 +39,103 @@ class FoundDeadline:
 
 
 @dataclass(frozen=True)
+class Named:
+    """A unit named in the text (normalized offsets)."""
+
+    name: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class FoundAssignee:
+    """A unit assigned a task, with its role (lead, coordinate, execute, addressee)."""
+
+    name: str
+    role: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Found:
     """An assignment found in the text (normalized offsets)."""
 
-    assignees: list[tuple[str, str, int, int]]  # name, role, start, end
+    assignees: list[FoundAssignee]
     action: tuple[int, int]
     deadline: FoundDeadline | None
     report_to: str | None = None
     report_via: str | None = None
 
 
+@dataclass(frozen=True)
+class _Vocab:
+    """The task grammar (``tasks.*`` of ``data/lexicon/grammar.toml``) filled with the word lists
+    of ``data/tasks.toml``."""
+
+    verb: re.Pattern[str]
+    verb_ws: re.Pattern[str]  # the same, taking the blank before: a fast whole-body scan
+    split: re.Pattern[str]  # a split point inside a list of units
+    verb_cap: re.Pattern[str]
+    cue: re.Pattern[str]
+    cue_head: re.Pattern[str]
+    not_task: re.Pattern[str]
+    not_in_gap: re.Pattern[str]
+    executor: re.Pattern[str]
+    recurrence: re.Pattern[str]
+
+
 @cache
-def _vocab() -> dict[str, re.Pattern[str]]:
+def _vocab() -> _Vocab:
     d = table("tasks")
     verbs = sorted(d["duty_verbs"], key=len, reverse=True)
     heads = sorted(d["unit_heads"], key=len, reverse=True)
-    # "xây dựng" is a duty ("Sở X xây dựng kế hoạch") except inside a name ("Cục … đầu tư xây dựng")
     # tries, not flat alternations: one or two comparisons per position in whole-body scans
-    verb_alt = (
-        trie_regex([v for v in verbs if v != "xây dựng"])
-        + r"|(?<!tư\s)(?<!tầng\s)(?<!Sở\s)(?<!Bộ\s)xây\s+dựng"
+    verb_alt = trie_regex([v for v in verbs if v != "xây dựng"])
+    cues = "|".join(d["cues"])
+    return _Vocab(
+        verb=pattern("tasks.verb", verbs=verb_alt),
+        verb_ws=pattern("tasks.verb_ws", verbs=verb_alt),
+        split=pattern("tasks.split", heads=trie_regex(heads), and_heads="|".join(d["and_heads"])),
+        verb_cap=re.compile(trie_regex([v[0].upper() + v[1:] for v in verbs]) + r"(?!\w)"),
+        cue=pattern("tasks.cue", cues=cues),
+        cue_head=pattern("tasks.cue_head", cues=cues),
+        not_task=re.compile(rf"(?:{'|'.join(d['not_task'])})"),
+        not_in_gap=re.compile(rf"(?:{'|'.join(d['not_in_gap'])})"),
+        executor=re.compile(trie_regex(d["executor_verbs"])),
+        recurrence=re.compile("|".join(f"(?P<{k}>{v})" for k, v in d["recurrence"].items())),
     )
-    head_alt = trie_regex(heads)
-    rec = d["recurrence"]
-    return {
-        "verb": re.compile(rf"(?<!\S)(?P<verb>{verb_alt})(?!\w)"),
-        # the same, consuming the white space before: a fast whole-body scan
-        "verb_ws": re.compile(rf"\s(?P<verb>{verb_alt})(?!\w)"),
-        # a split point inside a list of units: "; X", ", Giám đốc …", " và Sở …"
-        "split": re.compile(
-            rf"(?:(?<!\s)\s++)?;\s*|(?:(?<!\s)\s++)?,\s*(?=(?:{head_alt})(?!\w))"
-            rf"|(?<!\s)\s++và\s+(?=(?:{head_alt}|{'|'.join(d['and_heads'])})(?!\w))"
-        ),
-        "verb_cap": re.compile(trie_regex([v[0].upper() + v[1:] for v in verbs]) + r"(?!\w)"),
-        "cue": re.compile(rf"(?:{'|'.join(d['cues'])})\s+"),
-        "not_task": re.compile(rf"(?:{'|'.join(d['not_task'])})"),
-        "not_in_gap": re.compile(rf"(?:{'|'.join(d['not_in_gap'])})"),
-        "executor": re.compile(trie_regex(d["executor_verbs"])),
-        "recurrence": re.compile("|".join(f"(?P<{k}>{v})" for k, v in rec.items())),
-    }
 
 
-# item or sentence openings (a bullet, a number, a letter) followed by a unit's first word;
-# built with the unit vocabulary in ``_opening_re`` so that only unit-like openings match
-_DEADLINE = re.compile(
-    r"(?:trước|chậm\s+nhất(?:\s+là)?(?:\s+vào)?|hạn\s+chót(?:\s+là)?|hoàn\s+thành\s+(?:trong|trước|vào)|"
-    r"(?:thời\s+hạn|hạn)\s+(?:hoàn\s+thành\s+)?(?:là\s+)?|không\s+quá)\s+(?:ngày\s+)?"
-    r"(?:" + dates.DAY_MONTH_YEAR + "|" + dates.NUMERIC + r"|(?P<dd>\d{1,2})\s?/\s?(?P<mm>\d{1,2})(?![\d/]))",
-    re.IGNORECASE,
-)
-_RELATIVE = re.compile(
-    r"(?:trong\s+(?:vòng|thời\s+hạn)|chậm\s+nhất(?:\s+là)?|không\s+quá|sau)\s+(?P<n>\d{1,3})\s+(?P<unit>ngày\s+làm\s+việc|ngày|tuần|tháng)"
-    r"\s+(?:kể\s+)?từ\s+ngày\s+(?:ký|ban\s+hành|văn\s+bản\s+này\s+có\s+hiệu\s+lực)",
-    re.IGNORECASE,
-)
-_REPORT = re.compile(
-    r"[Bb]áo\s+cáo\s+(?:kết\s+quả\s+)?(?:về\s+)?(?P<to>(?:Ủy ban|UBND|Bộ|Sở|Ban|Văn phòng|Thủ tướng|Chủ tịch|Thường trực|Tỉnh ủy|Thành ủy|Đảng ủy|Cục|Chính phủ|Công an)[^,;.()\n]{0,80}?)"
-    r"(?:\s*\(\s*qua\s+(?P<via>[^)\n]{2,80})\))?(?=\s*(?:[,;.(]|để|trước|theo|trong|về|kết\s+quả|tình\s+hình|$))"
-)
+_DEADLINE = pattern("tasks.deadline")
+_RELATIVE = pattern("tasks.relative")
+_REPORT = pattern("tasks.report")
+_OFFICE_OF = pattern("tasks.office_of")
+_PERSON_HEAD = pattern("tasks.person_head")
+_BARE_TITLE_LIST = pattern("tasks.bare_title_list")
+_GENERIC_HEAD = pattern("tasks.generic_head")
+_AND_LEAD = pattern("tasks.and_lead")
+_TRAILING_ADVERB = pattern("tasks.trailing_adverb")
+_ASIDE = pattern("tasks.aside")
+_BY_FUNCTION = pattern("tasks.by_function")
+_CUE_BREAK = pattern("tasks.cue_break")
+_HEADING_END = pattern("tasks.heading_end")
+_ITEM = pattern("tasks.item")
+_GENERIC_RELATED = pattern("tasks.generic_related")
+_RELATED = pattern("tasks.related")
+_COORD = pattern("tasks.coord")
+_COORD_STOP = pattern("tasks.coord_stop")
+_GAP_END = pattern("tasks.gap_end")
+_ITEM_INSIDE = pattern("tasks.item_inside")
+_AS_FOLLOWS = pattern("tasks.as_follows")
+_PARAGRAPH_END = pattern("tasks.paragraph_end")
+_LEAD_AFTER = pattern("tasks.lead_after")
+_COORDINATES_BEFORE = pattern("tasks.coordinates_before")
 
 
-_OFFICE_OF = re.compile(
-    r"(?:^|[;,]\s*)(?:Chánh\s+)?Văn\s+phòng\s+(?:Hội\s+đồng\s+nhân\s+dân|HĐND|Đoàn)[^,;]*$"
-)
-
-
-_PERSON_HEAD = re.compile(
-    r"(?:[Nn]gười\s+đứng\s+đầu|Thủ\s+trưởng|Giám\s+đốc|Chủ\s+tịch|Chánh\s+[Vv]ăn\s+phòng)\b"
-)
-_BARE_TITLE_LIST = re.compile(r"(?:Giám\s+đốc|Thủ\s+trưởng|Chủ\s+tịch)\s*:\s*")
-_GENERIC_HEAD = re.compile(r"(?:\w+\s+){0,2}(?:Sở|sở|Bộ|bộ|Ban|ban|ngành|cơ quan|đơn vị)|\w+(?:\s+\w+)?")
-
-
-def _split_units(s: str, base: int) -> list[tuple[str, int, int]]:
+def _split_units(s: str, base: int) -> list[Named]:
     """Split "A; B", "A, Giám đốc B" and "A và Sở B" into unit names with offsets."""
-    out: list[tuple[str, int, int]] = []
+    out: list[Named] = []
     pos = 0
     for part in s.split(";"):
         out += _split_part(part, base + pos)
@@ -120,14 +143,14 @@ def _split_units(s: str, base: int) -> list[tuple[str, int, int]]:
     return out
 
 
-def _split_part(s: str, base: int) -> list[tuple[str, int, int]]:
+def _split_part(s: str, base: int) -> list[Named]:
     v = _vocab()
     pos = last = 0
     bare = _BARE_TITLE_LIST.match(s.lstrip())
     if bare:  # "Giám đốc: Trung tâm A, Trung tâm B": the list after the colon names the units
         pos = last = len(s) - len(s.lstrip()) + bare.end()
     cuts = []
-    for m in v["split"].finditer(s, pos):
+    for m in v.split.finditer(s, pos):
         sep = m.group().strip()
         if sep == "và" and _OFFICE_OF.search(s, 0, m.start()):
             continue  # "Văn phòng HĐND và UBND": one office
@@ -143,39 +166,22 @@ def _split_part(s: str, base: int) -> list[tuple[str, int, int]]:
     for m in [*cuts, None]:
         end = m.start() if m else len(s)
         raw = s[pos:end]
-        stripped = re.sub(r"^(?:và|cùng)\s+", "", raw.strip(" ,.*:"))
+        stripped = _AND_LEAD.sub("", raw.strip(" ,.*:"))
         if stripped:
             off = base + pos + raw.index(stripped)
-            out.append((" ".join(stripped.split()), off, off + len(stripped)))
+            out.append(Named(" ".join(stripped.split()), off, off + len(stripped)))
         if m:
             pos = m.end()
     return out
 
 
-_TRAILING_ADVERB = re.compile(
-    r"(?<!\s)(?:\s*+,)?\s++(?:(?:định\s+kỳ|hằng\s+năm|hàng\s+năm|hằng\s+quý|hàng\s+quý|hằng\s+tháng|hàng\s+tháng|thường\s+xuyên|"
-    r"kịp\s+thời|tích\s+cực|khẩn\s+trương)\s*+)++(?:\([^)]*\))?$"
-)
-
-
-_CUE_HEAD = re.compile(r"^(?:Giao|giao|Đề nghị|đề nghị|Yêu cầu|yêu cầu)\s+")
-# substituted over a text: the blanks before are taken from their first ((?<!\s)), so that a
-# long run of blanks is not scanned from each of its positions
-_ASIDE = re.compile(r"(?:(?<!\s)\s++)?\((?i:sau đây|gọi tắt|giao|để|qua|theo)\b[^)]*\)?")
-_BY_FUNCTION = re.compile(
-    r"(?<!\s)\s++(?:theo\s+chức\s+năng,?\s+nhiệm\s+vụ(?:\s+được\s+giao)?|căn\s+cứ\s+chức\s+năng.*|trong\s+phạm\s+vi\s+chức\s+năng.*)$"
-)
-# what a cue's assignee phrase never crosses: a sentence end, a colon, a paragraph or a list item
-_CUE_BREAK = re.compile(r"[.:]|\n\s*\n|\n[ \t*]*(?:[-–+•]|\d{1,2}\.|[a-zđ]\))\s")
-
-
-_ADVERB_WORDS = ("định kỳ", "năm", "quý", "tháng", "thường xuyên", "kịp thời", "tích cực", "khẩn trương")
+_ADVERB_WORDS = grammar()["tasks.trailing_adverb"].triggers
 
 
 def _clean_units(s: str) -> str:
     s = s.strip(" *:-–")
     if s[:1] in "GgĐđYy":
-        s = _CUE_HEAD.sub("", s)
+        s = _vocab().cue_head.sub("", s)
     if "(" in s:
         s = _ASIDE.sub("", s)
     if "chức năng" in s:
@@ -189,7 +195,7 @@ def _is_units(s: str, issuer_key: str | None) -> bool:
     """A phrase that names units and nothing else."""
     if not s or len(s) > 260 or not starts_like_unit(s) or s.lower() in bare_nouns():
         return False
-    if _vocab()["not_task"].search(s) or _vocab()["not_in_gap"].search(s):
+    if _vocab().not_task.search(s) or _vocab().not_in_gap.search(s):
         return False
     return not (issuer_key and unit_key(s) in (issuer_key, issuer_key.split(" ", 1)[-1]))
 
@@ -211,19 +217,13 @@ class _Spans:
         return any(self._starts[j] <= pos < self._ends[j] for j in range(max(0, i - 3), i + 1))
 
 
-# "các cơ quan, đơn vị (có) liên quan": the usual formula for "whoever else is concerned"
-_GENERIC_RELATED = re.compile(
-    r"(?:các\s+)?(?:bộ|cơ quan|đơn vị|sở|ngành|tổ chức|địa phương)(?:,\s*(?:bộ|cơ quan|đơn vị|sở|ngành|tổ chức|cá nhân|địa phương))*"
-    r"(?:\s+có)?\s+liên\s+quan",
-    re.IGNORECASE,
-)
-_DEADLINE_WORDS = ("trước", "Trước", "chậm nhất", "Chậm nhất", "hạn", "hoàn thành", "không quá")
+_DEADLINE_WORDS = grammar()["tasks.deadline"].triggers
 
 
 def find_tasks(
     t: str,
     body: tuple[int, int],
-    sections: list[tuple[str, str, int, int, int]],
+    sections: list[Heading],
     issued: dt.date | None = None,
     issuer: str | None = None,
 ) -> list[Found]:
@@ -233,19 +233,19 @@ def find_tasks(
     out: list[Found] = []
     claimed = _Spans()  # unit spans already taken, so one phrase is one task
 
-    def add(names: list[tuple[str, int, int]], role: str, action: tuple[int, int]) -> None:
-        names = [(n, a, b) for n, a, b in names if a not in claimed and n.lower() not in bare_nouns()]
+    def add(names: list[Named], role: str, action: tuple[int, int]) -> None:
+        names = [x for x in names if x.start not in claimed and x.name.lower() not in bare_nouns()]
         if not names:
             return
-        for _, a, b in names:
-            claimed.add(a, b)
+        for x in names:
+            claimed.add(x.start, x.end)
         dl = _deadline(t, action[0], action[1], issued)
         to, via = _report(t, action[0], action[1])
-        assignees = [(n, _role(t, a, role), a, b) for n, a, b in names]
-        for n, crole, a, b in _coordinators(t, action[0], action[1]):
-            if a not in claimed:
-                claimed.add(a, b)
-                assignees.append((n, crole, a, b))
+        assignees = [FoundAssignee(x.name, _role(t, x.start, role), x.start, x.end) for x in names]
+        for c in _coordinators(t, action[0], action[1]):
+            if c.start not in claimed:
+                claimed.add(c.start, c.end)
+                assignees.append(c)
         out.append(Found(assignees, action, dl, to, via))
         # one duty per dated clause: "… trước ngày 28/2/2023; … báo cáo … trước ngày 10/11/2023"
         if dl and dl.kind == "absolute":
@@ -255,11 +255,12 @@ def find_tasks(
                 nxt = more.end
 
     # 1. numbered sections headed by a unit: the duties below it are its task
-    top = [s for s in sections if body[0] <= s[2] < body[1] and s[4] <= 4]
-    for i, (_label, heading, s, e, level) in enumerate(top):
-        h = _clean_units(heading)
+    top = [x for x in sections if body[0] <= x.start < body[1] and x.level <= 4]
+    for i, sec in enumerate(top):
+        s, e = sec.start, sec.end
+        h = _clean_units(sec.heading)
         if not _stands_alone(t, e):  # the heading wraps: take it up to its first item or blank line
-            more = re.compile(r"\n[ \t]*\n|\n[ \t*]*(?:[-–+•]|\d{1,2}\.|[a-zđ]\))\s").search(t, e, e + 300)
+            more = _HEADING_END.search(t, e, e + 300)
             cap = _cap_verb_line(t, e, e + 300)
             if cap is not None and (not more or cap < more.start()):
                 more = re.compile(r"\n").search(t, cap - 1)
@@ -267,15 +268,15 @@ def find_tasks(
                 continue
             e = more.start()
             h = _clean_units(" ".join(t[s:e].split()[1:]))
-        if not _is_units(h, issuer_key) or h.endswith(".") or v["verb"].search(h):
+        if not _is_units(h, issuer_key) or h.endswith(".") or v.verb.search(h):
             continue
-        nxt = next((x[2] for x in top[i + 1 :] if x[4] <= level), body[1])
+        nxt = next((x.start for x in top[i + 1 :] if x.level <= sec.level), body[1])
         add(_split_units(h, _find_loose(t, h, s, e)), "execute", (s, nxt))
 
     # 2. "Giao / Đề nghị X <verb>": the cue names the assignee
     for m in _cues(t, body[0], body[1]):
         who_start = m.end()
-        vm = v["verb"].search(t, who_start, min(body[1], who_start + 260))
+        vm = v.verb.search(t, who_start, min(body[1], who_start + 260))
         if not vm or _CUE_BREAK.search(t, who_start, vm.start()):
             continue
         who = _clean_units(t[who_start : vm.start()])
@@ -291,7 +292,7 @@ def find_tasks(
     # 3. items and sentences that open with units and a duty verb; the executor article.
     # Executor phrases (rare) are found once for the whole body and looked up by bisection;
     # stops and verbs (dense) by a short scan from each unit-like opening.
-    executors = list(v["executor"].finditer(t, body[0], body[1]))
+    executors = list(v.executor.finditer(t, body[0], body[1]))
     ex_starts = [m.start() for m in executors]
     for om in _opening_re().finditer(t, body[0], body[1]):
         st = om.end()
@@ -302,7 +303,7 @@ def find_tasks(
         ex = executors[ex_i] if ex_i < len(executors) and ex_starts[ex_i] < st + 900 else None
         ex_stop = _first(_FULL_STOP, t, st, min(body[1], st + 900)) if ex else None
         lim = min(body[1], st + 300, stop if stop is not None else body[1])
-        vm = v["verb_ws"].search(t, st - 1, lim)
+        vm = v.verb_ws.search(t, st - 1, lim)
         if (
             ex
             and (ex_stop is None or ex.start() < ex_stop)
@@ -315,7 +316,7 @@ def find_tasks(
         if stop is not None and t[stop] == ":" and (vm is None or vm.start("verb") > stop):
             after = t[stop + 1 : stop + 40].lstrip()
             head = _clean_units(t[st:stop])
-            if v["verb_cap"].match(after) and _is_units(head, issuer_key):  # "- Sở Tư pháp: Phối hợp với …"
+            if v.verb_cap.match(after) and _is_units(head, issuer_key):  # "- Sở Tư pháp: Phối hợp với …"
                 role = "lead" if after.startswith("Chủ trì") else "execute"
                 add(
                     _split_units(head, st + t[st:stop].find(head)),
@@ -329,7 +330,7 @@ def find_tasks(
         committed = gap.rstrip().endswith(" sẽ")  # "Văn phòng sẽ phối hợp với …": the issuer commits too
         if committed:
             gap = gap.rstrip()[:-3]
-        if _GAP_END.search(gap) or v["not_in_gap"].search(gap) or _ITEM_INSIDE.search(gap):
+        if _GAP_END.search(gap) or v.not_in_gap.search(gap) or _ITEM_INSIDE.search(gap):
             continue
         who = _clean_units(gap)
         if not _is_units(who, None if committed else issuer_key) or _AS_FOLLOWS.match(
@@ -350,7 +351,7 @@ def _cap_verb_line(t: str, start: int, end: int) -> int | None:
         j = i + 1
         while j < end and t[j] in " \t*":
             j += 1
-        if _vocab()["verb_cap"].match(t, j):
+        if _vocab().verb_cap.match(t, j):
             return j
         i = t.find("\n", i + 1, end)
     return None
@@ -367,11 +368,7 @@ def _find_loose(t: str, phrase: str, start: int, end: int) -> int:
 def _opening_re() -> re.Pattern[str]:
     u = table("units")
     words = sorted({w.split()[0] for w in u["starts"]} | {"các", "Các"}, key=len, reverse=True)
-    # starts with the character it consumes (a line break or a sentence stop) so the scan is fast
-    return re.compile(
-        r"(?:\n|[.;:][ \t])[ \t*]*(?:[-–+•][ \t]*|(?:\d{1,2}(?:\.\d{1,2})*\.|[a-zđ]\)|[IVX]{1,4}\.)[ \t]*)?"
-        r"(?=(?:" + trie_regex(words) + r")\s)"
-    )
+    return pattern("tasks.opening", words=trie_regex(words))
 
 
 def _stands_alone(t: str, line_end: int) -> bool:
@@ -380,7 +377,7 @@ def _stands_alone(t: str, line_end: int) -> bool:
     m = re.compile(r"\n([ \t]*\n)?[ \t*]*(\S)").search(t, line_end, line_end + 400)
     if not m:
         return True
-    return bool(m.group(1)) or bool(re.match(r"[-–+•]|\d{1,2}\.|[a-zđ]\)", t[m.start(2) : m.start(2) + 3]))
+    return bool(m.group(1)) or bool(_ITEM.match(t[m.start(2) : m.start(2) + 3]))
 
 
 def _real_opening(t: str, om: re.Match[str]) -> bool:
@@ -394,13 +391,7 @@ def _real_opening(t: str, om: re.Match[str]) -> bool:
     return not prev or prev.endswith(("\n", ".", ":", ";", "!", "?"))
 
 
-_RELATED = re.compile(r"\bliên\s+quan\b")
-_COORD = re.compile(
-    r"(?P<coord>phối\s+hợp(?:\s+chặt\s+chẽ)?(?:\s+với)?)\s+|(?P<direct>chỉ\s+đạo)\s+(?=các\s)"
-)
-
-
-def _coordinators(t: str, start: int, end: int) -> list[tuple[str, str, int, int]]:
+def _coordinators(t: str, start: int, end: int) -> list[FoundAssignee]:
     """Units named after ``phối hợp (với)`` in a task's text (they coordinate) or after ``chỉ đạo
     các …`` (they carry it out)."""
     m = _COORD.search(t, start, min(end, start + 600))
@@ -409,32 +400,27 @@ def _coordinators(t: str, start: int, end: int) -> list[tuple[str, str, int, int
     role = "coordinate" if m.group("coord") else "execute"
     st = m.end()
     lim = min(end, st + 300)
-    vm = _vocab()["verb"].search(t, st, lim)
-    cap = _vocab()["verb_cap"].search(t, st, lim)  # ") Rà soát …": a capitalised duty after a name
+    vm = _vocab().verb.search(t, st, lim)
+    cap = _vocab().verb_cap.search(t, st, lim)  # ") Rà soát …": a capitalised duty after a name
     if cap and (not vm or cap.start() < vm.start()) and cap.start() > st and t[cap.start() - 1] in " )\n":
         vm = cap
-    stop = re.compile(r"[.;:]|\n\s*\n|\s(?:để|trong|nhằm|theo)\s").search(t, st, lim)
+    stop = _COORD_STOP.search(t, st, lim)
     cut = min(x.start() for x in (vm, stop) if x) if (vm or stop) else lim
     rel = _RELATED.search(t, st, cut)
     if rel:
         cut = rel.end()  # "… các cơ quan, đơn vị (có) liên quan": the list ends there
     who = _clean_units(t[st:cut])
-    if not who or not starts_like_unit(who) or _vocab()["not_in_gap"].search(who):
+    if not who or not starts_like_unit(who) or _vocab().not_in_gap.search(who):
         return []
-    names = [
-        (n, a, b) for n, a, b in _split_units(who, st + t[st:cut].find(who)) if n.lower() not in bare_nouns()
-    ]
-    named = [x for x in names if not _GENERIC_RELATED.fullmatch(x[0])]
+    names = [x for x in _split_units(who, st + t[st:cut].find(who)) if x.name.lower() not in bare_nouns()]
+    named = [x for x in names if not _GENERIC_RELATED.fullmatch(x.name)]
     # "… phối hợp với Sở A và các cơ quan liên quan": the formula after named units adds no one;
     # alone ("phối hợp với các đơn vị có liên quan") it is the coordinator
-    return [(n, role, a, b) for n, a, b in (named or names)]
+    return [FoundAssignee(x.name, role, x.start, x.end) for x in (named or names)]
 
 
 _STOP = re.compile(r"[.:]\s|\n\s*\n")
 _FULL_STOP = re.compile(r"\.\s|\n\s*\n")
-_GAP_END = re.compile(r"\b(?:đã|đang|được|là|của|tại|nhận|có|có ý kiến|tạm thời|cần|không|chưa)\s*$")
-_ITEM_INSIDE = re.compile(r"\n[ \t*]*(?:[-–+•]|\d{1,2}\.|[a-zđ]\))")
-_AS_FOLLOWS = re.compile(r"\s*(?:\S+\s+){0,2}như\s+sau\b")
 
 
 def _first(pattern: re.Pattern[str], t: str, start: int, limit: int) -> int | None:
@@ -458,12 +444,12 @@ def generic_addressees() -> frozenset[str]:
 def _verb_role(verb: str, after: str = "") -> str:
     """``chủ trì`` (also ``có trách nhiệm chủ trì``) makes the unit the lead."""
     lead = verb.startswith("chủ") and "trì" in verb
-    return "lead" if lead or re.match(r"\s*(?:chủ\s+trì)\b", after) else "execute"
+    return "lead" if lead or _LEAD_AFTER.match(after) else "execute"
 
 
 def _role(t: str, start: int, default: str) -> str:
     """``phối hợp với X`` makes X a coordinating unit."""
-    return "coordinate" if re.search(r"phối\s+hợp(?:\s+với)?\s*$", t[max(0, start - 20) : start]) else default
+    return "coordinate" if _COORDINATES_BEFORE.search(t[max(0, start - 20) : start]) else default
 
 
 @cache
@@ -479,15 +465,12 @@ def _cues(t: str, start: int, end: int) -> list[re.Match[str]]:
         i = t.find(w, start, end)
         while i >= 0:
             if not (i and t[i - 1].isalnum()):
-                m = v["cue"].match(t, i, end)
+                m = v.cue.match(t, i, end)
                 if m:
                     out.append(m)
             i = t.find(w, i + len(w), end)
     out.sort(key=lambda m: m.start())
     return out
-
-
-_PARAGRAPH_END = re.compile(r"\n\s*\n|\n(?=[ \t*]*(?:\d{1,2}(?:\.\d{1,2})*\.|[a-zđ]\)|[-–+•])\s)")
 
 
 def _sentence_end(t: str, pos: int, limit: int) -> int:
@@ -520,7 +503,7 @@ def _deadline(t: str, start: int, end: int, issued: dt.date | None) -> FoundDead
         text = " ".join(r.group().split())
         d = _add(issued, int(r.group("n")), r.group("unit")) if issued else None
         return FoundDeadline(d, "relative", text, r.start(), r.end())
-    rec_m = _vocab()["recurrence"].search(t, start, end)
+    rec_m = _vocab().recurrence.search(t, start, end)
     if rec_m:
         return FoundDeadline(
             None, "recurring", " ".join(rec_m.group().split()), rec_m.start(), rec_m.end(), rec_m.lastgroup
@@ -529,7 +512,7 @@ def _deadline(t: str, start: int, end: int, issued: dt.date | None) -> FoundDead
 
 
 def _recurrence(t: str, start: int, end: int) -> str | None:
-    m = _vocab()["recurrence"].search(t, start, end)
+    m = _vocab().recurrence.search(t, start, end)
     return m.lastgroup if m else None
 
 

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .normalize import fold
+from .lexicon import fold, pattern
 from .rules import table, trie_regex
 
 
@@ -34,10 +34,7 @@ def _vocab() -> _Vocab:
     abbr_re = re.compile(
         r"(?<![\w&])(" + "|".join(re.escape(a) for a in sorted(abbr, key=len, reverse=True)) + r")(?![\w&])"
     )
-    # "các"/"Các" begins a unit only before a unit noun ("các sở", not "các chuyên đề")
-    start = re.compile(
-        rf"^(?:(?:các|Các)\s+(?:{_alt(u['collective_nouns'])})|(?!(?:các|Các)\s)(?:{_alt(u['starts'])}))(?=[\s,;:]|$)"
-    )
+    start = pattern("units.start", collective=_alt(u["collective_nouns"]), starts=_alt(u["starts"]))
     not_start = re.compile(rf"^(?:{_alt(u['not_starts'])})(?!\w)")
     # lower-case words only: "Ban Chỉ đạo" is a name, "… chỉ đạo …" a sentence
     inside = rf"(?<!\w)(?:{_alt(u['not_in_name'])})(?!\w)|(?<!\w)(?:{_alt(u['not_last'])})$|[.;:!?()\"“”]"
@@ -63,6 +60,9 @@ def is_unit_name(name: str) -> bool:
     return v.not_in_name.search(text) is None and not name.rstrip().endswith((",", "-"))
 
 
+_KEY_LEAD = pattern("units.key_lead")
+
+
 @cache
 def unit_key(name: str) -> str:
     """The canonical key of a unit name: abbreviations expanded, folded, connectors unified."""
@@ -71,7 +71,7 @@ def unit_key(name: str) -> str:
     s = fold(s)
     s = re.sub(r"(?:(?<!\s)\s++)?(?:&|-|–|,)\s*+", " va ", s)  # blanks taken from their first
     s = re.sub(r"\b(?:va\s+)+", "va ", s)
-    s = re.sub(r"^(?:cac|giao|de nghi)\s+", "", s)
+    s = _KEY_LEAD.sub("", s)
     return " ".join(re.sub(r"[^\w\s]", " ", s).split())
 
 

@@ -14,6 +14,7 @@ hanging it. Then ``vanban.parse`` itself is fuzzed with a time limit per case.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import inspect
 import os
@@ -69,6 +70,9 @@ def _modules() -> list:
 def _walk(obj: object, depth: int = 0) -> Iterator[re.Pattern]:
     if isinstance(obj, re.Pattern):
         yield obj
+    elif depth < 3 and dataclasses.is_dataclass(obj) and not isinstance(obj, type):  # a typed vocabulary
+        for f in dataclasses.fields(obj):
+            yield from _walk(getattr(obj, f.name), depth + 1)
     elif depth < 3 and isinstance(obj, (tuple, list, set, frozenset)):
         for x in obj:
             yield from _walk(x, depth + 1)
@@ -110,6 +114,17 @@ def collect() -> dict[tuple[str | bytes, int], tuple[str, str]]:
                 if all(p.default is not p.empty for p in sig.parameters.values()):
                     for p in _walk(value()):
                         add(p, f"{m.__name__}.{name}()", "scan")
+    # the lexicon's grammar, every named pattern run alone (those a caller fills in are seen there)
+    from vanban import lexicon
+
+    for name, entry in lexicon.grammar().items():
+        if entry.part:
+            continue
+        try:
+            p = lexicon.pattern(name)
+        except KeyError:  # a word list its caller fills in: seen at the caller
+            continue
+        add(p, f"vanban.lexicon:{name}", "match" if entry.anchored else "scan")
     # inline patterns (re.match(r"…", s)) and those built on demand: seen while documents are
     # parsed and checked, with the re function that compiled them
     real = re._compile
@@ -262,6 +277,10 @@ def test_the_audit_sees_the_patterns_that_matter(patterns) -> None:  # type: ign
     assert any(w.startswith("vanban.normalize._DECOMPOSED") for w in wheres)
     assert any(w.startswith("vanban.tasks.") for w in wheres) and any(w.startswith("vanban.cite.") for w in wheres)
     assert any(":" in w for w in wheres), "inline patterns are seen too"
+    from vanban import lexicon
+
+    compiled = {(p.pattern, p.flags) for p in map(lexicon.pattern, ("header.vv", "tasks.report", "check.motto"))}
+    assert compiled <= set(patterns), "the lexicon's grammar is seen"
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork to stop a runaway pattern")

@@ -81,13 +81,13 @@ def test_assignment_passage(case: dict[str, Any]) -> None:
 
 def test_find_tasks_on_a_passage() -> None:
     """The lower-level route: ``find_tasks`` on normalized text with its sections."""
+    from vanban.lexicon.sections import sections
     from vanban.normalize import normalize
-    from vanban.parse.body import sections
     from vanban.tasks import find_tasks
 
     t = normalize(P[1]["text"]).text
     found = find_tasks(t, (0, len(t)), sections(t, 0, len(t)))
-    assert [[a[0] for a in f.assignees] for f in found] == [["Sở Thông tin và Truyền thông"]]
-    name, _role, a, b = found[0].assignees[0]
-    assert t[a:b] == name
+    assert [[a.name for a in f.assignees] for f in found] == [["Sở Thông tin và Truyền thông"]]
+    first = found[0].assignees[0]
+    assert t[first.start : first.end] == first.name
     assert found[0].deadline is None

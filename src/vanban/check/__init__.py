@@ -7,11 +7,11 @@ or a successor profile from a data file) and returns ``Problem``s with spans int
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..lexicon import pattern
 from ..model import Document, Problem
 from .profiles import Profile, Rule, load, names, select
 from .text_rules import DETECTORS, Ctx, Hit, blank_date, blank_number
@@ -20,10 +20,7 @@ __all__ = ["Checked", "Profile", "Rule", "check", "check_file", "load", "names",
 
 # The draft mark: "DỰ THẢO" in capitals, "(Dự thảo …)", or "Dự thảo [lần 2]" alone on its line.
 # Not "dự thảo" in running text ("… năm 2022 dự thảo Nghị quyết …", "a) Dự thảo hợp đồng").
-_DRAFT = re.compile(
-    r"(?<!\w)DỰ\s+THẢO(?!\w)|\((?:Dự|DỰ)\s+(?:thảo|THẢO)[^)\n]{0,20}\)"
-    r"|(?m:^[ \t*]*Dự\s+thảo(?:\s+lần\s+\d+|\s+\d+)?[ \t*]*$)"
-)
+_DRAFT = pattern("check.draft")
 
 
 def is_draft(doc: Document) -> bool:

@@ -15,11 +15,11 @@ from functools import cache
 from itertools import compress
 from typing import Any
 
+from ..lexicon import pattern
 from ..model import Document, Span
 from ..rules import table
 from .profiles import Profile
 
-_ZW = "[\u00ad\u200b-\u200d]*"  # soft hyphens and zero-width marks web pages leave inside words
 _MARKUP = re.compile(r"\*\*|~~|__|\|")
 
 
@@ -99,8 +99,8 @@ def _same_case(model: str, word: str) -> str:
 
 # ---------------------------------------------------------------- number (số, ký hiệu)
 
-_SO = re.compile(r"(?P<so>S[ốỐ]|SỐ)[ \t]*(?P<colon>:)?[ \t*~_]*$")
-_BLANK_NUMBER = re.compile(r"(?m)^[ \t*]*Số[ \t]*:?[ \t*]*(?:[.…_]+[ \t]*)?[/-][ \t]*[A-ZĐ]")
+_SO = pattern("check.so")
+_BLANK_NUMBER = pattern("check.blank_number")
 
 
 @cache
@@ -178,11 +178,8 @@ def _number_type(c: Ctx) -> Iterator[Hit]:
 
 # ---------------------------------------------------------------- date line
 
-_DATE_PARTS = re.compile(r"ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm", re.IGNORECASE)
-_BLANK_DATE = re.compile(
-    r"ngày(?:[ \t]*[.…_]+[ \t]*|[ \t]+)tháng[ \t.…_]*\d{0,2}[ \t.…_]*năm|tháng[ \t]*[.…_]+[ \t]*năm",
-    re.IGNORECASE,
-)
+_DATE_PARTS = pattern("check.date_parts")
+_BLANK_DATE = pattern("check.blank_date")
 
 
 def blank_number(doc: Document, header_end: int) -> re.Match[str] | None:
@@ -245,14 +242,16 @@ def kinh_gui(c: Ctx) -> Iterator[Hit]:
     kind = doc.doc_type.value if doc.doc_type else None
     if kind not in c.p.get("kinh_gui_types", ()) or doc.recipients:
         return
-    if re.search(r"Kính\s+gửi", c.text[: c.header_end + 3000], re.IGNORECASE):
+    if _KINH_GUI.search(c.text, 0, c.header_end + 3000):
         return
     yield Hit("recipients.missing", doc.number.span if doc.number else None, None, {"type": kind})
 
 
 # ---------------------------------------------------------------- Nơi nhận
 
-_LUU = re.compile(rf"(?<!\w)(L{_ZW}ư{_ZW}u)(?!\w)(?P<rest>[^\n]*)")
+_KINH_GUI = pattern("check.kinh_gui")
+_NOI_NHAN = pattern("check.noi_nhan")
+_LUU = pattern("check.luu")
 _LUU_LEAD = re.compile(r"(?:^[\s\-–•+*]*|[;,.][\s\-–•+*]*)$")
 
 
@@ -277,7 +276,7 @@ def distribution(c: Ctx) -> Iterator[Hit]:
     if _no_distribution(c):
         return
     if not doc.distribution:
-        if not re.search(r"Nơi\s+nhận", t[c.header_end :], re.IGNORECASE):
+        if not _NOI_NHAN.search(t, c.header_end):
             yield Hit("distribution.missing", doc.signer.span if doc.signer else None)
         return
     found = None
@@ -396,7 +395,7 @@ def urgency(c: Ctx) -> Iterator[Hit]:
             yield Hit("urgency.invalid", m.span("w"), None, {"text": line})
 
 
-_MOTTO = re.compile(r"Độc\s*lập\s*[-–—‐−]+\s*Tự\s*do\s*[-–—‐−]+\s*Hạnh\s*phúc")
+_MOTTO = pattern("check.motto")
 
 
 @detector("header.motto")
@@ -425,8 +424,9 @@ def cite_conflicts(c: Ctx) -> Iterator[Hit]:
 
     n = normalize(c.text)
     own = c.doc.number.value if c.doc.number else None
-    for kind, num, first, other in cite.inconsistencies(cite.get_citations(n.text, own=own)):
-        if kind == "date":
+    for cf in cite.inconsistencies(cite.get_citations(n.text, own=own)):
+        num, first, other = cf.number, cf.first, cf.other
+        if cf.kind == "date":
             args = {"number": num, "first": _fmt(first.date), "other": _fmt(other.date)}
             yield Hit("cite.date", n.span(*other.span), _fmt(first.date), args)
             continue
@@ -437,15 +437,13 @@ def cite_conflicts(c: Ctx) -> Iterator[Hit]:
         yield Hit("cite.title", span, first.title, args)
 
 
-_CITED_DATE = re.compile(r"[ \t]*+[,(]?[ \t]*+(?:(?:được[ \t]++)?ban[ \t]++hành[ \t]++)?ngày(?:[ \t]++ký)?[ \t]++\d")
+_CITED_DATE = pattern("check.cited_date")
 
 
 # "ố " leads the pattern so the regex engine scans for it as a literal; the "S"/"s" before it is
 # checked on the few matches (a look-behind in front would make the engine try every offset).
-_YEAR_NUMBER = re.compile(r"ố (?P<n>\d{1,6}/(?P<y>(?:19|20)\d{2})/[A-ZĐ][\w&-]*-[\w&]+)(?![\w-])")
-_DATE_YEAR = re.compile(
-    r"[ \t]*+[,(]?[ \t]*+ngày[ \t]++\d{1,2}(?:[ \t]++tháng[ \t]++\d{1,2}[ \t]++năm[ \t]++|[/.-]\d{1,2}[/.-])(\d{4})"
-)
+_YEAR_NUMBER = pattern("check.year_number")
+_DATE_YEAR = pattern("check.date_year")
 
 
 @detector("cite.year")
@@ -627,7 +625,7 @@ def _scan(t: str, pats: tuple[tuple[str, re.Pattern[str]], ...]) -> Iterator[re.
             yield from rx.finditer(t)
 
 
-_CITING = re.compile(r"(?:tại|theo|của|khoản[ \t]+\d+)[ \t]+$")
+_CITING = pattern("check.citing")
 _WORD = re.compile(r"\w+")
 
 

@@ -1,12 +1,22 @@
 """The lexicon: the vocabulary of official documents, defined once in data and compiled once.
 
 This layer sits under every step that reads words (read, normalize, parse, cite, tasks, check,
-store). It owns the folding every comparison uses (``fold``) and the page landmarks with their
-OCR-tolerant spellings (``landmark``), read from ``data/lexicon/*.toml``.
+store). It owns the folding every comparison uses (``fold``), the page landmarks with their
+OCR-tolerant spellings (``landmark``, ``data/lexicon/landmarks.toml``) and the grammar: every
+pattern over a document's words, named and compiled once (``pattern``, ``source``,
+``data/lexicon/grammar.toml``). The grammars every step shares are built on it: dates
+(``lexicon.dates``), numbers (``lexicon.numbers``) and numbered sections (``lexicon.sections``).
+
+A landmark printed in running text (``Nơi nhận``, the motto) has its spellings in the landmark's
+entry; a pattern embeds it as ``${name:style}``, the style being one of the documented options of
+``[style]`` in ``grammar.toml`` (``strict`` as printed, ``lenient`` any spacing and dash, ``ocr``
+a letter may have lost its marks…), so that the parser, the checker and normalize share one
+definition with the tolerance each needs.
 """
 
 from __future__ import annotations
 
+import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass
@@ -16,14 +26,19 @@ from importlib import resources
 from rapidfuzz.distance import Levenshtein
 
 __all__ = [
+    "Entry",
     "KnownSigner",
     "Landmark",
+    "Style",
     "fold",
+    "grammar",
     "known_signers",
     "landmark",
     "not_given",
     "not_names",
+    "pattern",
     "repair_caps",
+    "source",
     "surname_forms",
     "surnames",
     "type_abbreviations",
@@ -47,6 +62,26 @@ class Landmark:
     forms: frozenset[str]
     distance: int = 0
     min_len: int = 99
+    spellings: tuple[str, ...] = ()  # as printed in running text (``Nơi nhận``): see ``regex``
+
+    def regex(self, style: str = "strict", words: int | None = None) -> str:
+        """The landmark's spellings as a regex source in ``style`` (``grammar.toml [style]``);
+        with ``words``, only their first ``words`` words (a prefix that survives a broken line)."""
+        if not self.spellings:
+            raise ValueError(f"the landmark {self.name!r} has no spellings in running text")
+        st = _styles()[style]
+        alts = [_phrase_regex(s, st, words) for s in self.spellings]
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    @property
+    def strict(self) -> str:
+        """As printed: words apart by white space, the dashes ``-`` and ``–`` (the parser)."""
+        return self.regex("strict")
+
+    @property
+    def lenient(self) -> str:
+        """Any spacing (none included) and any dash (the checker, which then judges the form)."""
+        return self.regex("lenient")
 
     def matches(self, text: str) -> bool:
         """Whether ``text`` (as printed or as OCR read it) is this landmark."""
@@ -103,7 +138,9 @@ def _split(text: str) -> list[str]:
     return out
 
 
+@cache
 def _load(name: str) -> dict:
+    """``data/lexicon/<name>.toml``, read once."""
     with resources.files("vanban.data").joinpath("lexicon", f"{name}.toml").open("rb") as fh:
         return tomllib.load(fh)
 
@@ -113,9 +150,10 @@ def _landmarks() -> dict[str, Landmark]:
     return {
         key: Landmark(
             key,
-            frozenset(" ".join(fold(f).split()) for f in v["forms"]),
+            frozenset(" ".join(fold(f).split()) for f in v.get("forms", v.get("spellings", ()))),
             v.get("distance", 0),
             v.get("min_len", 99),
+            tuple(v.get("spellings", ())),
         )
         for key, v in _load("landmarks").items()
     }
@@ -220,3 +258,105 @@ def type_abbreviations() -> dict[str, str]:
     with resources.files("vanban.data").joinpath("doc_types.toml").open("rb") as fh:
         rows = tomllib.load(fh)["type"]
     return {a: r["name"] for r in rows for a in r.get("abbr", [])}
+
+
+@dataclass(frozen=True)
+class Style:
+    """How a landmark's spelling becomes a regex: what stands for a space between its words and
+    for a dash between its parts, and whether a marked letter may stand without its marks
+    (``N[ơo]i``, as OCR and unaccented typing leave it)."""
+
+    space: str
+    dash: str
+    marks: bool
+
+
+@cache
+def _styles() -> dict[str, Style]:
+    return {
+        k: Style(v["space"], v.get("dash", v["space"] + "-" + v["space"]), v.get("marks", False))
+        for k, v in _load("grammar")["style"].items()
+    }
+
+
+def _phrase_regex(spelling: str, st: Style, words: int | None) -> str:
+    if words is not None:  # its first ``words`` tokens (a dash counts as one)
+        spelling = " ".join(spelling.split()[:words])
+    out: list[str] = []
+    for part_no, part in enumerate(spelling.split(" - ")):
+        if part_no:
+            out.append(st.dash)
+        for word_no, word in enumerate(part.split()):
+            if word_no:
+                out.append(st.space)
+            for c in word:
+                base = fold(c).upper() if c.isupper() else fold(c)
+                out.append(f"[{c}{base}]" if st.marks and base != c else re.escape(c))
+    return "".join(out)
+
+
+_REF = re.compile(r"\$\{(=?)([\w.]+)(?::(\w+))?(?::(\d+))?\}")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A named pattern of ``grammar.toml`` as written: its source (references unexpanded), its
+    flags, whether its callers only match it at a position (``anchored``), whether it is only a
+    piece of other patterns (``part``), and words one of which stands wherever it matches
+    (``triggers``: a prefilter)."""
+
+    source: str
+    flags: int = 0
+    anchored: bool = False
+    part: bool = False
+    triggers: tuple[str, ...] = ()
+
+
+@cache
+def grammar() -> dict[str, Entry]:
+    """Every named pattern of ``grammar.toml``."""
+    out: dict[str, Entry] = {}
+
+    def walk(prefix: str, node: dict) -> None:
+        for k, v in node.items():
+            name = f"{prefix}{k}"
+            if isinstance(v, str):
+                out[name] = Entry(v)
+            elif "pattern" in v:
+                flags = 0
+                for f in v.get("flags", ()):
+                    flags |= re.RegexFlag[f]
+                out[name] = Entry(
+                    v["pattern"],
+                    flags,
+                    v.get("anchored", False),
+                    v.get("part", False),
+                    tuple(v.get("triggers", ())),
+                )
+            else:
+                walk(name + ".", v)
+
+    walk("", {k: v for k, v in _load("grammar").items() if k != "style"})
+    return out
+
+
+@cache
+def source(name: str, **fill: str) -> str:
+    """The regex source of the named pattern, its references expanded: ``${other}`` another
+    pattern, ``${motto:strict}`` a landmark in a style (``${quoc_hieu:strict:6}`` its first six
+    words), ``${=words}`` the source the caller fills in (an alternation built from a rule table)."""
+
+    def ref(m: re.Match[str]) -> str:
+        if m.group(1):
+            return fill[m.group(2)]
+        if m.group(3):
+            return landmark(m.group(2)).regex(m.group(3), int(m.group(4)) if m.group(4) else None)
+        return source(m.group(2), **fill)
+
+    return _REF.sub(ref, grammar()[name].source)
+
+
+@cache
+def pattern(name: str, **fill: str) -> re.Pattern[str]:
+    """The named pattern of ``grammar.toml``, compiled once with its flags (``fill``: see ``source``)."""
+    return re.compile(source(name, **fill), grammar()[name].flags)

@@ -4,7 +4,11 @@ distribution, citations, tasks), every value with its span in the original text.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+from .. import cite, tasks
+from ..lexicon.numbers import type_of
+from ..lexicon.sections import sections as find_sections
 from ..model import (
     Assignee,
     Citation,
@@ -19,9 +23,8 @@ from ..model import (
     Text,
 )
 from ..normalize import Normalized, normalize
-from .body import sections as find_sections
-from .header import identity_fallback, parse_header
-from .numbers import type_of
+from .header import DateAt, Header, identity_fallback, parse_header
+from .lines import Item
 from .tail import distribution, end_mark, recipients, signature, signature_around
 
 __all__ = ["parse"]
@@ -31,8 +34,6 @@ _WORDS = re.compile(r"[^\W\d_]{2,}")
 
 def parse(text: str, source: str | None = None, pages: tuple[int, ...] = ()) -> Document:
     """Parse the text of one official document into its record."""
-    from .. import cite, tasks  # the citation and task steps build on this package's helpers
-
     n = normalize(text)
     t = n.text
     problems: list[Problem] = []
@@ -55,12 +56,12 @@ def parse(text: str, source: str | None = None, pages: tuple[int, ...] = ()) -> 
     secs = find_sections(t, body_start, body_end)
 
     if fallback:  # the header is gone: the document names itself in a summary or appendix caption
-        p, sp, type_name, fdate = fallback
-        h.number = (p, sp)
+        h.number = own = fallback.number
+        p, sp, fdate = own.parsed, (own.start, own.end), fallback.date
         if not h.type_line:
-            h.type_line = (type_name, sp)
+            h.type_line = Item(fallback.doc_type, *sp)
         if fdate and not h.date:
-            h.date = (fdate, fdate.isoformat(), sp)
+            h.date = DateAt(fdate, fdate.isoformat(), *sp)
         problems.append(
             Problem(
                 "header.missing",
@@ -75,29 +76,29 @@ def parse(text: str, source: str | None = None, pages: tuple[int, ...] = ()) -> 
         h.system = "party" if "/" in sig.authority else "state"  # header lost: the signature tells
     number = None
     if h.number:
-        p, sp = h.number
-        number = Number(p.value, n.span(*sp), p.seq, p.year, p.type_abbr, p.symbols)
+        p = h.number.parsed
+        number = Number(p.value, n.span(h.number.start, h.number.end), p.seq, p.year, p.type_abbr, p.symbols)
 
     doc_type = _doc_type(h, n)
     if doc_type is None and recips and h.system == "state" and not h.type_line:
         doc_type = Text("Công văn", n.span(recips[0].start, recips[0].end))  # a letter: Kính gửi, no type
-    mentions = cite.get_citations(t, 0, len(t), own=h.number[0].value if h.number else None)
+    mentions = cite.get_citations(t, 0, len(t), own=h.number.parsed.value if h.number else None)
     main_end = max(sig.end if sig else 0, dist_span[1] if dist_span else 0)
     if main_end:  # numbers only inside appendix tables (lists of procedures, forms) are not citations
         mentions = [
             mt for mt in mentions if mt.span[0] < main_end or not _in_table(text, n.to_original(mt.span[0]))
         ]
     citations: list[Citation] = [_map_citation(c, n) for c in cite.resolve_citations(mentions)]
-    for kind, num, _first, other in cite.inconsistencies(mentions):
+    for cf in cite.inconsistencies(mentions):
         msg = (
-            f"Văn bản {num} được dẫn với hai ngày khác nhau."
-            if kind == "date"
-            else f"Trích yếu của văn bản {num} được dẫn theo hai cách khác nhau."
+            f"Văn bản {cf.number} được dẫn với hai ngày khác nhau."
+            if cf.kind == "date"
+            else f"Trích yếu của văn bản {cf.number} được dẫn theo hai cách khác nhau."
         )
-        problems.append(Problem(f"cite.{kind}", "warning", msg, n.span(*other.span)))
+        problems.append(Problem(f"cite.{cf.kind}", "warning", msg, n.span(*cf.other.span)))
 
-    issued = h.date[0] if h.date else None
-    issuer = h.issuer[0] if h.issuer else None
+    issued = h.date.value if h.date else None
+    issuer = h.issuer.text if h.issuer else None
     found = tasks.find_tasks(t, (body_start, body_end), secs, issued, issuer)
     if main_end and main_end < len(t):  # a plan or regulation issued with the document (ban hành kèm theo)
         rest = find_sections(t, main_end, len(t))
@@ -128,12 +129,12 @@ def parse(text: str, source: str | None = None, pages: tuple[int, ...] = ()) -> 
             )
         )
 
-    def tx(v: tuple[str, tuple[int, int]] | None) -> Text | None:
-        return Text(v[0], n.span(*v[1])) if v else None
+    def tx(v: Item | None) -> Text | None:
+        return Text(v.text, n.span(v.start, v.end)) if v else None
 
     date = None
-    if h.date and h.date[0]:
-        date = Date(h.date[0], h.date[1], n.span(*h.date[2]))
+    if h.date and h.date.value:
+        date = Date(h.date.value, h.date.text, n.span(h.date.start, h.date.end))
     return Document(
         text=text,
         source=source,
@@ -151,7 +152,7 @@ def parse(text: str, source: str | None = None, pages: tuple[int, ...] = ()) -> 
         body=Text(t[body_start:body_end].strip(), n.span(body_start, body_end))
         if body_end > body_start
         else None,
-        sections=tuple(Section(lb, hd, n.span(s, e), lv) for lb, hd, s, e, lv in secs),
+        sections=tuple(Section(x.label, x.heading, n.span(x.start, x.end), x.level) for x in secs),
         signer=signer,
         distribution=tuple(Text(d.text, n.span(d.start, d.end)) for d in dist),
         citations=tuple(citations),
@@ -162,19 +163,17 @@ def parse(text: str, source: str | None = None, pages: tuple[int, ...] = ()) -> 
     )
 
 
-def _addressed(f, recips, t: str):
+def _addressed(f: tasks.Found, recips: list[Item], t: str) -> tasks.Found | None:
     """ "Các đơn vị …" in a letter means its addressees (Kính gửi): name them — unless it is the
     closing request ("Đề nghị các cơ quan, đơn vị khẩn trương triển khai, thực hiện./.")."""
-    from dataclasses import replace
-
-    from .. import tasks
-
-    if not (f.assignees and all(name.lower() in tasks.generic_addressees() for name, *_ in f.assignees)):
+    if not (f.assignees and all(a.name.lower() in tasks.generic_addressees() for a in f.assignees)):
         return f
     if "./." in t[f.action[0] : f.action[1] + 4]:
         return None
     if recips:
-        return replace(f, assignees=[(r.text, "addressee", r.start, r.end) for r in recips])
+        return replace(
+            f, assignees=[tasks.FoundAssignee(r.text, "addressee", r.start, r.end) for r in recips]
+        )
     return f
 
 
@@ -188,12 +187,12 @@ def _in_table(original: str, pos: int) -> bool:
     )
 
 
-def _doc_type(h, n: Normalized) -> Text | None:
+def _doc_type(h: Header, n: Normalized) -> Text | None:
     """Tên loại: the type line; else ``V/v`` → Công văn; else the number's abbreviation."""
     if h.type_line:
-        return Text(h.type_line[0], n.span(*h.type_line[1]))
+        return Text(h.type_line.text, n.span(h.type_line.start, h.type_line.end))
     if h.number:
-        p, sp = h.number
+        p, sp = h.number.parsed, (h.number.start, h.number.end)
         named = type_of(p)
         if p.party and named:
             return Text(named, n.span(*sp))
@@ -204,22 +203,18 @@ def _doc_type(h, n: Normalized) -> Text | None:
         if h.system == "state" and not p.year:
             return Text("Công văn", n.span(*sp))
     elif h.vv and h.subject:
-        return Text("Công văn", n.span(*h.subject[1]))
+        return Text("Công văn", n.span(h.subject.start, h.subject.end))
     return None
 
 
 def _map_citation(c: Citation, n: Normalized) -> Citation:
-    from dataclasses import replace
-
     return replace(c, span=n.span(*c.span))
 
 
-def _map_task(f, n: Normalized, t: str) -> Task:
-    from .. import tasks
-
+def _map_task(f: tasks.Found, n: Normalized, t: str) -> Task:
     assignees = tuple(
-        Assignee(name, role, tasks.key_of(name), tasks.collective(name), n.span(a, b))
-        for name, role, a, b in f.assignees
+        Assignee(x.name, x.role, tasks.key_of(x.name), tasks.collective(x.name), n.span(x.start, x.end))
+        for x in f.assignees
     )
     dl = None
     if f.deadline:

@@ -4,47 +4,52 @@ into it (``parse`` maps them back to the original)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import cache
 
+from ..lexicon import dates, pattern
+from ..lexicon.numbers import NUMBER_RE, Parsed, from_match, parse_number, type_names
 from ..rules import table
-from . import dates
-from .lines import Line, is_upper, lines, squash
-from .numbers import HEADER_NUMBER, Parsed, parse_number, type_names
+from .lines import Item, Line, is_upper, lines, squash
 
 WINDOW = 8000  # the header never runs longer than this into a document
 
-QUOC_HIEU = re.compile(r"CỘNG\s+HÒA\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM", re.IGNORECASE)
-TIEU_NGU = re.compile(r"Độc\s+lập\s*[-–]\s*Tự\s+do\s*[-–]\s*Hạnh\s+phúc", re.IGNORECASE)
-PARTY_TITLE = re.compile(r"ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM")
-NUMBER_LINE = re.compile(
-    r"(?:^|(?<=[\s*(]))(?:[A-ZĐ][\wĐđ]{0,12}[ \t]+){0,3}?[Ss][ốỐ][ \t]*(?::|\.)?[ \t\n]*(?:"
-    + HEADER_NUMBER
-    + r")?"
-)
-DATE_LINE = re.compile(
-    # after white space: only at the first blank of a run that can start it ((?<![ \t][ \t])),
-    # the same leftmost match without trying every blank of a long run
-    r"(?:,|^|(?<=\s)(?<![ \t][ \t]))[ \t]*+ngày[ \t\n]+(?P<d>\d{1,2})?[ \t\n.…_]*th[áa]ng[ \t\n]*(?P<m>\d{1,2})?[ \t\n.…_]*"
-    r"n[ăa]m[ \t\n]*(?P<y>\d{4})",
-    re.MULTILINE | re.IGNORECASE,
-)
-VV = re.compile(r"(?:^|(?<=\s))(?:V/v|V/V|v/v|Về việc|VỀ VIỆC)[ \t:\n]+", re.MULTILINE)
-SUBJECT_STOP = re.compile(
-    r"^(?:Căn cứ|Theo đề nghị|Xét đề nghị|Thực hiện|Kính gửi|Điều\s+\d|Chương\s+[IVXLC\d]|Phần\s+(?:thứ|[IVX\d])|"
-    r"Mục\s+\d|Trong\s|Để\s|Nhằm\s|Ngày\s+\d|Hôm nay|Sau khi|Vừa qua|Năm\s+\d{4}|[IVX]+\.\s|\d+\.\s|Nơi nhận|"
-    r"Triển khai|Thi hành|Qua\s)",
-)
-# the first line of a trích yếu may itself begin "Thực hiện …", "Triển khai …": only these stop it
-FIRST_LINE_STOP = re.compile(
-    r"^(?:Căn cứ|Theo đề nghị|Xét đề nghị|Kính gửi|Điều\s+\d|Chương\s+[IVXLC\d]|Nơi nhận|[IVX]+\.\s|\d+\.\s)"
-)
-BODY_OPENING = re.compile(r"^[ \t*]*(?:Căn cứ|Kính gửi|Điều\s+1\b|Theo đề nghị|Xét đề nghị)", re.MULTILINE)
-CONNECTOR_END = re.compile(
-    r"(?:\b(?:của|và|cho|về|tại|thuộc|đối với|với|trong|theo|trên|các|năm|giai đoạn|đến|từ|CỦA|VÀ|CHO|VỀ|TẠI|"
-    r"THUỘC|ĐỐI VỚI|VỚI|TRONG|THEO|TRÊN|CÁC|NĂM|GIAI ĐOẠN|ĐẾN|TỪ)|[,\-–(])$"
-)
+QUOC_HIEU = pattern("header.quoc_hieu")
+TIEU_NGU = pattern("header.motto")
+PARTY_TITLE = pattern("header.party_title")
+NUMBER_LINE = pattern("header.number_line")
+DATE_LINE = pattern("header.date_line")
+VV = pattern("header.vv")
+SUBJECT_STOP = pattern("header.subject_stop")
+FIRST_LINE_STOP = pattern("header.first_line_stop")
+BODY_OPENING = pattern("header.body_opening")
+CONNECTOR_END = pattern("header.connector_end")
+_NUMBER_COLON = pattern("header.number_colon")
+_SO_COLON = pattern("header.so_colon")
+_BLANK_NUMBER = pattern("header.blank_number")
+_NOT_PLACE = pattern("header.not_place")
+_PARTY_VV = pattern("header.party_vv")
+
+
+@dataclass(frozen=True)
+class NumberAt:
+    """The number and where it stands."""
+
+    parsed: Parsed
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class DateAt:
+    """The date line: its value (None when blank or impossible), its text, where it stands."""
+
+    value: dt.date | None
+    text: str
+    start: int
+    end: int
 
 
 @dataclass
@@ -52,50 +57,67 @@ class Header:
     """What the header gave; spans are in the normalized text."""
 
     system: str = "other"
-    issuer: tuple[str, tuple[int, int]] | None = None
-    issuer_parent: tuple[str, tuple[int, int]] | None = None
-    number: tuple[Parsed, tuple[int, int]] | None = None
+    issuer: Item | None = None
+    issuer_parent: Item | None = None
+    number: NumberAt | None = None
     number_line: tuple[int, int] | None = None  # the "Số:" line, even when its number is blank
-    place: tuple[str, tuple[int, int]] | None = None
-    date: tuple[dates.dt.date | None, str, tuple[int, int]] | None = None
-    type_line: tuple[str, tuple[int, int]] | None = None
+    place: Item | None = None
+    date: DateAt | None = None
+    type_line: Item | None = None
     vv: bool = False
-    subject: tuple[str, tuple[int, int]] | None = None
-    urgency: tuple[str, tuple[int, int]] | None = None
-    secrecy: tuple[str, tuple[int, int]] | None = None
+    subject: Item | None = None
+    urgency: Item | None = None
+    secrecy: Item | None = None
     end: int = 0  # where the header ends (body or Kính gửi begins)
 
 
+@dataclass(frozen=True)
+class Identity:
+    """The document's own number, type and date named in its text when the header is lost."""
+
+    number: NumberAt
+    doc_type: str
+    date: dt.date | None
+
+
+@dataclass(frozen=True)
+class _Vocab:
+    """The header's words (``data/header.toml``, type names, signer titles) as patterns and tables."""
+
+    body_start: re.Pattern[str]  # a body's name begins ("ỦY BAN", "SỞ")
+    locality: re.Pattern[str]  # a locality word that is not a body ("TỈNH" but not "TỈNH ỦY")
+    type_line: re.Pattern[str]  # a type line ("QUYẾT ĐỊNH") and the rest of it
+    title_start: re.Pattern[str]  # a signer's title ("CHỦ TỊCH")
+    type_by_upper: dict[str, str]  # "QUYẾT ĐỊNH" → "Quyết định"
+    urgency: dict[str, str]
+    secrecy: dict[str, str]
+    marks: dict[str, str]  # urgency and secrecy marks
+    not_issuer: frozenset[str]
+
+
 @cache
-def _vocab() -> dict[str, object]:
+def _vocab() -> _Vocab:
     h = table("header")
     starts = sorted(h["body_starts"], key=len, reverse=True)
-    body_start = re.compile(r"^(?:" + "|".join(re.escape(s) for s in starts) + r")(?=$|[\s,.\-])")
     loc = sorted(h["locality_words"], key=len, reverse=True)
-    locality = re.compile(r"^(?:" + "|".join(re.escape(s) for s in loc) + r")(?=\s)(?!\s+(?:ỦY|UỶ)\b)")
     upper_types = sorted({n.upper() for n in type_names()}, key=len, reverse=True)
-    type_line = re.compile(
-        r"^(?P<t>"
-        + "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in upper_types)
-        + r")(?=$|[\s:]+)[ \t:]*(?P<rest>[^\n]*)$",
-        re.MULTILINE,
-    )
-    marks = {**h["urgency"], **h["secrecy"]}
-    return {
-        "body_start": body_start,
-        "locality": locality,
-        "type_line": type_line,
-        "title_start": re.compile(
-            r"^(?:"
-            + "|".join(re.escape(x) for x in sorted(table("signature")["titles"], key=len, reverse=True))
-            + r")\b"
+    titles = sorted(table("signature")["titles"], key=len, reverse=True)
+    return _Vocab(
+        body_start=re.compile(r"^(?:" + "|".join(re.escape(s) for s in starts) + r")(?=$|[\s,.\-])"),
+        locality=pattern("header.locality", words="|".join(re.escape(s) for s in loc)),
+        type_line=re.compile(
+            r"^(?P<t>"
+            + "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in upper_types)
+            + r")(?=$|[\s:]+)[ \t:]*(?P<rest>[^\n]*)$",
+            re.MULTILINE,
         ),
-        "type_by_upper": {n.upper(): n for n in type_names()},
-        "urgency": h["urgency"],
-        "secrecy": h["secrecy"],
-        "marks": marks,
-        "not_issuer": set(h["not_issuer"]),
-    }
+        title_start=re.compile(r"^(?:" + "|".join(re.escape(x) for x in titles) + r")\b"),
+        type_by_upper={n.upper(): n for n in type_names()},
+        urgency=h["urgency"],
+        secrecy=h["secrecy"],
+        marks={**h["urgency"], **h["secrecy"]},
+        not_issuer=frozenset(h["not_issuer"]),
+    )
 
 
 def parse_header(t: str) -> Header:
@@ -110,14 +132,14 @@ def parse_header(t: str) -> Header:
         h.number_line = num_m.span()
         if num_m.group("seq"):
             p = parse_number(num_m.group("seq"), num_m.group("year"), num_m.group("rest"), num_m.group("sep"))
-            h.number = (p, (num_m.start("seq"), num_m.end("rest")))
+            h.number = NumberAt(p, num_m.start("seq"), num_m.end("rest"))
     after_number = num_m.end() if num_m else (qh.end() if qh else 0)
     opening = BODY_OPENING.search(w, num_m.end() if num_m else 0)
     date_m = _find_date(w[: opening.start()] if opening else w, num_m)
     if date_m:
         d = dates.make(date_m.group("y"), date_m.group("m"), date_m.group("d")) if date_m.group("d") else None
         ds = date_m.start() + len(date_m.group()) - len(date_m.group().lstrip(", \t"))
-        h.date = (d, squash(t[ds : date_m.end()]), (ds, date_m.end()))
+        h.date = DateAt(d, squash(t[ds : date_m.end()]), ds, date_m.end())
         h.place = _place(t, date_m.start(), num_m)
 
     if party and (not qh or party.start() < qh.start() + 400):
@@ -125,7 +147,7 @@ def parse_header(t: str) -> Header:
     elif qh:
         h.system = "state"
     elif h.number:
-        h.system = "party" if h.number[0].party else "state"
+        h.system = "party" if h.number.parsed.party else "state"
 
     ends = [
         x for x in (num_m.start() if num_m else None, date_m.start() if date_m else None) if x is not None
@@ -134,15 +156,15 @@ def parse_header(t: str) -> Header:
     _issuer(t, h, issuer_end, [m for m in (qh, party, TIEU_NGU.search(w)) if m])
 
     # the type line (QUYẾT ĐỊNH, KẾ HOẠCH…), first one after the number / date
-    issuer_name = h.issuer[0] if h.issuer else None
+    issuer_name = h.issuer.text if h.issuer else None
     start_types = after_number
-    tl = v["type_line"].search(w, start_types)  # type: ignore[union-attr]
+    tl = v.type_line.search(w, start_types)
     if tl and tl.start() - start_types > 2500:
         tl = None
     vv = VV.search(w, num_m.end() if num_m else 0, (num_m.end() + 400) if num_m else 2000)
     if tl:
-        name = v["type_by_upper"][" ".join(tl.group("t").split())]  # type: ignore[index]
-        h.type_line = (name, tl.span("t"))
+        name = v.type_by_upper[" ".join(tl.group("t").split())]
+        h.type_line = Item(name, tl.start("t"), tl.end("t"))
         rest = tl.group("rest").strip(" :*")
         first = tl.start("rest") + (len(tl.group("rest")) - len(tl.group("rest").lstrip(" :*")))
         h.subject, h.end = _subject(t, first if rest else tl.end(), issuer_name)
@@ -160,23 +182,12 @@ def parse_header(t: str) -> Header:
 @cache
 def _identity_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
     types = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in type_names())
-    num = r"(?P<num>\d{1,6}(?:[-/][A-Za-zĐđ0-9&.]+)+)"
-    date = r"(?:\s+ngày\s+(?P<date>" + dates.DAY_MONTH_YEAR + "|" + dates.NUMERIC + "))?"
-    caption = re.compile(
-        r"(?:[Bb]an\s+hành\s+)?[Kk]èm\s+theo\s+(?P<type>(?i:" + types + r"))\s+(?:số\s+)?" + num + date
-    )
-    summary = re.compile(
-        r"[Nn]gày\s+(?P<date>" + dates.DAY_MONTH_YEAR + "|" + dates.NUMERIC + r"),\s+[^.\n]{0,100}?"
-        r"(?:đã\s+)?ban\s+hành\s+(?P<type>(?i:" + types + r"))\s+(?:số\s+)?" + num
-    )
-    return caption, summary
+    return pattern("header.caption", types=types), pattern("header.summary", types=types)
 
 
-def identity_fallback(t: str) -> tuple[Parsed, tuple[int, int], str, dates.dt.date | None] | None:
+def identity_fallback(t: str) -> Identity | None:
     """The document's own number when the header did not survive (a crawled page that kept only
     the body): a summary's "Ngày …, X ban hành Công văn 12/…" or an appendix's "(Kèm theo Công văn số …)"."""
-    from .numbers import NUMBER_RE, from_match
-
     caption, summary = _identity_res()
     for rx, limit in ((summary, 1500), (caption, len(t))):
         m = rx.search(t, 0, limit)
@@ -185,12 +196,9 @@ def identity_fallback(t: str) -> tuple[Parsed, tuple[int, int], str, dates.dt.da
         nm = NUMBER_RE.match(t, m.start("num"))
         if not nm:
             continue
-        d = None
-        if m.group("date"):
-            g = m.groupdict()
-            d = dates.make(g["y"] or g["y2"], g["m"] or g["m2"], g["d"] or g["d2"])
+        d = dates.from_match(m) if m.group("date") else None
         name = next((n for n in type_names() if n.lower() == " ".join(m.group("type").split()).lower()), None)
-        return from_match(nm), nm.span(), name or m.group("type"), d
+        return Identity(NumberAt(from_match(nm), nm.start(), nm.end()), name or m.group("type"), d)
     return None
 
 
@@ -201,16 +209,13 @@ def _find_number(w: str) -> re.Match[str] | None:
         prefix = w[line_start : m.start()].strip(" *\t-_=|–—")  # a rule or a table edge before "Số:"
         if len(prefix) > 40 or (prefix and not prefix[0].isupper()):
             continue
-        if prefix and not re.match(r"[^\n]*?[Ss]ố[ \t]*:", m.group()):
+        if prefix and not _NUMBER_COLON.match(m.group()):
             continue  # "Công văn số 12/…" in a title line; "Luật số: 12/…" is a header
-        if m.group("seq") or re.search(r"[Ss]ố[ \t]*:", m.group()):
+        if m.group("seq") or _SO_COLON.search(m.group()):
             return m
         if not prefix and _BLANK_NUMBER.match(w, m.end()):
             return m  # a draft's blank number: "Số -HD/BTCTU", "Số   /KH-UBND"
     return None
-
-
-_BLANK_NUMBER = re.compile(r"[ \t]*[-/][ \t]*[A-ZĐ][A-Za-zĐđ]*[-/][A-ZĐ]")
 
 
 def _find_date(w: str, num_m: re.Match[str] | None) -> re.Match[str] | None:
@@ -230,7 +235,7 @@ def _find_date(w: str, num_m: re.Match[str] | None) -> re.Match[str] | None:
     return None
 
 
-def _place(t: str, date_start: int, num_m: re.Match[str] | None) -> tuple[str, tuple[int, int]] | None:
+def _place(t: str, date_start: int, num_m: re.Match[str] | None) -> Item | None:
     """Địa danh: the words before ", ngày", wrapped lines of the same cell included."""
     end = date_start
     start = t.rfind("\n", 0, end) + 1
@@ -242,7 +247,7 @@ def _place(t: str, date_start: int, num_m: re.Match[str] | None) -> tuple[str, t
         prev_start = t.rfind("\n", 0, start - 1) + 1
         prev = t[max(prev_start, floor) : start - 1].strip(" *\t")
         words = len(prev.split()) + len(seg.split())
-        if not prev or words > 6 or is_upper(prev) or re.search(r"[\d:/]|V/v|Số|Độc lập", prev):
+        if not prev or words > 6 or is_upper(prev) or _NOT_PLACE.search(prev):
             break
         start = max(prev_start, floor)
         seg = t[start:end]
@@ -251,7 +256,7 @@ def _place(t: str, date_start: int, num_m: re.Match[str] | None) -> tuple[str, t
     if not value or len(value) > 60 or not value[0].isupper():
         return None
     off = start + (len(raw) - len(raw.lstrip(" \n\t*")))
-    return value, (off, off + len(raw.strip(" \n\t*,")))
+    return Item(value, off, off + len(raw.strip(" \n\t*,")))
 
 
 def _issuer(t: str, h: Header, end: int, anchors: list[re.Match[str]]) -> None:
@@ -261,9 +266,10 @@ def _issuer(t: str, h: Header, end: int, anchors: list[re.Match[str]]) -> None:
     kept: list[Line] = []
     for ln in lines(t, 0, end):
         pieces = _minus(ln, cut)
-        for text, s, _e in pieces:
+        for piece in pieces:
+            text, s = piece.text, piece.start
             text2 = text.strip(" *-_.,;:")
-            if not text2 or text2 in v["not_issuer"] or text2.upper() in v["marks"]:  # type: ignore[operator]
+            if not text2 or text2 in v.not_issuer or text2.upper() in v.marks:
                 continue
             if not is_upper(text2) or len(text2) > 120:
                 kept.clear()  # web chrome or prose before the header: start again
@@ -274,22 +280,22 @@ def _issuer(t: str, h: Header, end: int, anchors: list[re.Match[str]]) -> None:
         return
     groups: list[list[Line]] = []
     for ln in kept:
-        starts_body = bool(v["body_start"].match(ln.text)) and not v["locality"].match(ln.text)  # type: ignore[union-attr]
+        starts_body = bool(v.body_start.match(ln.text)) and not v.locality.match(ln.text)
         prev = groups[-1][-1].text if groups else ""
-        broken = len(prev.split()) == 1 and bool(v["body_start"].match(f"{prev} {ln.text}"))  # type: ignore[union-attr]
+        broken = len(prev.split()) == 1 and bool(v.body_start.match(f"{prev} {ln.text}"))
         cont = bool(groups) and (not starts_body or broken or CONNECTOR_END.search(prev) is not None)
         if cont:
             groups[-1].append(ln)
         else:
             groups.append([ln])
     last = groups[-1]
-    h.issuer = (" ".join(x.text for x in last), (last[0].start, last[-1].end))
+    h.issuer = Item(" ".join(x.text for x in last), last[0].start, last[-1].end)
     if len(groups) > 1:
         par = [x for g in groups[:-1] for x in g]
-        h.issuer_parent = (" ".join(x.text for x in par), (par[0].start, par[-1].end))
+        h.issuer_parent = Item(" ".join(x.text for x in par), par[0].start, par[-1].end)
 
 
-def _minus(ln: Line, cut: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
+def _minus(ln: Line, cut: list[tuple[int, int]]) -> list[Item]:
     """The parts of a line outside the ``cut`` spans."""
     parts = [(ln.start, ln.end)]
     for a, b in cut:
@@ -304,7 +310,7 @@ def _minus(ln: Line, cut: list[tuple[int, int]]) -> list[tuple[str, int, int]]:
                 nxt.append((b, e))
         parts = nxt
     base = ln.start
-    return [(ln.text[s - base : e - base], s, e) for s, e in parts if ln.text[s - base : e - base].strip()]
+    return [Item(ln.text[s - base : e - base], s, e) for s, e in parts if ln.text[s - base : e - base].strip()]
 
 
 def _subject(
@@ -313,7 +319,7 @@ def _subject(
     issuer: str | None,
     vv: bool = False,
     date_m: re.Match[str] | None = None,
-) -> tuple[tuple[str, tuple[int, int]] | None, int]:
+) -> tuple[Item | None, int]:
     """Trích yếu from ``start``: the lines that continue it, by the rules of each layout."""
     v = _vocab()
     stop_at = date_m.start() if (vv and date_m and date_m.start() > start) else len(t)
@@ -340,7 +346,7 @@ def _subject(
             break
         subj_upper = is_upper(got[0].text)
         upper = is_upper(text)
-        starts_body = bool(v["body_start"].match(text))  # type: ignore[union-attr]
+        starts_body = bool(v.body_start.match(text))
         connected = CONNECTOR_END.search(prev) is not None
         if not ln.gap:
             if vv or (upper if subj_upper else not upper):
@@ -369,7 +375,7 @@ def _subject(
     if not got:
         return None, start
     value = squash(" ".join(x.text.strip("* ") for x in got)).strip(" *")
-    return (value, (got[0].start, got[-1].end)), got[-1].end
+    return Item(value, got[0].start, got[-1].end), got[-1].end
 
 
 def _is_formula(text: str, issuer: str | None) -> bool:
@@ -382,17 +388,17 @@ def _is_formula(text: str, issuer: str | None) -> bool:
     if issuer and squash(text).strip(" :") in (issuer, issuer.split(" ", 1)[-1]):
         return True
     v = _vocab()
-    m = v["title_start"].match(text)  # type: ignore[union-attr]
-    return bool(m and v["body_start"].match(text[m.end() :].lstrip()))  # type: ignore[union-attr]
+    m = v.title_start.match(text)
+    return bool(m and v.body_start.match(text[m.end() :].lstrip()))
 
 
 def _party_subject(t: str, h: Header, num_m: re.Match[str], date_m: re.Match[str] | None) -> None:
     """A Party công văn prints "Về …" under its number, without "V/v"."""
     start = max(num_m.end(), date_m.end() if date_m else 0)
-    m = re.compile(r"^[ \t*]*(?:Về|V/v|V/V)[ \t]", re.MULTILINE).search(t, num_m.end(), num_m.end() + 800)
+    m = _PARTY_VV.search(t, num_m.end(), num_m.end() + 800)
     if m and (not date_m or m.start() < date_m.start() or m.start() > date_m.end()):
         first = m.start() + len(m.group()) - len(m.group().lstrip(" \t*"))
-        h.subject, h.end = _subject(t, first, h.issuer[0] if h.issuer else None)
+        h.subject, h.end = _subject(t, first, h.issuer.text if h.issuer else None)
         h.vv = True
     else:
         h.end = start
@@ -403,7 +409,7 @@ def _marks(t: str, h: Header, end: int) -> None:
     v = _vocab()
     for ln in lines(t, 0, min(end + 200, len(t))):
         key = ln.text.strip("*_ .").upper()
-        if key in v["urgency"] and h.urgency is None:  # type: ignore[operator]
-            h.urgency = (v["urgency"][key], (ln.start, ln.end))  # type: ignore[index]
-        elif key in v["secrecy"] and h.secrecy is None:  # type: ignore[operator]
-            h.secrecy = (v["secrecy"][key], (ln.start, ln.end))  # type: ignore[index]
+        if key in v.urgency and h.urgency is None:
+            h.urgency = Item(v.urgency[key], ln.start, ln.end)
+        elif key in v.secrecy and h.secrecy is None:
+            h.secrecy = Item(v.secrecy[key], ln.start, ln.end)

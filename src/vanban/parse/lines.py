@@ -18,6 +18,15 @@ class Line:
     gap: bool  # a blank line (paragraph or table-cell break) stands before it
 
 
+@dataclass(frozen=True)
+class Item:
+    """A value read from the text (a name, a list item, a line) and its span in the normalized text."""
+
+    text: str
+    start: int
+    end: int
+
+
 def lines(text: str, start: int = 0, end: int | None = None) -> list[Line]:
     """The non-blank lines of ``text[start:end]``."""
     out: list[Line] = []

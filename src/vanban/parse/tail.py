@@ -6,53 +6,54 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from ..lexicon import pattern
 from ..rules import table, trie_regex
-from .lines import Line, is_upper, lines, squash
+from .lines import Item, Line, is_upper, lines, squash
 
-KINH_GUI = re.compile(r"(?i:K[íi]nh[ \t\n]+g[ửu]i)[ \t]*:?|(?<=[A-ZĐ])[ \t]+điện[ \t]*:")
-BODY_OPENING = re.compile(
-    r"^(?:Căn cứ|Thực hiện|Theo|Ngày\s+\d|Để\s|Trả lời|Phúc đáp|Xét|Nhằm|Vừa qua|Hiện nay|Qua\s|Trong\s|Tiếp theo|"
-    r"Sau khi|Nhận được|Trên cơ sở|Bộ\s|Ủy ban|UBND)"
-)
-NOI_NHAN = re.compile(r"(?m)^[ \t*]*N[ơo]i\s+nh[ậa]n[ \t]*:?")
+KINH_GUI = pattern("tail.kinh_gui")
+BODY_OPENING = pattern("tail.body_opening")
+NOI_NHAN = pattern("tail.noi_nhan")
 ITEM = re.compile(r"^[-–•+][ \t]*")
-END_MARK = re.compile(r"\./\.|Trân trọng|TRÂN TRỌNG")
+END_MARK = pattern("tail.end_mark")
+_LUU = pattern("tail.luu")
+_NAME_WORD = pattern("tail.name_word")
 
 
 @dataclass(frozen=True)
-class Item:
-    """A list item (recipient, distribution entry) and its span in the normalized text."""
+class _Vocab:
+    """The signature block's words (``data/signature.toml``) as patterns."""
 
-    text: str
-    start: int
-    end: int
+    rank: re.Pattern[str]  # a rank before a name ("Thượng tướng")
+    anchor: re.Pattern[str]  # a marker or title line: where a block may be
+    authority: dict[str, str]  # marker → authority
+    marker: re.Pattern[str]  # TM., KT., TL.… opening a line (group ``a``)
+    title: re.Pattern[str]  # a title opening a line
+    title_any: re.Pattern[str]  # a title anywhere in a line
+    captions: frozenset[str]  # "(đã ký)", lower case
+    esign: tuple[str, ...]  # e-signature phrases, lower case
+    prefix: re.Pattern[str]  # name prefixes ("Ông", "Bà")
 
 
 @cache
-def _vocab() -> dict[str, object]:
+def _vocab() -> _Vocab:
     s = table("signature")
     auth = sorted(s["authority"], key=len, reverse=True)
-    marker = re.compile(r"^(?P<a>" + "|".join(re.escape(a) for a in auth) + r")(?=[\s.]|$)[ \t.]*\S")
     titles = sorted(s["titles"], key=len, reverse=True)
-    title = re.compile(r"^(?:" + "|".join(re.escape(x) for x in titles) + r")\b")
-    title_any = re.compile(r"(?<!\S)(?:" + "|".join(re.escape(x) for x in titles) + r")(?!\S)")
     prefixes = sorted(s["name_prefixes"], key=len, reverse=True)
-    prefix = re.compile(r"^(?:(?:" + "|".join(re.escape(p) for p in prefixes) + r")\s*)+")
-    anchor = re.compile(
-        r"(?m)^[ \t*]*(?:(?:" + trie_regex(auth) + r")(?=[\s.])|(?:" + trie_regex(titles) + r")\b)"
-    )
     ranks = sorted(s["ranks"], key=len, reverse=True)
-    return {
-        "rank": re.compile(r"(?:" + "|".join(re.escape(r) for r in ranks) + r")\s+(?=[A-ZĐ])"),
-        "anchor": anchor,
-        "authority": s["authority"],
-        "marker": marker,
-        "title": title,
-        "title_any": title_any,
-        "captions": {c.lower() for c in s["captions"]},
-        "esign": tuple(e.lower() for e in s["esign"]),
-        "prefix": prefix,
-    }
+    return _Vocab(
+        rank=pattern("tail.rank", ranks="|".join(re.escape(r) for r in ranks)),
+        anchor=re.compile(
+            r"(?m)^[ \t*]*(?:(?:" + trie_regex(auth) + r")(?=[\s.])|(?:" + trie_regex(titles) + r")\b)"
+        ),
+        authority=s["authority"],
+        marker=re.compile(r"^(?P<a>" + "|".join(re.escape(a) for a in auth) + r")(?=[\s.]|$)[ \t.]*\S"),
+        title=re.compile(r"^(?:" + "|".join(re.escape(x) for x in titles) + r")\b"),
+        title_any=re.compile(r"(?<!\S)(?:" + "|".join(re.escape(x) for x in titles) + r")(?!\S)"),
+        captions=frozenset(c.lower() for c in s["captions"]),
+        esign=tuple(e.lower() for e in s["esign"]),
+        prefix=re.compile(r"^(?:(?:" + "|".join(re.escape(p) for p in prefixes) + r")\s*)+"),
+    )
 
 
 def _clean(s: str) -> str:
@@ -135,11 +136,11 @@ def distribution(t: str, start: int) -> tuple[list[Item], tuple[int, int] | None
                 items.append([ln])
             end = ln.end
             continue
-        if ln.start < first_line_end and not v["marker"].match(text):  # type: ignore[union-attr]
+        if ln.start < first_line_end and not v.marker.match(text):
             items.append([ln])
             end = ln.end
             continue
-        signature_like = bool(v["marker"].match(text)) or (is_upper(text) and len(text) < 80)  # type: ignore[union-attr]
+        signature_like = bool(v.marker.match(text)) or (is_upper(text) and len(text) < 80)
         if items and not ln.gap and not signature_like and not _is_lưu_done(items[-1]):
             items[-1].append(ln)
             end = ln.end
@@ -160,7 +161,7 @@ def distribution(t: str, start: int) -> tuple[list[Item], tuple[int, int] | None
 
 def _is_lưu_done(parts: list[Line]) -> bool:
     joined = " ".join(p.text for p in parts)
-    return bool(re.match(r"^[-–•+]?\s*Lưu\b", joined)) and bool(re.search(r"[.;)]$", joined.strip("* ")))
+    return bool(_LUU.match(joined)) and bool(re.search(r"[.;)]$", joined.strip("* ")))
 
 
 @dataclass(frozen=True)
@@ -178,7 +179,7 @@ class SignatureBlock:
 
 def _is_name(text: str) -> bool:
     v = _vocab()
-    s = v["prefix"].sub("", text).strip(" .,*")  # type: ignore[union-attr]
+    s = v.prefix.sub("", text).strip(" .,*")
     words = s.split()
     if not 2 <= len(words) <= 6 or len(s) > 60:
         return False
@@ -208,7 +209,7 @@ def _split_line(ln: Line) -> list[Line]:
     up = " ".join(words[:k]).strip("* ")
     name = " ".join(words[k:])
     v = _vocab()
-    if not is_upper(up) or not _is_name(name) or not (v["marker"].match(up) or v["title"].match(up)):  # type: ignore[union-attr]
+    if not is_upper(up) or not _is_name(name) or not (v.marker.match(up) or v.title.match(up)):
         return [ln]
     off = ln.start + ln.text.index(text)
     name_at = off + text.rindex(words[k])
@@ -243,10 +244,10 @@ def signature(t: str, start: int, near: int | None) -> SignatureBlock | None:
     around each candidate are read. With ``near`` (where ``Nơi nhận`` stands) the block closest
     to it wins; otherwise the first.
     """
-    anchor = _vocab()["anchor"]
+    anchor = _vocab().anchor
     found: list[SignatureBlock] = []
     seen_end = -1
-    for am in anchor.finditer(t, start):  # type: ignore[union-attr]
+    for am in anchor.finditer(t, start):
         if am.start() < seen_end:
             continue
         if near is not None and found and am.start() > near + 4000:
@@ -291,7 +292,7 @@ def signature_around(t: str, dist: tuple[int, int]) -> SignatureBlock | None:
 def _block_above(lns: list[Line], i: int) -> SignatureBlock | None:
     """Collect the upper-case lines above name line ``i`` into a signature block."""
     v = _vocab()
-    marker_re = v["marker"]
+    marker_re = v.marker
     ups: list[Line] = []
     signed = False
     j = i - 1
@@ -299,11 +300,11 @@ def _block_above(lns: list[Line], i: int) -> SignatureBlock | None:
     while j >= 0 and len(ups) < 6:
         text = lns[j].text.strip("* ")
         low = text.lower()
-        if low in v["captions"] or (low.startswith("(") and low.endswith(")") and "ký" in low):  # type: ignore[operator]
+        if low in v.captions or (low.startswith("(") and low.endswith(")") and "ký" in low):
             signed = signed or "đã ký" in low
             j -= 1
             continue
-        if low.startswith(v["esign"]):  # type: ignore[arg-type]
+        if low.startswith(v.esign):
             j -= 1
             skipped += 1
             if skipped > 6:
@@ -318,21 +319,19 @@ def _block_above(lns: list[Line], i: int) -> SignatureBlock | None:
         return None
     ups.reverse()
     ups = _join_wrapped(_split_markers(ups))
-    marker_idx = [k for k, u in enumerate(ups) if marker_re.match(u.text)]  # type: ignore[union-attr]
+    marker_idx = [k for k, u in enumerate(ups) if marker_re.match(u.text)]
     if marker_idx:
         ups = ups[marker_idx[0] :]
     else:
         # no marker: the signer's own title line, which must look like a title
-        ups = [u for u in ups[-2:] if v["title"].match(u.text)][-1:]  # type: ignore[union-attr]
+        ups = [u for u in ups[-2:] if v.title.match(u.text)][-1:]
         if not ups:
             return None
-    markers = [Item(squash(u.text), u.start, u.end) for u in ups if marker_re.match(u.text)]  # type: ignore[union-attr]
-    authority = None
-    if markers:
-        a = marker_re.match(markers[0].text).group("a")  # type: ignore[union-attr]
-        authority = v["authority"][a]  # type: ignore[index]
+    markers = [Item(squash(u.text), u.start, u.end) for u in ups if marker_re.match(u.text)]
+    head = marker_re.match(markers[0].text) if markers else None
+    authority = v.authority[head.group("a")] if head else None
     last = ups[-1]
-    if marker_re.match(last.text):  # type: ignore[union-attr]
+    if marker_re.match(last.text):
         title = _title_in_marker(last)
         if title:
             markers[-1] = Item(
@@ -348,11 +347,11 @@ def _block_above(lns: list[Line], i: int) -> SignatureBlock | None:
 
 def _split_markers(ups: list[Line]) -> list[Line]:
     """ "TL. TỔNG CỤC TRƯỞNG KT. VỤ TRƯỞNG …" on one line: one line per marker."""
-    marker_re = _vocab()["marker"]
+    marker_re = _vocab().marker
     out: list[Line] = []
     inner = re.compile(r"\s(?=(?:TM|KT|TL|TUQ|T/M|K/T|T/L|T/UQ)[.\s])")
     for u in ups:
-        if not marker_re.match(u.text):  # type: ignore[union-attr]
+        if not marker_re.match(u.text):
             out.append(u)
             continue
         pos = 0
@@ -375,9 +374,9 @@ def _join_wrapped(ups: list[Line]) -> list[Line]:
         if (
             prev
             and not u.gap
-            and v["marker"].match(prev.text)  # type: ignore[union-attr]
-            and not v["marker"].match(u.text)  # type: ignore[union-attr]
-            and not v["title"].match(u.text)  # type: ignore[union-attr]
+            and v.marker.match(prev.text)
+            and not v.marker.match(u.text)
+            and not v.title.match(u.text)
         ):
             out[-1] = Line(f"{prev.text} {u.text}", prev.start, u.end, prev.gap)
             continue
@@ -388,13 +387,13 @@ def _join_wrapped(ups: list[Line]) -> list[Line]:
 def _title_in_marker(ln: Line) -> Item | None:
     """The signer's title printed at the end of the last marker line ("KT. BỘ TRƯỞNG THỨ TRƯỞNG")."""
     v = _vocab()
-    head = v["marker"].match(ln.text)  # type: ignore[union-attr]
+    head = v.marker.match(ln.text)
     body_at = head.start() + len(head.group("a")) if head else 0
     rest = ln.text[body_at:]
     lead = len(rest) - len(rest.lstrip(" ."))
     found = [
         m
-        for m in v["title_any"].finditer(rest)  # type: ignore[union-attr]
+        for m in v.title_any.finditer(rest)
         if m.start() > lead and not rest[: m.start()].rstrip().endswith(("BAN", "BỘ", "HỘI ĐỒNG"))
     ]
     if not found:
@@ -413,10 +412,10 @@ def _name_item(lns: list[Line], i: int) -> Item:
     if i + 1 < len(lns):
         nxt = lns[i + 1]
         word = nxt.text.strip("* ")
-        if not nxt.gap and re.fullmatch(r"[A-ZĐ][^\W\d_]{0,8}", word or "-") and len(text.split()) < 4:
+        if not nxt.gap and _NAME_WORD.fullmatch(word or "-") and len(text.split()) < 4:
             text = f"{text} {word}"
             end = nxt.start + nxt.text.index(word) + len(word)
-    rank = _vocab()["rank"].match(text)  # type: ignore[union-attr]
+    rank = _vocab().rank.match(text)
     if rank:  # "Thượng tướng Lê Huy Vịnh": the rank is not the name
         off += rank.end()
         text = text[rank.end() :]

@@ -331,7 +331,7 @@ def _type_name(value: str | None) -> str | None:
     """A type name as the record spells it (``Công Văn`` → ``Công văn``)."""
     if not value:
         return None
-    from ..parse.numbers import type_names
+    from ..lexicon.numbers import type_names
 
     folded = value.casefold()
     return next((t for t in type_names() if t.casefold() == folded), value[:1].upper() + value[1:].lower())

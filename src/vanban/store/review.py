@@ -167,7 +167,7 @@ def apply(rec: dict[str, Any], values: dict[str, str]) -> dict[str, Any]:
 
 
 def _number_parts(value: str) -> dict[str, Any] | None:
-    from ..parse.numbers import NUMBER_RE, from_match
+    from ..lexicon.numbers import NUMBER_RE, from_match
 
     m = NUMBER_RE.fullmatch(value)
     if not m:

@@ -1,13 +1,13 @@
-"""Nội dung: the body's numbered parts (Phần, Chương, Mục, Điều, I., 1., a)) and their headings."""
+"""Nội dung: the body's numbered parts (Phần, Chương, Mục, Điều, I., 1., a)) and their headings;
+the grammar is ``body.section`` of ``data/lexicon/grammar.toml``."""
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
 
-SECTION = re.compile(
-    r"(?:^|\n)[ \t*]*(?P<label>(?:Phần|PHẦN)\s+(?:thứ\s+\w+|[IVXLC]+|\d+)|(?:Chương|CHƯƠNG)\s+[IVXLC\d]+|(?:Mục|MỤC)\s+\d+|"
-    r"Điều\s+\d+[a-z]?\.?|[IVXLC]{1,5}\.|\d{1,2}(?:\.\d{1,2}){0,3}\.?(?=\s)|[a-zđ]\))[ \t]*(?P<heading>[^\n]*)"
-)
+from . import pattern
+
+SECTION = pattern("body.section")
 
 
 def level_of(label: str) -> int:
@@ -23,8 +23,20 @@ def level_of(label: str) -> int:
     return 4 + label.rstrip(".").count(".")
 
 
-def sections(t: str, start: int, end: int) -> list[tuple[str, str, int, int, int]]:
-    """``(label, heading, start, end, level)`` for every numbered line in ``t[start:end]``."""
+@dataclass(frozen=True)
+class Heading:
+    """A numbered line: its label ("Điều 3.", "2.", "a)"), the words after it, its span in the
+    text and its depth (``level_of``)."""
+
+    label: str
+    heading: str
+    start: int
+    end: int
+    level: int
+
+
+def sections(t: str, start: int, end: int) -> list[Heading]:
+    """Every numbered line in ``t[start:end]``."""
     out = []
     for m in SECTION.finditer(t, start, end):
         label = m.group("label").strip()
@@ -32,5 +44,5 @@ def sections(t: str, start: int, end: int) -> list[tuple[str, str, int, int, int
             continue
         heading = m.group("heading").strip(" *")
         s = m.start("label")
-        out.append((label, heading, s, m.end(), level_of(label)))
+        out.append(Heading(label, heading, s, m.end(), level_of(label)))
     return out

@@ -1,4 +1,5 @@
-"""Số và ký hiệu: the grammar of document numbers, State (NĐ 30/2020) and Party (HD 36).
+"""Số và ký hiệu: document numbers, State (NĐ 30/2020) and Party (HD 36); the grammar is
+``numbers.*`` of ``data/lexicon/grammar.toml``.
 
 State: ``3241/UBND-KGVX``, ``15/QĐ-BNV``; legal documents add the year: ``15/2020/NĐ-CP``.
 Party: ``1138-CV/ĐU``, ``24-CT/TU``. The type abbreviations come from ``data/doc_types.toml``.
@@ -12,21 +13,9 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..rules import table
+from . import pattern
 
-SYM = r"[A-ZĐ][A-Za-zĐđ0-9&]*(?:\.[A-ZĐ][A-Za-zĐđ0-9&]*)*"  # "V.I" in 11554/VPCP-V.I
-GROUP = rf"{SYM}(?:- ?[A-ZĐ0-9][A-Za-zĐđ0-9&]*)*"  # "NĐ- CP": a stray space after the hyphen
-# strict forms, for running text
-# one pattern that starts with a digit (fast to scan); ``iter_numbers`` checks the left edge
-NUMBER_RE = re.compile(
-    rf"(?P<seq>\d{{1,6}}(?:\.\d{{1,3}})?)(?:-(?P<ptype>{SYM})/(?P<psym>{GROUP})|"
-    rf"/(?:(?P<year>(?:19|20)\d{{2}})/)?(?P<sym>{GROUP}))(?![\w/])"
-)
-# the header's number, as OCR and typists leave it: spaces around separators, a struck slash
-HEADER_NUMBER = (
-    r"(?P<seq>\d{1,6}(?:\.\d{1,3})?)(?:(?:[ \t]*\n){0,3}[ \t]*(?P<sep>[-/])[ \t]*|[ \t]+(?=[A-ZĐ]))"
-    r"(?:(?P<year>(?:19|20)\d{2})[ \t]*/[ \t]*)?"
-    rf"(?P<rest>{SYM}(?:[ \t]*[-/][ \t]*{SYM})*)"
-)
+NUMBER_RE = pattern("numbers.number")  # iter_numbers checks the left edge
 
 
 @dataclass(frozen=True)
