@@ -132,7 +132,8 @@ def _number_line(doc: Document) -> tuple[int, int] | None:
             glued = head not in (None, len(w))  # "só:5$Ÿ", "Só:2360/UBND-KT": the number runs into "Số:"
             follow = (w[head:] if glued else "") + line[offset : offset + 40]
             after = follow.split()[0] if follow.split() else ""
-            body = after.isalpha() and after.isupper() and len(after) > 1  # "SỞ TÀI NGUYÊN…", not "Số:"
+            # "SỞ TÀI NGUYÊN…" (no colon, a body's name follows), not "Số: ẦŸŨ /rB"
+            body = not w.endswith(":") and after.isalpha() and after.isupper() and len(after) > 1
             if (
                 ((so.matches(w) and (w[-1:] in ":;" or k == 0)) or glued)
                 and ("/" in follow or "-" in follow)
