@@ -38,7 +38,14 @@ NUMBERS = [
     ("Số: 5348/CT-CS", "5348/CT-CS", "5348", None, "CT", ("CT", "CS")),
     ("Số: 24\n/2025/QĐ-UBND", "24/2025/QĐ-UBND", "24", 2025, "QĐ", ("QĐ", "UBND")),  # HTML table cells
     ("**Số: 17986/BTC-CT**", "17986/BTC-CT", "17986", None, None, ("BTC", "CT")),
-    ("------------------ Số: 1661/NQ-UBTVQH15 |", "1661/NQ-UBTVQH15", "1661", None, "NQ", ("NQ", "UBTVQH15")),  # wild/a032…
+    (
+        "------------------ Số: 1661/NQ-UBTVQH15 |",
+        "1661/NQ-UBTVQH15",
+        "1661",
+        None,
+        "NQ",
+        ("NQ", "UBTVQH15"),
+    ),  # wild/a032…
 ]
 
 
@@ -90,7 +97,11 @@ ISSUERS = [
     ("UBND TỈNH PHÚ THỌ\nSỞ THÔNG TIN VÀ TRUYỀN THÔNG", "SỞ THÔNG TIN VÀ TRUYỀN THÔNG", "UBND TỈNH PHÚ THỌ"),
     ("ỦY\nBAN NHÂN DÂN\nTỈNH BẮC NINH", "ỦY BAN NHÂN DÂN TỈNH BẮC NINH", None),
     ("BỘ LAO ĐỘNG - THƯƠNG BINH\nVÀ XÃ HỘI", "BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", None),
-    ("UBND THÀNH PHỐ HÀ NỘI\nTRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG", "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG", "UBND THÀNH PHỐ HÀ NỘI"),
+    (
+        "UBND THÀNH PHỐ HÀ NỘI\nTRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG",
+        "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG",
+        "UBND THÀNH PHỐ HÀ NỘI",
+    ),
     ("CHỦ TỊCH ỦY BAN NHÂN DÂN\nTHÀNH PHỐ CẦN THƠ", "CHỦ TỊCH ỦY BAN NHÂN DÂN THÀNH PHỐ CẦN THƠ", None),
 ]
 
@@ -129,14 +140,33 @@ def test_party_header():
     assert doc.doc_type.value == "Quyết định"
     assert doc.subject.value == "về việc thành lập Tổ công tác"
     assert doc.distribution[-1].value == "Lưu Văn phòng Huyện ủy"
-    assert (doc.signer.authority, doc.signer.title.value, doc.signer.name.value) == ("T/M", "BÍ THƯ", "Nguyễn Văn An")
+    assert (doc.signer.authority, doc.signer.title.value, doc.signer.name.value) == (
+        "T/M",
+        "BÍ THƯ",
+        "Nguyễn Văn An",
+    )
 
 
 SIGNATURES = [
-    ("TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nNguyễn Văn An", "TM.", "PHÓ CHỦ TỊCH", "Nguyễn Văn An"),
+    (
+        "TM. ỦY BAN NHÂN DÂN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nNguyễn Văn An",
+        "TM.",
+        "PHÓ CHỦ TỊCH",
+        "Nguyễn Văn An",
+    ),
     ("KT. BỘ TRƯỞNG THỨ TRƯỞNG Bùi Hồng Lĩnh", "KT.", "THỨ TRƯỞNG", "Bùi Hồng Lĩnh"),
-    ("T/M BAN THƯỜNG VỤ\nPHÓ BÍ THƯ THƯỜNG TRỰC\n\nNguyễn Huỳnh Long", "T/M", "PHÓ BÍ THƯ THƯỜNG TRỰC", "Nguyễn Huỳnh Long"),
-    ("KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\n(Đã ký)\nThượng tướng Lê Huy Vịnh", "KT.", "THỨ TRƯỞNG", "Lê Huy Vịnh"),  # rank dropped
+    (
+        "T/M BAN THƯỜNG VỤ\nPHÓ BÍ THƯ THƯỜNG TRỰC\n\nNguyễn Huỳnh Long",
+        "T/M",
+        "PHÓ BÍ THƯ THƯỜNG TRỰC",
+        "Nguyễn Huỳnh Long",
+    ),
+    (
+        "KT. BỘ TRƯỞNG\nTHỨ TRƯỞNG\n(Đã ký)\nThượng tướng Lê Huy Vịnh",
+        "KT.",
+        "THỨ TRƯỞNG",
+        "Lê Huy Vịnh",
+    ),  # rank dropped
     (
         "**TL. CỤC TRƯỞNG**\n**KT. TRƯỞNG BAN GIÁM SÁT QUẢN LÝ VỀ HQ PHÓ TRƯỞNG BAN**\n**Nguyễn Bắc Hải**",
         "TL.",
@@ -155,7 +185,11 @@ SIGNATURES = [
 def test_signature_block(block, authority, title, name):
     s = vanban.parse(letter(signature=block)).signer
     assert s is not None
-    assert (s.authority, s.title.value if s.title else None, s.name.value if s.name else None) == (authority, title, name)
+    assert (s.authority, s.title.value if s.title else None, s.name.value if s.name else None) == (
+        authority,
+        title,
+        name,
+    )
 
 
 def test_transcription_is_recognised():
@@ -164,7 +198,10 @@ def test_transcription_is_recognised():
 
 
 RECIPIENTS = [
-    ("Kính gửi: Các đảng bộ, chi bộ trực thuộc\n\nThực hiện Công văn số 1/CV.", ["Các đảng bộ, chi bộ trực thuộc"]),
+    (
+        "Kính gửi: Các đảng bộ, chi bộ trực thuộc\n\nThực hiện Công văn số 1/CV.",
+        ["Các đảng bộ, chi bộ trực thuộc"],
+    ),
     (
         "Kính gửi:\n\n- Các Sở, Ban, ngành Thành phố;\n- UBND các quận, huyện, thị xã;\n- Các cơ quan báo chí.\n\nCăn cứ",
         ["Các Sở, Ban, ngành Thành phố", "UBND các quận, huyện, thị xã", "Các cơ quan báo chí"],
@@ -191,7 +228,11 @@ def test_distribution_items_and_sub_list():
         "Nơi nhận:\n- Như trên;\n- Lưu: VT, KGVX.",
         "Nơi\nnhận:\n- Như Điều 3;\n- VP UBND tỉnh:\n+ LĐVP, KGVX;\n+ Lưu: VT.",
     )
-    assert [d.value for d in vanban.parse(text).distribution] == ["Như Điều 3", "VP UBND tỉnh: LĐVP, KGVX", "Lưu: VT"]
+    assert [d.value for d in vanban.parse(text).distribution] == [
+        "Như Điều 3",
+        "VP UBND tỉnh: LĐVP, KGVX",
+        "Lưu: VT",
+    ]
 
 
 DOC_TYPES = [
@@ -209,7 +250,12 @@ def test_doc_type(number, subject, doc_type):
 
 @pytest.mark.parametrize(
     ("mark", "field", "value"),
-    [("KHẨN", "urgency", "Khẩn"), ("HỎA TỐC", "urgency", "Hỏa tốc"), ("HOẢ TỐC", "urgency", "Hỏa tốc"), ("MẬT", "secrecy", "Mật")],
+    [
+        ("KHẨN", "urgency", "Khẩn"),
+        ("HỎA TỐC", "urgency", "Hỏa tốc"),
+        ("HOẢ TỐC", "urgency", "Hỏa tốc"),
+        ("MẬT", "secrecy", "Mật"),
+    ],
 )
 def test_urgency_and_secrecy(mark, field, value):
     text = letter(date=f"Hà Nội, ngày 04 tháng 10 năm 2023\n\n{mark}")

@@ -45,13 +45,45 @@ from .conftest import CORPUS
 SRC = Path(vanban.__file__).parent
 # the modules whose patterns run over a document's text (not the web app's, CLI's or tracker's)
 TEXT_LEVEL = (
-    "normalize", "parse", "cite", "tasks", "units", "check", "read", "rules", "model", "messages", "lexicon", "assess"
+    "normalize",
+    "parse",
+    "cite",
+    "tasks",
+    "units",
+    "check",
+    "read",
+    "rules",
+    "model",
+    "messages",
+    "lexicon",
+    "assess",
 )
 N = 10_000  # characters per adversarial input
 BUDGET = 0.5  # seconds per input: a linear scan of 10 KB takes milliseconds (a bounded {3,90}: 0.3 s)
 KILL_AFTER = 20  # seconds per pattern, all its inputs, before the child is killed
 SCANNING = ("search", "finditer", "findall", "sub", "subn", "split")
-COMMON = [" ", "\n", "\t", "|", ".", "-", "/", "…", "_", "*", "(", ":", ",", ";", "a", "A", "1", "Đ", "ố", "\u0301"]
+COMMON = [
+    " ",
+    "\n",
+    "\t",
+    "|",
+    ".",
+    "-",
+    "/",
+    "…",
+    "_",
+    "*",
+    "(",
+    ":",
+    ",",
+    ";",
+    "a",
+    "A",
+    "1",
+    "Đ",
+    "ố",
+    "\u0301",
+]
 
 
 def _text_module(mod: str) -> bool:
@@ -106,7 +138,11 @@ def collect() -> dict[tuple[str | bytes, int], tuple[str, str]]:
             for p in _walk(value):
                 add(p, f"{m.__name__}.{name}", "match" if name in anchored else "scan")
             # patterns built from the rule tables by cached functions without arguments
-            if callable(value) and hasattr(value, "cache_clear") and getattr(value, "__module__", "") == m.__name__:
+            if (
+                callable(value)
+                and hasattr(value, "cache_clear")
+                and getattr(value, "__module__", "") == m.__name__
+            ):
                 try:
                     sig = inspect.signature(value)
                 except (TypeError, ValueError):
@@ -275,11 +311,15 @@ def test_the_audit_sees_the_patterns_that_matter(patterns) -> None:  # type: ign
     assert len(patterns) > 100
     assert any(w.startswith("vanban.normalize._BRANCH_RE") for w in wheres)
     assert any(w.startswith("vanban.normalize._DECOMPOSED") for w in wheres)
-    assert any(w.startswith("vanban.tasks.") for w in wheres) and any(w.startswith("vanban.cite.") for w in wheres)
+    assert any(w.startswith("vanban.tasks.") for w in wheres) and any(
+        w.startswith("vanban.cite.") for w in wheres
+    )
     assert any(":" in w for w in wheres), "inline patterns are seen too"
     from vanban import lexicon
 
-    compiled = {(p.pattern, p.flags) for p in map(lexicon.pattern, ("header.vv", "tasks.report", "check.motto"))}
+    compiled = {
+        (p.pattern, p.flags) for p in map(lexicon.pattern, ("header.vv", "tasks.report", "check.motto"))
+    }
     assert compiled <= set(patterns), "the lexicon's grammar is seen"
 
 
@@ -306,12 +346,12 @@ def test_the_audit_catches_a_quadratic_pattern() -> None:
     [
         pytest.param(*case, id=case[0])
         for case in [
-        ("30 KB of table pipes", "Số: 1/QĐ-UBND\nabc " + "|  " * 10_000 + "x\n"),
-        ("40k characters after a decomposed letter", "e\u0301 " + "a" * 40_000),
-        ("blank runs around a pipe", "x | " + " " * 40_000 + "y\n"),
-        ("a long blank line", "a\n" + " " * 40_000 + "x\n"),
-        ("combining marks", "a" + "\u0301" * 40_000 + " b"),
-        ("dots", "Số: " + "." * 40_000 + "/QĐ\n"),
+            ("30 KB of table pipes", "Số: 1/QĐ-UBND\nabc " + "|  " * 10_000 + "x\n"),
+            ("40k characters after a decomposed letter", "e\u0301 " + "a" * 40_000),
+            ("blank runs around a pipe", "x | " + " " * 40_000 + "y\n"),
+            ("a long blank line", "a\n" + " " * 40_000 + "x\n"),
+            ("combining marks", "a" + "\u0301" * 40_000 + " b"),
+            ("dots", "Số: " + "." * 40_000 + "/QĐ\n"),
         ]
     ],
 )
@@ -321,8 +361,35 @@ def test_adversarial_documents_parse_in_time(name: str, text: str) -> None:
     assert time.perf_counter() - t0 < 2, name
 
 
-PIECES = ["|", "  ", " | ", "\t", "\n", ".", "…", "-", "_", "*", "\u0301", "e\u0301", "Số: ", "ngày ", "tháng ",
-          "Căn cứ ", "Nơi nhận:", "12/UBND-VP", "(", ")", ":", ";", ",", "Điều 1. ", "Giao ", "chủ trì", "V/v"]
+PIECES = [
+    "|",
+    "  ",
+    " | ",
+    "\t",
+    "\n",
+    ".",
+    "…",
+    "-",
+    "_",
+    "*",
+    "\u0301",
+    "e\u0301",
+    "Số: ",
+    "ngày ",
+    "tháng ",
+    "Căn cứ ",
+    "Nơi nhận:",
+    "12/UBND-VP",
+    "(",
+    ")",
+    ":",
+    ";",
+    ",",
+    "Điều 1. ",
+    "Giao ",
+    "chủ trì",
+    "V/v",
+]
 
 
 @settings(

@@ -42,7 +42,9 @@ def test_pairs_of_text_and_query() -> None:
     )
 
 
-@given(st.text(alphabet=st.sampled_from("aăâđeêoôơuưyKỷcươngĐẤT _-,.\n\t1"), max_size=60) | st.text(max_size=40))
+@given(
+    st.text(alphabet=st.sampled_from("aăâđeêoôơuưyKỷcươngĐẤT _-,.\n\t1"), max_size=60) | st.text(max_size=40)
+)
 def test_pairs_are_adjacent_alphanumeric_words(text: str) -> None:
     words = re.findall(r"[^\W_]+", shadow(text))
     assert pairs(shadow(text)) == " ".join(a + "_" + b for a, b in pairwise(words))
@@ -166,7 +168,9 @@ def test_every_word_in_the_head_ranks_above_the_body_and_follows_edits(
     within each: the older document whose trích yếu holds the words comes first."""
     in_head = write(tmp_path / "in" / "a.txt", CHI_THI.format(extra="cải cách"))  # "kỷ luật, … hành chính"
     in_body = CHI_THI.replace("24-CT/TU", "25-CT/TU").replace("kỷ luật, kỷ cương hành chính", "nề nếp")
-    in_body = in_body.replace("thực hiện nghiêm.", "thực hiện nghiêm.\n\nXử lý vi phạm pháp luật, điều hành tốt.")
+    in_body = in_body.replace(
+        "thực hiện nghiêm.", "thực hiện nghiêm.\n\nXử lý vi phạm pháp luật, điều hành tốt."
+    )
     archive.add_paths([in_head, write(tmp_path / "in" / "b.txt", in_body.format(extra="cải cách"))])
     hits = archive.search("luật hành").hits
     assert [h.number for h in hits] == ["24-CT/TU", "25-CT/TU"]

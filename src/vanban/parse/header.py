@@ -310,7 +310,9 @@ def _minus(ln: Line, cut: list[tuple[int, int]]) -> list[Item]:
                 nxt.append((b, e))
         parts = nxt
     base = ln.start
-    return [Item(ln.text[s - base : e - base], s, e) for s, e in parts if ln.text[s - base : e - base].strip()]
+    return [
+        Item(ln.text[s - base : e - base], s, e) for s, e in parts if ln.text[s - base : e - base].strip()
+    ]
 
 
 def _subject(
