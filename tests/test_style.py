@@ -17,6 +17,10 @@ TREES = ["src", "tests", "bench", "scripts"]
 @pytest.mark.parametrize("command", [["check"], ["format", "--check"]], ids=["check", "format"])
 def test_ruff(command: list[str]) -> None:
     res = subprocess.run(
-        [sys.executable, "-m", "ruff", *command, *TREES], cwd=ROOT, capture_output=True, text=True, check=False
+        [sys.executable, "-m", "ruff", *command, *TREES],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert res.returncode == 0, res.stdout + res.stderr
