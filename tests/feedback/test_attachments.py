@@ -17,7 +17,7 @@ PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 def _zip(member: str) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
-        z.writestr(member, "<w:document/>")
+        z.writestr(zipfile.ZipInfo(member, date_time=(2020, 1, 1, 0, 0, 0)), "<w:document/>")
     return buf.getvalue()
 
 
