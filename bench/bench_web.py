@@ -90,6 +90,7 @@ def build(home: Path, n: int) -> None:
     from sqlalchemy import func, select
 
     from vanban.normalize import fold
+    from vanban.parse import parse
     from vanban.store import Archive
     from vanban.store.models import CitationRow, DocTextRow, DocumentRow
     from vanban.store.search import shadow
@@ -113,41 +114,25 @@ def build(home: Path, n: int) -> None:
             num = f"{1000 + i}/UBND-KGVX"
             subj = " ".join(rnd.sample(WORDS, 6))
             assignees = rnd.sample(units, rnd.randint(1, 3))
+            deadline = date + dt.timedelta(days=rnd.choice((15, 30, 60, 90)))
             body = "\n\n".join(
-                f"{k + 1}. {a}\n\n- Thực hiện {subj} theo Chỉ thị số 24-CT/TU."
+                f"{k + 1}. {a}\n\n- Thực hiện {subj} theo Chỉ thị số 24-CT/TU, "
+                f"hoàn thành trước ngày {deadline:%d/%m/%Y}."
                 for k, a in enumerate(assignees)
             )
-            text = f"ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HÀ NỘI\n\nSố: {num}\nV/v {subj}\n\nHà Nội, ngày {date:%d/%m/%Y}\n\n{body}\n"
-            deadline = date + dt.timedelta(days=rnd.choice((15, 30, 60, 90)))
-            rec = {
-                "issuer": "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI",
-                "number": num,
-                "doc_type": "Công văn",
-                "date": date.isoformat(),
-                "subject": subj,
-                "citations": [
-                    {"number": "24-CT/TU", "key": "24-CT/TU@2023", "relation": "implements", "span": [0, 1]}
-                ],
-                "tasks": [
-                    {
-                        "assignees": [a],
-                        "roles": {a: "execute"},
-                        "deadline": deadline.isoformat(),
-                        "recurrence": None,
-                        "action": f"{a}: {subj}",
-                        "span": [0, len(text)],
-                    }
-                    for a in assignees
-                ],
-            }
+            text = (
+                f"ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HÀ NỘI\n\nSố: {num}\nV/v {subj}\n\n"
+                f"Hà Nội, ngày {date.day} tháng {date.month} năm {date.year}\n\n{body}\n"
+            )
+            rec = parse(text).to_dict()  # a real record: the tracker reads it as a Document
             d = DocumentRow(
                 key=f"{num}@{date.year}",
                 number=num,
                 number_key=num,
                 doc_type="Công văn",
                 doc_type_f="cong van",
-                issuer=rec["issuer"],
-                issuer_f=fold(rec["issuer"]),
+                issuer=rec["issuer"] or "",
+                issuer_f=fold(rec["issuer"] or ""),
                 system="state",
                 date=date,
                 year=date.year,
@@ -174,7 +159,7 @@ def build(home: Path, n: int) -> None:
                 DocTextRow(
                     document_id=d.id,
                     text=text,
-                    head=shadow(f"{num} Công văn {rec['issuer']} {subj}"),
+                    head=shadow(f"{num} Công văn {rec['issuer'] or ''} {subj}"),
                     body=shadow(text),
                 )
             )
