@@ -101,9 +101,9 @@ def test_review_a_scan(server: str) -> None:
             assert page.locator("#review-date img.review-crop").count() == 1
             assert "nguyên vẹn" in page.inner_text("#signatures")
             assert "chưa xác minh" in page.inner_text("#signatures")
-            page.locator("#field-review").screenshot(path=str(ARTIFACTS / "review-1366.png"))
+            page.locator("#field-review").screenshot(path=str(ARTIFACTS / "field-review-1366.png"))
             page.set_viewport_size({"width": 390, "height": 844})
-            page.locator("#field-review").screenshot(path=str(ARTIFACTS / "review-390.png"))
+            page.locator("#field-review").screenshot(path=str(ARTIFACTS / "field-review-390.png"))
             assert page.evaluate("document.documentElement.scrollWidth") <= 392  # no sideways scroll
             page.set_viewport_size({"width": 1366, "height": 900})
             # one submit: the date corrected, what was not read filled in, the rest as proposed
@@ -119,7 +119,7 @@ def test_review_a_scan(server: str) -> None:
             assert page.locator("#review-date .badge.confirmed").count() == 1
             page.click("#field-review summary")  # closed once nothing is left to check
             assert "03/08/2020" in page.inner_text(".review-history")
-            page.locator("#field-review").screenshot(path=str(ARTIFACTS / "review-done-1366.png"))
+            page.locator("#field-review").screenshot(path=str(ARTIFACTS / "field-review-done-1366.png"))
             page.goto(f"{server}/review/fields")
             assert "Không còn văn bản nào cần kiểm tra." in page.inner_text("main")
         finally:

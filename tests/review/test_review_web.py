@@ -158,3 +158,34 @@ def test_crop_cache_survives_concurrent_renders(tmp_path) -> None:  # type: igno
         list(pool.map(lambda _: _cache(path, png), range(64)))
     assert path.read_bytes() == png
     assert [p.name for p in path.parent.iterdir()] == ["k.png"]
+
+
+def test_every_source_assess_gives_has_a_vietnamese_label() -> None:
+    """The sources `assess` writes — the third argument of each ``_Field(...)`` and what it
+    assigns to ``source`` — found in its code, so that a new one without a label in the
+    catalogue fails here."""
+    import ast
+    import importlib
+    import inspect
+
+    from vanban.web.field_review import source_label
+
+    assess = importlib.import_module("vanban.assess")  # the module (``vanban.assess`` is also a function)
+
+    def strings(node: ast.expr) -> set[str]:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return {node.value}
+        if isinstance(node, ast.IfExp):
+            return strings(node.body) | strings(node.orelse)
+        return set()
+
+    sources: set[str] = set()
+    for node in ast.walk(ast.parse(inspect.getsource(assess))):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "_Field" and len(node.args) == 3:
+            sources |= strings(node.args[2])
+        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Tuple):
+            names = [getattr(t, "id", "") for t in node.targets[0].elts]
+            if "source" in names and isinstance(node.value, ast.Tuple):
+                sources |= strings(node.value.elts[names.index("source")])
+    assert {"zone+known", "signature+zone", "metadata+zone", "text"} <= sources
+    assert [s for s in sorted(sources) if source_label(s) == s] == []
