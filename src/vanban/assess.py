@@ -294,13 +294,21 @@ def _number(
         seq, conf, source = parsed, cfg["ocr_text"], "ocr"
     if seq is None or symbol is None:
         return (n, _Field(n.value, cfg["ocr_text"], "ocr")) if n else (None, None)
-    value = f"{seq}/{symbol}"
-    if any(  # OCR loses the bar of Đ: a D may be a Đ
+    # OCR loses the bar of Đ: a D may be a Đ. A part that is a known part but for that bar is
+    # given its bar (UBND-DT → UBND-ĐT); either way the symbol is not given with confidence.
+    unsure = any(
         c in cfg["unsure_letters"] for p in symbol.split("-") if p not in cfg["sure_parts"] for c in p
-    ):
+    )
+    if unsure:
+        barred = {p.replace("Đ", "D"): p for p in cfg["barred_parts"]}
+        symbol = "-".join(barred.get(p, p) for p in symbol.split("-"))
+    value = f"{seq}/{symbol}"
+    if n is not None and n.value == value:
+        conf = max(conf, cfg["zone_and_text"])
+    if unsure:
         conf = min(conf, cfg["unsure_symbol"])
     if n is not None and n.value == value:
-        return n, _Field(value, max(conf, cfg["zone_and_text"]), source)
+        return n, _Field(value, conf, source)
     span = line or (n.span if n else (0, 0))
     parts = tuple(p for p in re.split(r"[-/]", symbol) if p)
     out = Number(value, span, seq, None, n.type_abbr if n else None, parts)

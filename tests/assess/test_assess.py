@@ -340,3 +340,17 @@ def test_a_clean_header_stays_confident() -> None:
     doc = vanban.parse_bytes(text.encode(), "17.txt")
     assert doc.number is not None and doc.number.value == "6343/VP-KT"
     assert doc.confidence["number"] >= 0.9 and doc.confidence["date"] >= 0.9
+
+
+@pytest.mark.parametrize(
+    ("printed", "value"),
+    [
+        ("/UBND-DT", "3580/UBND-ĐT"),  # hn-dev 35: the bar of Đ lost; ĐT is a room of the city
+        ("/UBND-DA", "3580/UBND-DA"),  # no known part with a bar: left as read
+    ],
+)
+def test_a_lost_bar_of_d_given_back_never_confidently(printed: str, value: str) -> None:
+    zone = _reading("number.seq", "3580", ("3580", "3580", "", ""))
+    doc = _assess(_scan(OCR_19.replace("/UBND-KT", printed), [zone], "ub-3580-2020-01", SIGNED_19))
+    assert doc.number is not None and doc.number.value == value
+    assert doc.confidence["number"] < 0.9
