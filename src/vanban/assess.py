@@ -14,10 +14,13 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+import unicodedata
 from collections import Counter
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from functools import cache
+
+from rapidfuzz import fuzz
 
 from .lexicon import fold, known_signers, landmark, repair_caps, type_abbreviations, type_names
 from .messages import msg
@@ -363,6 +366,8 @@ def _date(doc: Document, ex: Extracted | None) -> tuple[Date | None, _Field | No
     prior = signed or created
     if d and prior and not 0 <= (prior - d.value).days <= cfg["max_days_before_signing"]:
         d = None  # a date of an attachment, or misread: the header's own is weighed below
+    if prior:  # a document is not dated after it is signed: a later year is misread
+        years = Counter({y: k for y, k in years.items() if y <= prior.year})
     year = d.value.year if d else (years.most_common(1)[0][0] if years else None)
     if year is None and prior:
         year = prior.year
@@ -433,21 +438,34 @@ def _pages(doc: Document) -> list[str]:
     return [doc.text[a:b] for a, b in itertools.pairwise(starts)]
 
 
-def _name_lines(doc: Document, page: int | None) -> list[str]:
-    """Lines that hold nothing but a person's name (OCR noise of the seal aside): the printed
-    name under the signature when the block's title lines were lost. Read on the first page
-    that has such lines, up to the signature block read (or the first Nơi nhận list)."""
+def _name_lines(doc: Document, page: int | None) -> list[Text]:
+    """Lines that hold nothing but a person's name (OCR noise of the seal aside), or end in one
+    just above the Nơi nhận list: the printed name under the signature when the block's title
+    lines were lost. Read on the first page that has such lines, up to the signature block read
+    (or the first Nơi nhận list); each name with its span."""
     mark = landmark("noi_nhan")
+    starts = [*(doc.pages or (0,)), len(doc.text)]
     pages = _pages(doc)
     first = next((k for k, t in enumerate(pages, 1) if any(mark.starts(x) for x in t.splitlines())), None)
     last = min(p for p in (page, first, len(pages)) if p)
-    for text in pages[:last]:
+    for base, text in zip(starts, pages[:last], strict=False):
         out = []
-        for line in text.splitlines():
+        rows = text.splitlines(keepends=True)
+        at = base
+        for k, line in enumerate(rows):
             name = name_in(line)
+            begin, at = at, at + len(line)
+            if not name or len(name.split()) < 3:
+                continue
             letters = re.findall(r"[^\W\d_]{2,}", line)
-            if name and len(name.split()) >= 3 and len(letters) <= len(name.split()) + 1:
-                out.append(name)
+            # the seal's noise before it, but the line ends the block just above the Nơi nhận
+            above_list = line.rstrip(" .\n").endswith(name) and any(
+                mark.starts(x) for x in rows[k + 1 : k + 3]
+            )
+            if len(letters) <= len(name.split()) + 1 or above_list:
+                where = line.rfind(name)
+                span = (begin + where, begin + where + len(name)) if where >= 0 else (begin, at)
+                out.append(Text(name, span))
         if out:
             return out
     return []
@@ -474,6 +492,72 @@ def _known(evidence: list[tuple[str, bool]]) -> tuple[str | None, int, bool]:
     return names[ranked[0][0]], ranked[0][1], ranked[0][0] in exact
 
 
+def _known_in_fragments(doc: Document, block: Reading, cfg: dict) -> str | None:
+    """The one known signer whose name the block's raw OCR lines still show in part, where no
+    reading made a name of them (``lạng Đinh``, ``Vũ Đấ`` / ``Định`` for ``Vũ Đăng Định``).
+    The given name and the word of the name just before it (or the one before that, a word
+    between misread past reading) must be read, at most one of
+    them misread by a letter or cut by the seal; the block's title or the issuer must be one the
+    signer signs with. None when no known signer or several fit as well."""
+    words = fold(" ".join(block.lines)).split()
+    words = [w for w in (re.sub(r"[\W\d_]", "", w) for w in words) if w]
+    text = " ".join(words)
+    issuer = fold(doc.issuer.value) if doc.issuer else ""
+    fits: dict[str, int] = {}
+    for k in known_signers():
+        name = k.key.split()
+        titled = any(fold(t) in text for t in k.titles) or any(
+            fold(b) in issuer or (issuer and issuer in fold(b)) for b in k.bodies
+        )
+        if not titled:
+            continue
+        best = 0
+        for i, w in enumerate(words):
+            given = _alike(w, name[-1], cfg["fragment_ratio"], whole=True)
+            if not given:
+                continue
+            matched = [given]
+            rest = name[:-1]
+            skipped = False
+            for tok in reversed(words[:i]):  # the words just before it, one by one
+                how = next(
+                    (
+                        (h, k)
+                        for k in range(min(2, len(rest)))
+                        if (h := _alike(tok, rest[-1 - k], cfg["fragment_ratio"]))
+                    ),
+                    None,
+                )
+                if how is None and not skipped and len(rest) >= 2:  # a word misread past reading
+                    rest, skipped = rest[:-1], True
+                    continue
+                if how is None:
+                    break
+                matched.append(how[0])
+                rest = rest[: -1 - how[1]]
+            if len(matched) >= 2 and matched.count("near") <= 1:
+                best = max(best, sum(2 if m == "same" else 1 for m in matched))
+        if best:
+            fits[k.name] = best
+    ranked = sorted(fits.items(), key=lambda kv: -kv[1])
+    if not ranked or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None
+    return ranked[0][0]
+
+
+def _alike(token: str, word: str, ratio: float, whole: bool = False) -> str | None:
+    """How a folded OCR token reads as ``word``: ``same``; ``near`` (alike but for a letter,
+    or — unless ``whole`` — a piece of its start or end the seal left, two letters at least);
+    None."""
+    if token == word:
+        return "same"
+    if whole and len(token) != len(word):
+        return None
+    if not whole and len(token) >= 2 and (word.startswith(token) or word.endswith(token)):
+        return "near"
+    return "near" if fuzz.ratio(token, word) >= ratio else None
+
+
 def _known_of_issuer(doc: Document, blocks: list[Reading]) -> str | None:
     """A known signer of the issuing body read in a later signature block (the document's own
     was illegible; an attachment of the same body is often signed by the same leader)."""
@@ -495,19 +579,18 @@ def _text_signer(doc: Document, cfg: dict) -> tuple[Signer | None, _Field | None
     clean = name_in(parsed) if parsed else None
     if parsed and s and s.name and clean and clean != parsed:  # specks before it, a tone mark lost
         return replace(s, name=Text(clean, s.name.span)), _Field(clean, cfg["noisy_text"], "text")
-    if _TEXT.get() != "noisy_text":
-        return s, (_Field(parsed, cfg["text"], "text") if parsed else None)
+    if _TEXT.get() != "noisy_text" and parsed:
+        return s, _Field(parsed, cfg["text"], "text")
     if parsed and s and s.name:
         known = next((k.name for k in known_signers() if k.key == fold_key(parsed)), parsed)
         return replace(s, name=Text(known, s.name.span)), _Field(known, cfg["noisy_text"], "text")
     lines = _name_lines(doc, None)
     if not lines:
         return s, None
-    known, _, _ = _known([(n, False) for n in lines])
-    name = known or lines[-1]
-    span = s.span if s else (0, 0)
-    base = s or Signer(None, (), None, None, span)
-    return replace(base, name=Text(name, span)), _Field(name, cfg["name_line"], "text")
+    known, _, _ = _known([(n.value, False) for n in lines])
+    name = known or lines[-1].value
+    base = s or Signer(None, (), None, None, lines[-1].span)
+    return replace(base, name=Text(name, lines[-1].span)), _Field(name, cfg["name_line"], "text")
 
 
 def _signer(doc: Document, ex: Extracted | None) -> tuple[Signer | None, _Field | None]:
@@ -530,7 +613,7 @@ def _signer(doc: Document, ex: Extracted | None) -> tuple[Signer | None, _Field 
     evidence = [
         (r.removeprefix(PARTIAL), r.startswith(PARTIAL)) for r in (blocks[0].readings if blocks else ())
     ]
-    evidence += [(n, False) for n in ([clean] if clean else []) + lines]
+    evidence += [(n, False) for n in ([clean] if clean else []) + [x.value for x in lines]]
     known, support, spelt = _known(evidence)
     if known and not (
         zone
@@ -550,7 +633,10 @@ def _signer(doc: Document, ex: Extracted | None) -> tuple[Signer | None, _Field 
         conf = cfg["ocr_clean"] if clean == parsed else cfg["ocr_repaired"]
         return replace(s, name=Text(clean, s.name.span)), _Field(clean, conf, "ocr")
     if lines:
-        return replace(base, name=Text(lines[-1], span)), _Field(lines[-1], cfg["name_line"], "ocr")
+        return replace(base, name=lines[-1]), _Field(lines[-1].value, cfg["name_line"], "ocr")
+    pieces = _known_in_fragments(doc, blocks[0], cfg) if blocks else None
+    if pieces:
+        return replace(base, name=Text(pieces, span)), _Field(pieces, cfg["known_fragments"], "zone+known")
     later = _known_of_issuer(doc, blocks[1:])
     if later:
         return replace(base, name=Text(later, span)), _Field(later, cfg["known_later"], "zone+known")
@@ -677,7 +763,11 @@ def _parent() -> re.Pattern[str]:
 
 def _own_body(name: str) -> str:
     """The issuer's own name from an OCR'd header line: the motto dropped, the parent body cut."""
-    name = " ".join(_motto().sub(" ", name).split())
+    folded = fold(name)
+    if len(folded) == len(name):  # fold keeps positions: cut the motto where its folded form is
+        for m in reversed(list(_motto().finditer(folded))):
+            name = name[: m.start()] + " " + name[m.end() :]
+    name = " ".join(name.split())
     m = _parent().match(name)
     return name[m.end() :] if m and m.end() < len(name) else name
 
@@ -688,7 +778,13 @@ def _issuer(doc: Document, ex: Extracted | None) -> tuple[Text | None, _Field | 
     if i is None:
         return None, None
     if not _ocr_kind(ex):
-        return i, _Field(i.value, cfg[_TEXT.get()], "text")
+        # a text OCR'd before it came (``THÀNH PHÓ HÀ NỌI``): its header repaired as a scan's,
+        # and a value that needed repair is no longer taken as clean
+        repaired = repair_caps(i.value)
+        if _TEXT.get() != "noisy_text" and _same_marks(repaired, i.value):
+            return i, _Field(i.value, cfg["text"], "text")
+        i = Text(_own_body(repaired), i.span)
+        return i, _Field(i.value, cfg["noisy_text"], "text")
     i = Text(_own_body(repair_caps(i.value)), i.span)
     words = re.findall(r"[^\W\d_]+", i.value)
     ok = sum(is_syllable(w) for w in words) == len(words) and len(words) >= 2
@@ -697,6 +793,14 @@ def _issuer(doc: Document, ex: Extracted | None) -> tuple[Text | None, _Field | 
     if ok and signer_org and fold(i.value) in fold(signer_org):
         conf = cfg["ocr_signature"]
     return i, _Field(i.value, conf, "ocr")
+
+
+def _same_marks(a: str, b: str) -> bool:
+    """Whether two spellings differ at most in where a tone mark sits (``HOÀ``/``HÒA``)."""
+    nfd = lambda w: sorted(unicodedata.normalize("NFD", w))  # noqa: E731
+    return len(a.split()) == len(b.split()) and all(
+        nfd(x) == nfd(y) for x, y in zip(a.split(), b.split(), strict=True)
+    )
 
 
 def _short_name_cap(name: str | None, f: _Field | None) -> _Field | None:

@@ -217,7 +217,9 @@ class Reading:
     """A zone of a page read on its own (``number.seq``, ``date.day``, ``date.month``, ``signer``).
 
     ``value`` is what the readings agree on, or None (illegible); ``readings`` are all of them;
-    ``box`` is the zone in the page image (pixels at ``dpi``) for the review crop.
+    ``box`` is the zone in the page image (pixels at ``dpi``) for the review crop; ``lines``
+    are a signature block's OCR lines as read (fragments a seal left of the name), for matching
+    a known signer.
     """
 
     field: str
@@ -227,6 +229,7 @@ class Reading:
     page: int
     box: Box
     dpi: int
+    lines: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -237,13 +240,21 @@ class Reading:
             "page": self.page,
             "box": list(self.box),
             "dpi": self.dpi,
+            **({"lines": list(self.lines)} if self.lines else {}),
         }
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Reading:
         """The reading ``to_dict`` wrote."""
         return cls(
-            d["field"], d["value"], tuple(d["readings"]), d["agreement"], d["page"], _box(d["box"]), d["dpi"]
+            d["field"],
+            d["value"],
+            tuple(d["readings"]),
+            d["agreement"],
+            d["page"],
+            _box(d["box"]),
+            d["dpi"],
+            tuple(d.get("lines") or ()),
         )
 
 

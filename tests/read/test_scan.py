@@ -79,12 +79,30 @@ def test_zones_are_where_the_clerk_writes() -> None:
 
 @pytest.mark.ocr
 @needs_tesseract
-@pytest.mark.parametrize(("name", "signer"), [("08.pdf", "Vũ Đăng Định")])
+@pytest.mark.parametrize(
+    ("name", "signer"),
+    [
+        ("08.pdf", "Vũ Đăng Định"),  # the seal's ring covers the V of Vũ
+        ("13.pdf", "Vũ Đăng Định"),  # a black seal: page OCR lost the block, found beside Nơi nhận
+    ],
+)
 def test_signature_block_read_through_the_seal(name: str, signer: str) -> None:
-    """hn-dev/08: the seal's ring covers the V of Vũ; the block read on its own gives the name."""
+    """The block read on its own gives the name the seal hid from the page's OCR."""
     im, words = _page(name)
     r = scan.read_signature(im, words, 1, 300, ocr.ocr_batch)
     assert r is not None and r.value == signer
+
+
+@pytest.mark.ocr
+@needs_tesseract
+def test_signature_block_keeps_its_raw_lines() -> None:
+    """hn-dev/28: no reading makes a name of the block; its lines keep what the seal left
+    (the given name), for matching a known signer."""
+    im, words = _page("28.pdf")
+    r = scan.read_signature(im, words, 1, 300, ocr.ocr_batch)
+    assert r is not None and r.value is None
+    assert any("Định" in line for line in r.lines)
+    assert any("CHÁNH VĂN PHÒNG" in line for line in r.lines)
 
 
 @pytest.mark.ocr

@@ -289,3 +289,28 @@ def test_a_report_added_before_confirmation_answers_once_confirmed(arc: Archive)
         assert all(
             t.completed_on is None for t in out.proposals if t.unit.name != "Sở Thông tin và Truyền thông"
         )
+
+
+def test_half_yearly_duty_is_proposed_as_recurring(arc: Archive, tmp_path: Path) -> None:
+    """``data/tasks.toml`` names the recurrence ``half_yearly``: the proposal keeps it (it was
+    dropped while the tracker spelt it ``half-yearly``), and its series has two periods a year."""
+    text = SEED_3241.read_text(encoding="utf-8").replace(
+        "- Theo dõi, phát hiện",
+        "- Định kỳ 6 tháng một lần báo cáo UBND Thành phố kết quả theo dõi, phát hiện",
+        1,
+    )
+    assert "Định kỳ 6 tháng" in text
+    path = tmp_path / "halfyear.txt"
+    path.write_text(text, encoding="utf-8")
+    with arc.Session() as s:
+        _doc, out = _track(arc, s, path)
+        halves = [t for t in out.proposals if t.recurrence == "half_yearly"]
+        assert halves, [t.recurrence for t in out.proposals]
+        t = halves[0]
+        Tracker(s, TODAY).confirm(
+            t, None, unit_id=t.unit_id, role=t.role, deadline=None, recurrence="half-yearly"
+        )
+        assert t.recurrence == "half_yearly"
+        later = Tracker(s, dt.date(2027, 7, 15)).advance()
+        assert later
+        assert labels._value("recurrence", "half-yearly", {}) == "6 tháng"

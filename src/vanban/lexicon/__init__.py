@@ -97,7 +97,8 @@ class Landmark:
     def head(self, word: str) -> int | None:
         """The length of the part of ``word`` that is this landmark: the whole word, or the part
         OCR ran into what follows — up to a colon (``só:5$Ÿ`` → 3), or a one-word form followed
-        by what is not a letter (``ngày5|`` → 4); None when it is not."""
+        by what is not a letter (``ngày5|`` → 4) or by one stray letter and a digit (``ngàyä4|``
+        → 4); None when it is not."""
         if self.matches(word):
             return len(word)
         head, colon, _ = word.partition(":")
@@ -108,8 +109,10 @@ class Landmark:
             return None
         for form in self.forms:
             n = len(form)
-            if " " not in form and folded.startswith(form) and len(folded) > n and not folded[n].isalpha():
-                return n
+            if " " not in form and folded.startswith(form) and len(folded) > n:
+                rest = folded[n:]
+                if not rest[0].isalpha() or (len(rest) > 1 and rest[0].isalpha() and rest[1].isdigit()):
+                    return n
         return None
 
     def starts(self, text: str) -> bool:
@@ -224,23 +227,29 @@ def _phrases() -> dict[tuple[str, ...], tuple[str, ...]]:
 def repair_caps(text: str) -> str:
     """A capitals line (a body's name, a title) with OCR's wrong tone marks repaired: each run
     of words whose folded form is a phrase of ``data/lexicon/bodies.toml`` takes that phrase's
-    spelling (``THÀNH PHÓ HÀ NỌI`` → ``THÀNH PHỐ HÀ NỘI``). Other words are left as read."""
+    spelling (``THÀNH PHÓ HÀ NỌI`` → ``THÀNH PHỐ HÀ NỘI``); a one-word phrase only where a
+    body's name starts. Other words are left as read."""
     words = text.split()
     folded = [fold(w) for w in words]
     table = _phrases()
     longest = max((len(k) for k in table), default=0)
     out: list[str] = []
-    i = 0
+    i, after_phrase = 0, True
     while i < len(words):
-        for n in range(min(longest, len(words) - i), 0, -1):
+        # a one-word phrase (SỞ, QUẬN, TỈNH) only where a body's name starts: at the start of
+        # the line or after a phrase; elsewhere it may be a word of a name (HẢI QUAN, HÀ TĨNH)
+        least = 1 if after_phrase else 2
+        for n in range(min(longest, len(words) - i), least - 1, -1):
             hit = table.get(tuple(folded[i : i + n]))
             if hit and all(w.isupper() or not w.isalpha() for w in words[i : i + n]):
                 out += hit
                 i += n
+                after_phrase = True
                 break
         else:
             out.append(words[i])
             i += 1
+            after_phrase = False
     return " ".join(out)
 
 

@@ -9,7 +9,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from ..lexicon import dates, pattern
+from ..lexicon import dates, fold, landmark, pattern
+from ..lexicon import type_names as type_names_folded
 from ..lexicon.numbers import NUMBER_RE, Parsed, from_match, parse_number, type_names
 from ..rules import table
 from .lines import Item, Line, is_upper, lines, squash
@@ -23,6 +24,7 @@ NUMBER_LINE = pattern("header.number_line")
 DATE_LINE = pattern("header.date_line")
 VV = pattern("header.vv")
 SUBJECT_STOP = pattern("header.subject_stop")
+_NOI_NHAN = pattern("tail.noi_nhan")
 FIRST_LINE_STOP = pattern("header.first_line_stop")
 BODY_OPENING = pattern("header.body_opening")
 CONNECTOR_END = pattern("header.connector_end")
@@ -87,6 +89,7 @@ class _Vocab:
     body_start: re.Pattern[str]  # a body's name begins ("ỦY BAN", "SỞ")
     locality: re.Pattern[str]  # a locality word that is not a body ("TỈNH" but not "TỈNH ỦY")
     type_line: re.Pattern[str]  # a type line ("QUYẾT ĐỊNH") and the rest of it
+    type_line_folded: re.Pattern[str]  # the same on folded text (OCR's "QUYÉT ĐỊNH", "THÔNG BẢO")
     title_start: re.Pattern[str]  # a signer's title ("CHỦ TỊCH")
     type_by_upper: dict[str, str]  # "QUYẾT ĐỊNH" → "Quyết định"
     urgency: dict[str, str]
@@ -108,6 +111,15 @@ def _vocab() -> _Vocab:
         type_line=re.compile(
             r"^(?P<t>"
             + "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in upper_types)
+            + r")(?=$|[\s:]+)[ \t:]*(?P<rest>[^\n]*)$",
+            re.MULTILINE,
+        ),
+        type_line_folded=re.compile(
+            r"^(?P<t>"
+            + "|".join(
+                re.escape(t).replace(r"\ ", r"\s+")
+                for t in sorted(type_names_folded(), key=len, reverse=True)
+            )
             + r")(?=$|[\s:]+)[ \t:]*(?P<rest>[^\n]*)$",
             re.MULTILINE,
         ),
@@ -159,11 +171,15 @@ def parse_header(t: str) -> Header:
     issuer_name = h.issuer.text if h.issuer else None
     start_types = after_number
     tl = v.type_line.search(w, start_types)
+    vv = VV.search(w, num_m.end() if num_m else 0, (num_m.end() + 400) if num_m else 2000)
+    if tl is None:  # a V/v line before it makes the document a công văn
+        tl = _ocr_type_line(w, start_types)
+        tl = None if tl and vv and vv.start() < tl.start() else tl
     if tl and tl.start() - start_types > 2500:
         tl = None
-    vv = VV.search(w, num_m.end() if num_m else 0, (num_m.end() + 400) if num_m else 2000)
     if tl:
-        name = v.type_by_upper[" ".join(tl.group("t").split())]
+        t_text = " ".join(tl.group("t").split())
+        name = v.type_by_upper.get(t_text) or type_names_folded()[t_text]
         h.type_line = Item(name, tl.start("t"), tl.end("t"))
         rest = tl.group("rest").strip(" :*")
         first = tl.start("rest") + (len(tl.group("rest")) - len(tl.group("rest").lstrip(" :*")))
@@ -177,6 +193,20 @@ def parse_header(t: str) -> Header:
         h.end = max(h.end, date_m.end() if date_m else 0, num_m.end() if num_m else 0)
     _marks(t, h, h.end or min(len(w), 2000))
     return h
+
+
+def _ocr_type_line(w: str, start: int) -> re.Match[str] | None:
+    """The type line as OCR spelt it (a tone mark wrong: ``QUYÉT ĐỊNH``, ``THÔNG BẢO``): found
+    on the folded text, in capitals on the page, before the Nơi nhận list. The match is on the
+    folded copy, whose offsets are the text's."""
+    folded = fold(w)
+    if len(folded) != len(w):
+        return None
+    stop = _NOI_NHAN.search(w, start)  # past the Nơi nhận list, an attachment's type line
+    for m in _vocab().type_line_folded.finditer(folded, start, stop.start() if stop else len(w)):
+        if w[m.start("t") : m.end("t")].isupper():
+            return m
+    return None
 
 
 @cache
@@ -377,7 +407,18 @@ def _subject(
     if not got:
         return None, start
     value = squash(" ".join(x.text.strip("* ") for x in got)).strip(" *")
-    return Item(value, got[0].start, got[-1].end), got[-1].end
+    begin = got[0].start
+    lead = value.split(" ", 2)
+    if len(lead) == 3 and _ve_viec_misread(" ".join(lead[:2])):  # "và việc" for "Về việc": dropped
+        value = lead[2]
+        begin = max(begin, t.find(lead[2].split(" ", 1)[0], begin + len(lead[0]) + len(lead[1])))
+    return Item(value, begin, got[-1].end), got[-1].end
+
+
+def _ve_viec_misread(words: str) -> bool:
+    """OCR's spelling of "Về việc" opening a trích yếu (``và việc``): not the printed one."""
+    mark = landmark("ve_viec")
+    return mark.matches(words) and fold(words) not in {fold(s) for s in mark.spellings}
 
 
 def _is_formula(text: str, issuer: str | None) -> bool:

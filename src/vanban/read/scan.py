@@ -340,21 +340,25 @@ def _complete(fragment: str) -> str | None:
 def _signature_box(words: Sequence[Word], width: int, height: int) -> Box | None:
     """The signature block: from its first marker or title line (right half, below the top
     third) down to the page's foot."""
-    marker, title = landmark("authority"), landmark("signature_words")
+    marker, title, recipients = landmark("authority"), landmark("signature_words"), landmark("noi_nhan")
+    beside: Word | None = None
     for ws in _segments(words):
         head = ws[0]
-        if head.box[1] < height * 0.25 or head.box[0] < width * 0.4:
+        if head.box[1] < height * 0.25:
             continue
         text = " ".join(w.text for w in ws)
+        if head.box[0] < width * 0.4:
+            if beside is None and head.box[0] < width * 0.25 and recipients.matches(text.rstrip(" :")):
+                beside = head
+            continue
         if marker.starts(text) or title.within(text):
-            h = max(w.height for w in ws)
-            return (
-                round(width * 0.4),
-                head.box[1] - h,
-                width,
-                min(height, head.box[1] + round(height * 0.3)),
-            )
-    return None
+            return _block_box(head.box[1] - max(w.height for w in ws), width, height)
+    # OCR dropped the block's lines (a seal over them): it stands right of the Nơi nhận list
+    return _block_box(beside.box[1] - 3 * beside.height, width, height) if beside else None
+
+
+def _block_box(top: int, width: int, height: int) -> Box:
+    return (round(width * 0.4), max(0, top), width, min(height, top + round(height * 0.3)))
 
 
 def _segments(words: Sequence[Word]) -> list[list[Word]]:
@@ -385,9 +389,11 @@ def read_signature(
     crop = page.crop(box)
     variants = [crop, crop.filter(ImageFilter.MaxFilter(3))]
     names: list[str] = []
+    seen: dict[str, None] = {}
     for psm in _cfg()["block_psm"]:
         for text in ocr(variants, ["-l", "vie", "--psm", str(psm), "--dpi", str(dpi)]):
             lines = text.splitlines()
+            seen.update((x.strip(), None) for x in lines if re.search(r"[^\W\d_]{2}", x))
             found = [n for n in (name_in(x) for x in lines) if n]
             partial = [n for n in (given_names_in(x) for x in lines) if n]
             names.append(found[-1] if found else (PARTIAL + partial[-1] if partial else ""))
@@ -398,7 +404,7 @@ def read_signature(
     ]
     names.append(line_names[-1] if line_names else "")
     picked, share = _vote_names(names)
-    return Reading("signer.name", picked, tuple(names), share, page_no, box, dpi)
+    return Reading("signer.name", picked, tuple(names), share, page_no, box, dpi, tuple(seen))
 
 
 PARTIAL = "…"

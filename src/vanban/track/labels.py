@@ -8,7 +8,7 @@ from typing import Any
 
 from ..messages import catalogue, msg
 from .models import AuditEntry
-from .recurrence import RECURRENCES
+from .recurrence import RECURRENCES, canonical
 
 _HIDDEN = {"id", "created_at", "document_id", "task_index", "span_start", "span_end", "series_id", "key"}
 
@@ -29,7 +29,7 @@ def _value(field: str, v: Any, units: dict[int, str]) -> str:
 
         return ROLES.get(v, v)
     if field == "recurrence":
-        return RECURRENCES.get(v, v)
+        return RECURRENCES.get(canonical(v), v) if isinstance(v, str) else v
     if field == "status" and f"track.add_status.{v}" in catalogue():
         return msg(f"track.add_status.{v}")
     if isinstance(v, bool):

@@ -10,15 +10,24 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
+from ..model import Recurrence
+
 RECURRENCES: dict[str, str] = {
-    "weekly": "Hằng tuần",
-    "monthly": "Hằng tháng",
-    "quarterly": "Hằng quý",
-    "half-yearly": "6 tháng",
-    "yearly": "Hằng năm",
+    Recurrence.weekly: "Hằng tuần",
+    Recurrence.monthly: "Hằng tháng",
+    Recurrence.quarterly: "Hằng quý",
+    Recurrence.half_yearly: "6 tháng",
+    Recurrence.yearly: "Hằng năm",
 }
 
-_MONTHS = {"monthly": 1, "quarterly": 3, "half-yearly": 6, "yearly": 12}
+_MONTHS = {Recurrence.monthly: 1, Recurrence.quarterly: 3, Recurrence.half_yearly: 6, Recurrence.yearly: 12}
+
+
+def canonical(recurrence: str) -> str:
+    """A recurrence as ``Recurrence`` spells it (rows stored before wrote ``half-yearly``)."""
+    return recurrence.replace("-", "_")
+
+
 _ROMAN = ("I", "II", "III", "IV")
 
 
@@ -40,6 +49,7 @@ def add_months(d: dt.date, months: int, day: int | None = None) -> dt.date:
 
 def label(recurrence: str, due: dt.date) -> str:
     """The period a deadline closes, in words: ``Tháng 3/2024``, ``Quý I/2024``, ``Năm 2024``."""
+    recurrence = canonical(recurrence)
     if recurrence == "weekly":
         iso = due.isocalendar()
         return f"Tuần {iso.week}/{iso.year}"
@@ -47,7 +57,7 @@ def label(recurrence: str, due: dt.date) -> str:
         return f"Tháng {due.month}/{due.year}"
     if recurrence == "quarterly":
         return f"Quý {_ROMAN[(due.month - 1) // 3]}/{due.year}"
-    if recurrence == "half-yearly":
+    if recurrence == Recurrence.half_yearly:
         return f"6 tháng {'đầu' if due.month <= 6 else 'cuối'} năm {due.year}"
     if recurrence == "yearly":
         return f"Năm {due.year}"
@@ -68,6 +78,7 @@ def expand(recurrence: str, anchor: dt.date | None, start: dt.date, until: dt.da
     month"), deadlines keep its day and step by the period; without one, each period is due on
     its last day. At least one period is returned when ``start <= until``.
     """
+    recurrence = canonical(recurrence)
     if recurrence not in RECURRENCES:
         raise ValueError(f"unknown recurrence {recurrence!r}")
     if start > until:

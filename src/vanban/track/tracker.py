@@ -20,7 +20,7 @@ from ..rules import table
 from ..store.models import CitationRow, DocTextRow, DocumentRow
 from . import audit, orgs, registry
 from .models import Report, Task, TrackedDocument, Unit, utcnow
-from .recurrence import RECURRENCES, Period, expand
+from .recurrence import RECURRENCES, Period, canonical, expand
 
 ROLES: dict[str, str] = {"lead": "Chủ trì", "coordinate": "Phối hợp", "execute": "Thực hiện"}
 REPORT_RELATIONS = frozenset({"reports", "responds"})
@@ -88,7 +88,9 @@ class Tracker:
                             action=t.action.value,
                             span=t.action.span,
                             deadline=t.deadline.explicit if t.deadline else None,
-                            recurrence=recurrence if recurrence in RECURRENCES else None,
+                            recurrence=canonical(recurrence)
+                            if recurrence and canonical(recurrence) in RECURRENCES
+                            else None,
                             user_id=user_id,
                         )
                     )
@@ -162,6 +164,7 @@ class Tracker:
         no second confirmation. ``ValueError`` for an unknown role or recurrence."""
         if role not in ROLES:
             raise ValueError(msg("track.bad_role", role=role))
+        recurrence = canonical(recurrence) if recurrence is not None else None
         if recurrence is not None and recurrence not in RECURRENCES:
             raise ValueError(msg("track.bad_recurrence", recurrence=recurrence))
         index = -1 - (
@@ -267,6 +270,7 @@ class Tracker:
         """
         if role not in ROLES:
             raise ValueError(msg("track.bad_role", role=role))
+        recurrence = canonical(recurrence) if recurrence is not None else None
         if recurrence is not None and recurrence not in RECURRENCES:
             raise ValueError(msg("track.bad_recurrence", recurrence=recurrence))
         if unit_id is not None and self.s.get(Unit, unit_id) is None:
