@@ -329,11 +329,16 @@ def _meta_seq(ex: Extracted | None, year: int | None) -> str | None:
 
 
 def _votes(readings: list[Reading], lo: int, hi: int) -> Counter[int]:
+    """Each reading's value, counted once; the handwritten-digit reader's, which reads a pen's
+    digits far better than Tesseract, ``hand_weight`` times."""
     c: Counter[int] = Counter()
+    extra = _cfg()["date"]["hand_weight"] - 1
     for r in readings:
         for x in r.readings:
             if x and lo <= int(x) <= hi:
                 c[int(x)] += 1
+        if r.by_hand and lo <= int(r.by_hand) <= hi:
+            c[int(r.by_hand)] += extra
     return c
 
 

@@ -219,7 +219,7 @@ class Reading:
     ``value`` is what the readings agree on, or None (illegible); ``readings`` are all of them;
     ``box`` is the zone in the page image (pixels at ``dpi``) for the review crop; ``lines``
     are a signature block's OCR lines as read (fragments a seal left of the name), for matching
-    a known signer.
+    a known signer; ``by_hand`` is the handwritten-digit reader's reading (one of ``readings``).
     """
 
     field: str
@@ -230,6 +230,7 @@ class Reading:
     box: Box
     dpi: int
     lines: tuple[str, ...] = ()
+    by_hand: str | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -241,6 +242,7 @@ class Reading:
             "box": list(self.box),
             "dpi": self.dpi,
             **({"lines": list(self.lines)} if self.lines else {}),
+            **({"by_hand": self.by_hand} if self.by_hand is not None else {}),
         }
 
     @classmethod
@@ -255,6 +257,7 @@ class Reading:
             _box(d["box"]),
             d["dpi"],
             tuple(d.get("lines") or ()),
+            d.get("by_hand"),
         )
 
 

@@ -4,8 +4,9 @@ Tesseract is trained on print and reads a clerk's ``03`` as ``08`` or ``63``. Th
 the ink of a zone into glyphs (connected strokes; a run of touching digits is parted at the
 thinnest columns) and classifies each with a small network whose weights ship in
 ``data/read/digits.npz``. The weights were trained by ``scripts/train_digits.py`` on digits
-drawn from the system's fonts under random slant, rotation, stroke width and elastic warping,
-plus the UCI handwritten digits that scikit-learn bundles — no labelled page of any corpus.
+drawn from print and handwriting fonts (Debian's) under random slant, rotation, stroke width
+and elastic warping, with the strokes a Vietnamese hand adds (a crossed 7, a 1 with a long
+lead-in), plus the UCI handwritten digits that scikit-learn bundles — no page of any corpus.
 Its reading is one more vote beside Tesseract's, never a value on its own.
 """
 

@@ -252,11 +252,13 @@ def read_zones(page: Image.Image, words: Sequence[Word], page_no: int, dpi: int,
         rs.append(_page_digits(words, zones[z]))  # the full-page OCR's own reading of the zone
         lo, hi = cfg["digits"][z]
         value, share = _vote(rs, lo, hi)
+        hand = None
         if z in cfg["handwritten"]:  # a vote where Tesseract's readings do not settle it
-            rs.append(read_digits(page.crop(zones[z])))
+            hand = read_digits(page.crop(zones[z]))
+            rs.append(hand)
             if value is None:
                 value, share = _vote(rs, lo, hi)
-        out.append(Reading(z, value, tuple(rs), share, page_no, zones[z], dpi))
+        out.append(Reading(z, value, tuple(rs), share, page_no, zones[z], dpi, by_hand=hand))
     return out
 
 
