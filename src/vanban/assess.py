@@ -22,7 +22,7 @@ from functools import cache
 
 from rapidfuzz import fuzz
 
-from .lexicon import fold, known_signers, landmark, repair_caps, type_abbreviations, type_names
+from .lexicon import fold, known_signers, landmark, pattern, repair_caps, type_abbreviations, type_names
 from .messages import msg
 from .model import Date, Document, Number, Problem, Signer, Text
 from .read.base import Extracted, Reading
@@ -447,7 +447,8 @@ def _name_lines(doc: Document, page: int | None) -> list[Text]:
     """Lines that hold nothing but a person's name (OCR noise of the seal aside), or end in one
     just above the Nơi nhận list: the printed name under the signature when the block's title
     lines were lost. Read on the first page that has such lines, up to the signature block read
-    (or the first Nơi nhận list); each name with its span."""
+    (or the first Nơi nhận list, around which only the block's lines count); each name with its
+    span."""
     mark = landmark("noi_nhan")
     starts = [*(doc.pages or (0,)), len(doc.text)]
     pages = _pages(doc)
@@ -456,12 +457,13 @@ def _name_lines(doc: Document, page: int | None) -> list[Text]:
     for base, text in zip(starts, pages[:last], strict=False):
         out = []
         rows = text.splitlines(keepends=True)
+        keep = _around_list(rows)
         at = base
         for k, line in enumerate(rows):
             name = name_in(line)
             begin, at = at, at + len(line)
-            if not name or len(name.split()) < 3:
-                continue
+            if not name or len(name.split()) < 3 or k not in keep or line.lstrip()[:1] in "-+•–":
+                continue  # a list's item names a recipient
             letters = re.findall(r"[^\W\d_]{2,}", line)
             # the seal's noise before it, but the line ends the block just above the Nơi nhận
             above_list = line.rstrip(" .\n").endswith(name) and any(
@@ -474,6 +476,39 @@ def _name_lines(doc: Document, page: int | None) -> list[Text]:
         if out:
             return out
     return []
+
+
+def _around_list(rows: list[str]) -> range:
+    """The rows of a page where a signature block stands: around its Nơi nhận list, which ends
+    at its "Lưu" line (OCR reads the block before the list or, across the columns, after it);
+    the whole page without one."""
+    mark = landmark("noi_nhan")
+    j = next((k for k, x in enumerate(rows) if mark.starts(x)), None)
+    if j is None:
+        return range(len(rows))
+    cfg = _cfg()["signer"]
+    luu = next((k for k in range(j, min(len(rows), j + cfg["list_lines"])) if _LUU.match(rows[k])), None)
+    end = (luu if luu is not None else j) + cfg["block_lines"]
+    return range(max(0, j - cfg["block_lines"]), min(len(rows), end))
+
+
+_END_MARK = pattern("tail.end_mark")
+_LUU = pattern("tail.luu")
+
+
+def _block_of_text(doc: Document) -> Reading | None:
+    """A text's signature block as a reading of raw lines (no zone was read): the rows between
+    the body's closing ``./.`` and its first Nơi nhận list (the body and the list name other
+    people), for matching a known signer to what is left of the name."""
+    mark = landmark("noi_nhan")
+    rows = doc.text.splitlines()
+    j = next((k for k, x in enumerate(rows) if mark.starts(x)), None)
+    if j is None:
+        return None
+    above = rows[max(0, j - _cfg()["signer"]["block_lines"]) : j]
+    ends = [k for k, x in enumerate(above) if _END_MARK.search(x)]  # the body's "./." ends it
+    above = above[ends[-1] + 1 :] if ends else above[-_cfg()["signer"]["block_rows"] :]
+    return Reading("signer.name", None, (), 0.0, 1, (0, 0, 0, 0), 0, tuple(above))
 
 
 def _known(evidence: list[tuple[str, bool]]) -> tuple[str | None, int, bool]:
@@ -507,7 +542,7 @@ def _known_in_fragments(doc: Document, block: Reading, cfg: dict) -> str | None:
     words = fold(" ".join(block.lines)).split()
     words = [w for w in (re.sub(r"[\W\d_]", "", w) for w in words) if w]
     text = " ".join(words)
-    issuer = fold(doc.issuer.value) if doc.issuer else ""
+    issuer = fold(_own_body(repair_caps(doc.issuer.value))) if doc.issuer else ""
     fits: dict[str, int] = {}
     for k in known_signers():
         name = k.key.split()
@@ -591,7 +626,14 @@ def _text_signer(doc: Document, cfg: dict) -> tuple[Signer | None, _Field | None
         return replace(s, name=Text(known, s.name.span)), _Field(known, cfg["noisy_text"], "text")
     lines = _name_lines(doc, None)
     if not lines:
-        return s, None
+        block = _block_of_text(doc)
+        pieces = _known_in_fragments(doc, block, cfg) if block else None
+        if not pieces:
+            return s, None
+        base = s or Signer(None, (), None, None, (0, 0))
+        return replace(base, name=Text(pieces, base.span)), _Field(
+            pieces, cfg["known_fragments"], "text+known"
+        )
     known, _, _ = _known([(n.value, False) for n in lines])
     name = known or lines[-1].value
     base = s or Signer(None, (), None, None, lines[-1].span)
