@@ -827,11 +827,10 @@ def _issuer(doc: Document, ex: Extracted | None) -> tuple[Text | None, _Field | 
     if not _ocr_kind(ex):
         # a text OCR'd before it came (``THÀNH PHÓ HÀ NỌI``): its header repaired as a scan's,
         # and a value that needed repair is no longer taken as clean
-        repaired = repair_caps(i.value)
-        if _TEXT.get() != "noisy_text" and _same_marks(repaired, i.value):
+        own = _own_body(repair_caps(i.value))
+        if _TEXT.get() != "noisy_text" and _same_marks(own, i.value):
             return i, _Field(i.value, cfg["text"], "text")
-        i = Text(_own_body(repaired), i.span)
-        return i, _Field(i.value, cfg["noisy_text"], "text")
+        return Text(own, i.span), _Field(own, cfg["noisy_text"], "text")
     i = Text(_own_body(repair_caps(i.value)), i.span)
     words = re.findall(r"[^\W\d_]+", i.value)
     ok = sum(is_syllable(w) for w in words) == len(words) and len(words) >= 2

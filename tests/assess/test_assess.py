@@ -518,3 +518,22 @@ def test_a_name_below_the_list_is_the_signer() -> None:
     assert doc.signer.name.value == "Trần Hồng Hà"
     start, end = doc.signer.name.span
     assert text[start:end] == "Trần Hồng Hà"
+
+
+def test_issuer_when_number_and_date_are_both_garbled() -> None:
+    """hn-dev 09 as the mailbox's OCR text: the motto run into the issuer's lines with a tone
+    mark wrong, number and day illegible; the issuer's lines end at the Số/ngày lines."""
+    text = (
+        "ỦY BAN NHÂN DÂN CỌNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "THÀNH PHÓ HÀ NỘI Độc lập - Tự do - Hạnh phúc\n"
+        "VĂN PHÒNG\n"
+        "Hà Nội, ngày Š‡ tháng 7 năm 2020\n"
+        "Số: 4đ6§”C-VP\n"
+        "PHIẾU CHUYÊN VĂN BẢN\n"
+        "Kính gửi: Sở Tài chính\n"
+        "Ủy ban nhân dân Thành phố nhận được Tờ trình số 9301/TTR/BTL ngày 22/07/2020.\n"
+        "VĂN PHÒNG ỦY BAN\n"
+    )
+    doc = vanban.parse(text)
+    assert doc.issuer is not None and doc.issuer.value == "VĂN PHÒNG"
+    assert doc.confidence["issuer"] < 0.9

@@ -164,7 +164,7 @@ def parse_header(t: str) -> Header:
     ends = [
         x for x in (num_m.start() if num_m else None, date_m.start() if date_m else None) if x is not None
     ]
-    issuer_end = min(ends) if ends else min(len(w), 1500)
+    issuer_end = min(ends) if ends else _header_end(w)
     _issuer(t, h, issuer_end, [m for m in (qh, party, TIEU_NGU.search(w)) if m])
 
     # the type line (QUYẾT ĐỊNH, KẾ HOẠCH…), first one after the number / date
@@ -193,6 +193,24 @@ def parse_header(t: str) -> Header:
         h.end = max(h.end, date_m.end() if date_m else 0, num_m.end() if num_m else 0)
     _marks(t, h, h.end or min(len(w), 2000))
     return h
+
+
+def _header_end(w: str) -> int:
+    """Where the issuer's lines end when neither number nor date could be read (OCR garbled
+    both): at the first line that is the number line or the place/date line by its landmarks
+    (``Số:``, ``ngày … tháng``), else after 1,500 characters."""
+    so, ngay, thang = landmark("so"), landmark("ngay"), landmark("thang")
+    limit = min(len(w), 1500)
+    at = 0
+    for line in w[:limit].split("\n"):
+        words = line.split()
+        if words and (
+            so.head(words[0]) is not None
+            or (any(ngay.head(x) is not None for x in words) and any(thang.matches(x) for x in words))
+        ):
+            return at
+        at += len(line) + 1
+    return limit
 
 
 def _ocr_type_line(w: str, start: int) -> re.Match[str] | None:
