@@ -164,7 +164,9 @@ def parse_header(t: str) -> Header:
     ends = [
         x for x in (num_m.start() if num_m else None, date_m.start() if date_m else None) if x is not None
     ]
-    issuer_end = min(ends) if ends else _header_end(w)
+    if date_m is None:  # the date line may still stand before the number's: found by its words
+        ends.append(_header_end(w))
+    issuer_end = min(ends)
     _issuer(t, h, issuer_end, [m for m in (qh, party, TIEU_NGU.search(w)) if m])
 
     # the type line (QUYẾT ĐỊNH, KẾ HOẠCH…), first one after the number / date
@@ -205,7 +207,7 @@ def _header_end(w: str) -> int:
     for line in w[:limit].split("\n"):
         words = line.split()
         if words and (
-            so.head(words[0]) is not None
+            (so.head(words[0]) is not None and "/" in line)  # not the "SỞ" of a body's name
             or (any(ngay.head(x) is not None for x in words) and any(thang.matches(x) for x in words))
         ):
             return at
