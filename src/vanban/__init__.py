@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .assess import assess
+from .assess import assess, looks_ocrd
 from .errors import ReadError, VanbanError
 from .model import Document
 from .parse import parse as _parse
@@ -52,10 +52,13 @@ def parse_bytes(data: bytes, name: str = "input", meta: bytes | None = None) -> 
 def _from_extracted(ex, source: str, meta: bytes | None = None, meta_name: str = "metadata") -> Document:
     from dataclasses import replace
 
+    from .lexicon.marks import restore_marks
     from .metadata import apply
     from .model import Problem
     from .read.edxml import packet_meta
 
+    if ex.kind == "text" and looks_ocrd(ex.text):  # OCR'd before it came: its tone marks too
+        ex = replace(ex, text=restore_marks(ex.text)[0])
     doc = assess(_parse(ex.text, source, ex.pages), ex)
     if ex.problems or ex.warnings:
         notes = tuple(Problem("read.warning", "warning", w) for w in ex.warnings)

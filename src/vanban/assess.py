@@ -64,7 +64,7 @@ def _junk() -> re.Pattern[str]:
     return re.compile(_cfg()["noise"]["junk"])
 
 
-def _noisy(text: str) -> bool:
+def looks_ocrd(text: str) -> bool:
     """Whether a text looks OCR'd with damage: malformed syllables or junk in its head."""
     cfg = _cfg()["noise"]
     head = text[: cfg["head"]]
@@ -496,19 +496,22 @@ _END_MARK = pattern("tail.end_mark")
 _LUU = pattern("tail.luu")
 
 
-def _block_of_text(doc: Document) -> Reading | None:
-    """A text's signature block as a reading of raw lines (no zone was read): the rows between
-    the body's closing ``./.`` and its first Nơi nhận list (the body and the list name other
-    people), for matching a known signer to what is left of the name."""
+def _block_of_text(doc: Document) -> tuple[Reading, tuple[int, int]] | None:
+    """A text's signature block as a reading of raw lines (no zone was read), with its span: the
+    rows between the body's closing ``./.`` and its first Nơi nhận list (the body and the list
+    name other people), for matching a known signer to what is left of the name."""
     mark = landmark("noi_nhan")
-    rows = doc.text.splitlines()
+    rows = doc.text.splitlines(keepends=True)
     j = next((k for k, x in enumerate(rows) if mark.starts(x)), None)
     if j is None:
         return None
-    above = rows[max(0, j - _cfg()["signer"]["block_lines"]) : j]
-    ends = [k for k, x in enumerate(above) if _END_MARK.search(x)]  # the body's "./." ends it
-    above = above[ends[-1] + 1 :] if ends else above[-_cfg()["signer"]["block_rows"] :]
-    return Reading("signer.name", None, (), 0.0, 1, (0, 0, 0, 0), 0, tuple(above))
+    first = max(0, j - _cfg()["signer"]["block_lines"])
+    ends = [k for k in range(first, j) if _END_MARK.search(rows[k])]  # the body's "./." ends it
+    first = ends[-1] + 1 if ends else max(first, j - _cfg()["signer"]["block_rows"])
+    start = sum(len(x) for x in rows[:first])
+    span = (start, start + sum(len(x) for x in rows[first:j]))
+    lines = tuple(x.strip() for x in rows[first:j])
+    return Reading("signer.name", None, (), 0.0, 1, (0, 0, 0, 0), 0, lines), span
 
 
 def _known(evidence: list[tuple[str, bool]]) -> tuple[str | None, int, bool]:
@@ -626,12 +629,12 @@ def _text_signer(doc: Document, cfg: dict) -> tuple[Signer | None, _Field | None
         return replace(s, name=Text(known, s.name.span)), _Field(known, cfg["noisy_text"], "text")
     lines = _name_lines(doc, None)
     if not lines:
-        block = _block_of_text(doc)
-        pieces = _known_in_fragments(doc, block, cfg) if block else None
-        if not pieces:
+        found = _block_of_text(doc)
+        pieces = _known_in_fragments(doc, found[0], cfg) if found else None
+        if not pieces or not found:
             return s, None
-        base = s or Signer(None, (), None, None, (0, 0))
-        return replace(base, name=Text(pieces, base.span)), _Field(
+        base = s or Signer(None, (), None, None, found[1])
+        return replace(base, name=Text(pieces, found[1])), _Field(
             pieces, cfg["known_fragments"], "text+known"
         )
     known, _, _ = _known([(n.value, False) for n in lines])
@@ -860,7 +863,7 @@ def _short_name_cap(name: str | None, f: _Field | None) -> _Field | None:
 def assess(doc: Document, ex: Extracted | None = None) -> Document:
     """``doc`` with each key field weighed against the evidence that came with the file, its
     confidence and source recorded (``Document.confidence``, ``Document.sources``)."""
-    token = _TEXT.set("noisy_text" if not _ocr_kind(ex) and _noisy(doc.text) else "text")
+    token = _TEXT.set("noisy_text" if not _ocr_kind(ex) and looks_ocrd(doc.text) else "text")
     try:
         return _assess(doc, ex)
     finally:

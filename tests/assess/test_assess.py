@@ -502,6 +502,8 @@ def test_a_texts_signer_from_what_is_left_of_its_block(
     assert got == name
     if name:
         assert doc.sources["signer.name"] == source and doc.confidence["signer.name"] < 0.9
+        start, end = doc.signer.name.span  # the block's passage, shown for review
+        assert "Vã Tuấn Anh" in text[start:end] and "Nơi nhận" not in text[start:end]
 
 
 def test_a_name_below_the_list_is_the_signer() -> None:

@@ -21,6 +21,7 @@ from functools import cache
 from PIL import Image, ImageSequence
 
 from ..errors import MissingToolError, ReadError
+from ..lexicon.marks import restore_marks
 from ..messages import msg as message  # (``msg`` names Tesseract's output below)
 from ..rules import table
 from . import limits
@@ -275,10 +276,12 @@ def from_pages(pages: Iterable[PageText], kind: str, name: str) -> Extracted:
     problems: list[str] = []
     readings: list[Reading] = []
     pos = 0
+    restored = 0
     for no, page in enumerate(pages, 1):
         starts.append(pos)
         readings += page.readings
-        text = "\n".join(page.lines)
+        text, n = restore_marks("\n".join(page.lines))  # OCR's wrong tone marks (chỉ phí → chi phí)
+        restored += n
         if page.rotated:
             problems.append(f"trang {no}: ảnh bị xoay, đã xoay {page.rotated}° trước khi nhận dạng")
         if not text.strip():
@@ -287,6 +290,5 @@ def from_pages(pages: Iterable[PageText], kind: str, name: str) -> Extracted:
         pos += len(parts[-1])
     if not starts:
         raise ReadError(f"{name}: the image has no pages")
-    return Extracted(
-        "".join(parts), kind, tuple(starts), tuple(problems), {"ocr_pages": str(len(starts))}, tuple(readings)
-    )
+    meta = {"ocr_pages": str(len(starts)), "ocr_marks_restored": str(restored)}
+    return Extracted("".join(parts), kind, tuple(starts), tuple(problems), meta, tuple(readings))

@@ -1,0 +1,130 @@
+"""Tone marks OCR got wrong (dấu thanh), restored from the words around them.
+
+Tesseract reads ``chi phí`` as ``chỉ phí``, ``tổ chức`` as ``tô chức``, ``cuối năm`` as
+``cuỏi năm``: the letters are right, a mark is not. A word is replaced by another spelling of
+the same letters (same length, so every span stays valid) when the words beside it say so: the
+pair counts of ``data/lexicon/bigrams.tsv.gz`` (``scripts/build_bigrams.py``, from public legal
+and administrative text) must support the other spelling ``ratio`` times more than the word as
+read, and at least ``min_support`` times. Words the counts do not know stay as read. For OCR
+output only: a clean text is never touched.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from functools import cache
+from importlib import resources
+
+from ..rules import table
+from . import fold
+
+__all__ = ["restore_marks"]
+
+_WORD = re.compile(r"[^\W\d_]+")
+# the words of one phrase (a line that wraps does not end it): no pair across punctuation
+_PHRASE = re.compile(r"[^,.;:!?()\[\]\"“”|*…/\\-]+")
+
+
+@cache
+def _model() -> tuple[Counter[tuple[str, str]], dict[str, tuple[str, ...]]]:
+    """The pair counts, and the spellings of each word's folded letters (``chi`` → chi, chỉ, chí…)."""
+    pairs: Counter[tuple[str, str]] = Counter()
+    source = resources.files("vanban.data").joinpath("lexicon", "bigrams.tsv.gz")
+    with source.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#"):
+                continue
+            a, b, n = line.rstrip("\n").split("\t")
+            pairs[(a, b)] = int(n)
+    spellings: defaultdict[str, set[str]] = defaultdict(set)
+    for a, b in pairs:
+        spellings[fold(a)].add(a)
+        spellings[fold(b)].add(b)
+    return pairs, {k: tuple(sorted(v)) for k, v in spellings.items() if len(v) > 1}
+
+
+def _support(
+    pairs: Counter[tuple[str, str]], before: str | None, word: str, after: str | None
+) -> tuple[int, int]:
+    """How many of its neighbours a spelling is seen beside, and how often in all: a spelling
+    both neighbours know (``khảo cổ học``) beats one only a single neighbour knows (``cơ học``)."""
+    left = pairs[(before, word)] if before else 0
+    right = pairs[(word, after)] if after else 0
+    return (left > 0) + (right > 0), left + right
+
+
+def _placed(a: str, b: str) -> bool:
+    """Whether two spellings differ only in where the tone mark sits (``hoá``/``hóa``): both
+    are right."""
+    return sorted(unicodedata.normalize("NFD", a)) == sorted(unicodedata.normalize("NFD", b))
+
+
+def _title(word: str) -> bool:
+    return len(word) > 1 and word[0].isupper() and word[1:].islower()
+
+
+def _in_name(found: list[re.Match[str]], i: int) -> bool:
+    """Whether the word is one of a run of capitalised words (a person's or a place's name:
+    ``Nguyễn Văn Sửu``, ``Hà Tĩnh``), which the counts cannot judge."""
+    return _title(found[i].group()) and any(
+        0 <= k < len(found) and _title(found[k].group()) for k in (i - 1, i + 1)
+    )
+
+
+def _in_symbol(text: str, offset: int, m: re.Match[str]) -> bool:
+    """Whether the word is part of a number's symbol or an abbreviation (``1179-KL/TU``,
+    ``VT``): letters run into digits, slashes or hyphens, or two or three capitals without
+    marks."""
+    a, b = offset + m.start(), offset + m.end()
+    joined = ((a and text[a - 1] in "/-_&") or text[a - 1 : a].isdigit()) or (
+        b < len(text) and (text[b] in "/-_&" or text[b].isdigit())
+    )
+    word = m.group()
+    return bool(joined) or (word.isupper() and word.isascii() and len(word) <= 3)
+
+
+def _cased(word: str, like: str) -> str:
+    if like.isupper() and len(like) > 1:
+        return word.upper()
+    if like[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def restore_marks(text: str) -> tuple[str, int]:
+    """``text`` with the tone marks of its words restored where the words beside them say so,
+    and how many words changed. Same length as ``text``."""
+    cfg = table("read")["marks"]
+    pairs, spellings = _model()
+    keep = frozenset(cfg["keep"])
+    out = list(text)
+    changed = 0
+    for line in _PHRASE.finditer(text):
+        found = list(_WORD.finditer(line.group()))
+        words = [m.group().lower() for m in found]
+        for i, m in enumerate(found):
+            word = words[i]
+            others = spellings.get(fold(word))
+            if not others or word in keep or _in_name(found, i) or _in_symbol(text, line.start(), m):
+                continue
+            before = words[i - 1] if i else None
+            after = words[i + 1] if i + 1 < len(words) else None
+            own = _support(pairs, before, word, after)
+            best = max(others, key=lambda w: _support(pairs, before, w, after))
+            sides, score = _support(pairs, before, best, after)
+            if best == word or len(best) != len(word) or score < cfg["min_support"] or _placed(best, word):
+                continue
+            if own[1] >= cfg["plausible"] or sides < own[0] or score < cfg["ratio"] * (own[1] + 1):
+                continue  # the word as read is seen beside these neighbours: it stays
+            # both neighbours must know it; or one, often, where neither knows the word as read
+            both = sides >= cfg["sides"] and bool(before and after)
+            if not both and (own[1] or score < cfg["one_side"]):
+                continue
+            start = line.start() + m.start()
+            out[start : start + len(word)] = _cased(best, m.group())
+            words[i] = best
+            changed += 1
+    return "".join(out), changed

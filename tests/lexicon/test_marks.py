@@ -1,0 +1,59 @@
+"""Tone marks OCR got wrong, restored from the words around them (``lexicon.marks``).
+
+The wrong readings are Tesseract's on hn-dev scans (the trích yếu lines of 19, 22, 23, 25); the
+right ones as printed. The model's counts come from vbpl, tvpl and wild, not from these pages."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from vanban.lexicon.marks import restore_marks
+
+
+@pytest.mark.parametrize(
+    ("read", "printed"),
+    [
+        ("tô chức Hội chợ vàng hàng xuất khẩu", "tổ chức Hội chợ vàng hàng xuất khẩu"),  # 19
+        ("những tháng cuỏi năm 2020", "những tháng cuối năm 2020"),  # 22
+        (
+            "xác lập quyên sở hữu nhãn hiệu tập thế năm 2020",
+            "xác lập quyền sở hữu nhãn hiệu tập thể năm 2020",
+        ),  # 23
+        ("di tích khảo cỗ học tại", "di tích khảo cổ học tại"),  # 25
+        ("ĐÂY MẠNH CẢI CÁCH", "ĐẨY MẠNH CẢI CÁCH"),  # capitals keep their case
+    ],
+)
+def test_wrong_marks_restored(read: str, printed: str) -> None:
+    got, n = restore_marks(read)
+    assert got == printed and n >= 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Về tổ chức thực hiện Kết luận số 1179-KL/TU của Ban Thường vụ Thành ủy",  # a symbol's letters
+        "Đồng chí Nguyễn Văn Sửu, Phó Chủ tịch UBND tỉnh Hà Tĩnh",  # names and places
+        "Ban Chấp hành Trung ương Đảng lãnh đạo công tác xây dựng Đảng",  # the Party's word
+        "được bảo quản trong kho lưu trữ lịch sử của Đảng",
+        "Lưu: VT, KT.",
+    ],
+)
+def test_right_text_is_left_alone(text: str) -> None:
+    assert restore_marks(text) == (text, 0)
+
+
+@given(
+    st.text(
+        alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ ,.\n/-0123456789ÀÁĐ",
+        max_size=200,
+    )
+)
+def test_same_length_always(text: str) -> None:
+    """Every span computed on the text stays valid: one spelling for another of the same length."""
+    text = unicodedata.normalize("NFC", text)
+    got, _ = restore_marks(text)
+    assert len(got) == len(text)
