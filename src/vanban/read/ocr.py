@@ -191,6 +191,7 @@ def _ocr_one(im: Image.Image, dpi: int, page_no: int = 1, first: bool = True) ->
                 lambda x: x.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
             )
     lines = tuple(x for x in (_clean(nfc(line)) for line in arrange(segs)) if x)
+    lines = tuple(restore_marks("\n".join(lines))[0].split("\n")) if lines else ()  # chỉ phí → chi phí
     readings: list[Reading] = []
     if first:
         for op in redo if pen is not None else ():
@@ -276,12 +277,10 @@ def from_pages(pages: Iterable[PageText], kind: str, name: str) -> Extracted:
     problems: list[str] = []
     readings: list[Reading] = []
     pos = 0
-    restored = 0
     for no, page in enumerate(pages, 1):
         starts.append(pos)
         readings += page.readings
-        text, n = restore_marks("\n".join(page.lines))  # OCR's wrong tone marks (chỉ phí → chi phí)
-        restored += n
+        text = "\n".join(page.lines)
         if page.rotated:
             problems.append(f"trang {no}: ảnh bị xoay, đã xoay {page.rotated}° trước khi nhận dạng")
         if not text.strip():
@@ -290,5 +289,5 @@ def from_pages(pages: Iterable[PageText], kind: str, name: str) -> Extracted:
         pos += len(parts[-1])
     if not starts:
         raise ReadError(f"{name}: the image has no pages")
-    meta = {"ocr_pages": str(len(starts)), "ocr_marks_restored": str(restored)}
+    meta = {"ocr_pages": str(len(starts))}
     return Extracted("".join(parts), kind, tuple(starts), tuple(problems), meta, tuple(readings))
