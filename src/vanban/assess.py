@@ -828,9 +828,11 @@ def _issuer(doc: Document, ex: Extracted | None) -> tuple[Text | None, _Field | 
     if i is None:
         return None, None
     if not _ocr_kind(ex):
-        # a text OCR'd before it came (``THÀNH PHÓ HÀ NỌI``): its header repaired as a scan's,
-        # and a value that needed repair is no longer taken as clean
-        own = _own_body(repair_caps(i.value))
+        # a plain text may have been OCR'd before it came (``THÀNH PHÓ HÀ NỌI``): its header is
+        # repaired as a scan's, and a value that needed repair is no longer taken as clean. A
+        # born-digital file (Word, a PDF's text layer, edXML) keeps what its author typed.
+        plain = ex is None or ex.kind == "text"
+        own = _own_body(repair_caps(i.value)) if plain else i.value
         if _TEXT.get() != "noisy_text" and _same_marks(own, i.value):
             return i, _Field(i.value, cfg["text"], "text")
         return Text(own, i.span), _Field(own, cfg["noisy_text"], "text")
