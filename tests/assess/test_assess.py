@@ -539,3 +539,14 @@ def test_issuer_when_number_and_date_are_both_garbled() -> None:
     doc = vanban.parse(text)
     assert doc.issuer is not None and doc.issuer.value == "VĂN PHÒNG"
     assert doc.confidence["issuer"] < 0.9
+
+
+def test_a_born_digital_issuer_keeps_what_its_author_typed() -> None:
+    """office/kh-stttt-phutho-draft.doc prints "TRUYỂN THÔNG": a Word file is not OCR output,
+    so its issuer is not respelt; the same line in a plain text (which may be OCR'd) is."""
+    text = "UBND TỈNH PHÚ THỌ\nSỞ THÔNG TIN VÀ TRUYỂN THÔNG\nSố: 12/KH-STTTT\nKẾ HOẠCH\nTriển khai\n"
+    doc = vanban.parse(text)
+    assert doc.issuer is not None and doc.issuer.value == "SỞ THÔNG TIN VÀ TRUYỀN THÔNG"
+    assert doc.confidence["issuer"] < 0.9
+    word = assess(parse(text, "x.doc"), Extracted(text, "doc"))
+    assert word.issuer is not None and word.issuer.value == "SỞ THÔNG TIN VÀ TRUYỂN THÔNG"
