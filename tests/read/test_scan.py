@@ -48,6 +48,7 @@ ZONES = [
     ("19.pdf", "number.seq", "3580", True),  # handwritten; whole-page OCR gave "$6Š§Õ"
     ("19.pdf", "date.year", "2020", True),  # printed
     ("08.pdf", "date.year", "2020", True),
+    ("02.pdf", "date.month", "7", False),  # a crossed 7 run into "năm": OCR read "7năm" as "năm"
 ]
 
 

@@ -164,10 +164,16 @@ def _header_zones(words: Sequence[Word], width: int, height: int) -> dict[str, B
             n = _find(words, landmark("nam"), lambda w: right(w) and _same_line(th, w), t + 1)
             if n is not None:
                 na = words[n]
+                # a month written against "năm" is read as part of that word ("7năm"): its box
+                # is wider than "năm" is (three letters of "tháng"'s five), the month at its left
+                right_edge = na.box[0] - 2
+                nam_width = round((th.box[2] - th.box[0]) * cfg["nam_share"])
+                if right_edge - th.box[2] < h * 0.6 and na.box[2] - na.box[0] > nam_width + h * 0.5:
+                    right_edge = na.box[2] - nam_width
                 zones["date.month"] = (
                     th.box[2] - round(h * 0.3),
                     th.box[1] - up,
-                    na.box[0] - 2,
+                    right_edge,
                     th.box[3] + down,
                 )
                 zones["date.year"] = (na.box[2] + 2, na.box[1] - down, na.box[2] + 5 * h, na.box[3] + down)
