@@ -56,6 +56,22 @@ def _support(
     return (left > 0) + (right > 0), left + right
 
 
+def _outweighs(
+    pairs: Counter[tuple[str, str]], before: str | None, best: str, word: str, after: str | None, cfg: dict
+) -> bool:
+    """Whether a spelling beats a word seen beside its neighbours as read (``thuộc chỉ cục``:
+    ``thuộc chỉ`` 5 times, ``chỉ cục`` never): it is seen more often beside each neighbour, the
+    word as read barely beside one, and ``strong`` times more in all."""
+    sides = [(pairs[(before, best)], pairs[(before, word)])] if before else []
+    sides += [(pairs[(best, after)], pairs[(word, after)])] if after else []
+    return (
+        len(sides) == 2
+        and all(b > w for b, w in sides)
+        and min(w for _, w in sides) < cfg["plausible"]
+        and sum(b for b, _ in sides) >= cfg["strong"] * (sum(w for _, w in sides) + 1)
+    )
+
+
 def _placed(a: str, b: str) -> bool:
     """Whether two spellings differ only in where the tone mark sits (``hoá``/``hóa``): both
     are right."""
@@ -117,7 +133,8 @@ def restore_marks(text: str) -> tuple[str, int]:
             sides, score = _support(pairs, before, best, after)
             if best == word or len(best) != len(word) or score < cfg["min_support"] or _placed(best, word):
                 continue
-            if own[1] >= cfg["plausible"] or sides < own[0] or score < cfg["ratio"] * (own[1] + 1):
+            plausible = own[1] >= cfg["plausible"] and not _outweighs(pairs, before, best, word, after, cfg)
+            if plausible or sides < own[0] or score < cfg["ratio"] * (own[1] + 1):
                 continue  # the word as read is seen beside these neighbours: it stays
             # both neighbours must know it; or one, often, where neither knows the word as read
             both = sides >= cfg["sides"] and bool(before and after)

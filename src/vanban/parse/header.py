@@ -177,8 +177,10 @@ def parse_header(t: str) -> Header:
     if tl is None:  # a V/v line before it makes the document a công văn
         tl = _ocr_type_line(w, start_types)
         tl = None if tl and vv and vv.start() < tl.start() else tl
-    if tl and tl.start() - start_types > 2500:
-        tl = None
+    if tl and (
+        tl.start() - start_types > 2500 or (vv and opening and vv.start() < opening.start() < tl.start())
+    ):
+        tl = None  # far down, or after a V/v and the body's opening: an attached document's
     if tl:
         t_text = " ".join(tl.group("t").split())
         name = v.type_by_upper.get(t_text) or type_names_folded()[t_text]
