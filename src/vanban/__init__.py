@@ -57,9 +57,10 @@ def _from_extracted(ex, source: str, meta: bytes | None = None, meta_name: str =
     from .model import Problem
     from .read.edxml import packet_meta
 
-    if ex.kind == "text" and looks_ocrd(ex.text):  # OCR'd before it came: its tone marks too
+    ocrd = ex.kind == "text" and looks_ocrd(ex.text)
+    if ocrd:  # OCR'd before it came: its tone marks too
         ex = replace(ex, text=restore_marks(ex.text)[0])
-    doc = assess(_parse(ex.text, source, ex.pages), ex)
+    doc = assess(_parse(ex.text, source, ex.pages), ex, ocrd=ocrd if ex.kind == "text" else None)
     if ex.problems or ex.warnings:
         notes = tuple(Problem("read.warning", "warning", w) for w in ex.warnings)
         notes += tuple(Problem("read.note", "info", p) for p in ex.problems)

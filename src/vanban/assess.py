@@ -23,6 +23,7 @@ from functools import cache
 from rapidfuzz import fuzz
 
 from .lexicon import fold, known_signers, landmark, pattern, repair_caps, type_abbreviations, type_names
+from .lexicon.marks import restore_marks
 from .messages import msg
 from .model import Date, Document, Number, Problem, Signer, Text
 from .read.base import Extracted, Reading
@@ -65,12 +66,17 @@ def _junk() -> re.Pattern[str]:
 
 
 def looks_ocrd(text: str) -> bool:
-    """Whether a text looks OCR'd with damage: malformed syllables or junk in its head."""
+    """Whether a text looks OCR'd with damage: malformed syllables, junk or misread tone marks
+    in its head."""
     cfg = _cfg()["noise"]
     head = text[: cfg["head"]]
     share, n = syllable_share(head)
     junk = len(_junk().findall(head)) / max(1, len(head))
-    return (n >= cfg["min_words"] and share < cfg["min_valid_share"]) or junk > cfg["max_junk"]
+    if (n >= cfg["min_words"] and share < cfg["min_valid_share"]) or junk > cfg["max_junk"]:
+        return True
+    head = text[: cfg["marks_head"]]
+    misread = restore_marks(head)[1]
+    return misread >= cfg["marks_min"] and 1000 * misread >= cfg["marks_per_1000"] * len(head.split())
 
 
 @dataclass
@@ -862,10 +868,13 @@ def _short_name_cap(name: str | None, f: _Field | None) -> _Field | None:
     return f
 
 
-def assess(doc: Document, ex: Extracted | None = None) -> Document:
+def assess(doc: Document, ex: Extracted | None = None, *, ocrd: bool | None = None) -> Document:
     """``doc`` with each key field weighed against the evidence that came with the file, its
-    confidence and source recorded (``Document.confidence``, ``Document.sources``)."""
-    token = _TEXT.set("noisy_text" if not _ocr_kind(ex) and looks_ocrd(doc.text) else "text")
+    confidence and source recorded (``Document.confidence``, ``Document.sources``). ``ocrd``:
+    whether the text was OCR'd before it came, judged before its tone marks were restored (by
+    default judged on ``doc.text``)."""
+    noisy = looks_ocrd(doc.text) if ocrd is None else ocrd
+    token = _TEXT.set("noisy_text" if not _ocr_kind(ex) and noisy else "text")
     try:
         return _assess(doc, ex)
     finally:
