@@ -79,6 +79,37 @@ def test_place_and_date(line, place, date):
     assert doc.date is not None and doc.date.value == date
 
 
+@pytest.mark.parametrize(
+    ("head", "date"),
+    [
+        # Tesseract's headers of hn-dev (the handwritten digits written in): specks before the
+        # place, the date run onto a number line it could not read, the right column read after
+        # the left one's "Kính gửi:"
+        (
+            "ỦY BAN NHÂN DÂN\nVĂN PHÒNG\nSố: 586 /GM-VP\n_ Hà Nội ngày 03 tháng 8 năm 2020\n",
+            dt.date(2020, 8, 3),
+        ),
+        (
+            "THÀNH PHÓ HÀ NỌI...\nSố: 791 /TB-UBND........ Hà Nội ngày 03 tháng 8 năm 2020\n",
+            dt.date(2020, 8, 3),
+        ),
+        ("ỦY BẠN NHÂN DÂN\nSó:3560/UBND-KT Hà Nội, ngày 31 tháng 7 năm 2020\n", dt.date(2020, 7, 31)),
+        ("VĂN PHÒNG\nsố: 6Ä3#8⁄ /vp-kT Hà Nội, ngày 03 tháng 8 năm 2020\n", dt.date(2020, 8, 3)),
+        (
+            "ỦY BAN NHÂN DÂN\nSố: 6352/VP - ĐT\nV/v thực hiện chỉ thị\nKính gửi:\n"
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            "Hà Nội, ngày 03 tháng 8 năm 2020\n- Các Sở: Tài chính.\n",
+            dt.date(2020, 8, 3),
+        ),
+        # a sentence on the number's line is no date line
+        ("VĂN PHÒNG\nSố: 12/VP-KT theo Công văn 34/UBND ngày 03 tháng 8 năm 2020\n", None),
+    ],
+)
+def test_date_of_an_ocrd_header(head: str, date: dt.date | None) -> None:
+    doc = vanban.parse(head + "Ủy ban nhân dân Thành phố nhận được văn bản của Sở Tài chính.\n")
+    assert (doc.date.value if doc.date else None) == date
+
+
 def test_blank_day_gives_no_date_but_keeps_the_place():
     doc = vanban.parse(letter(date="Hà Nội, ngày    tháng 10 năm 2023"))
     assert doc.date is None

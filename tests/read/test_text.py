@@ -119,6 +119,14 @@ def test_tcvn3_capitals_font() -> None:
         ),
         ("Hà Nội, ngày 05 tháng 3 năm 2020; é á ó ò ù", None),  # real Unicode is left alone
         ("Price: 5 € © 2020 ± 3 §1", None),
+        # Tesseract's reading of hn-dev 12: junk in a handwritten number, not a .VnTime font
+        (
+            "ỦY BAN NHÂN DÂN CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTHÀNH PHÓ HÀ NỘI Độc lập - Tự do"
+            " - Hạnh phúc\nVĂN PHÒNG\nsố: WÊ” mc-vp : Hà Nội, ngày 31 tháng 7 năm 2020 ụ\nPHIẾU "
+            "CHUYÊN VĂN BẢN\nKính gửi: Sở Tài chính\nỦy ban nhân dân Thành phố nhận được Công văn "
+            "SỐ 8810/BTC/QLCS ngày 22/07/2020 của Bộ Tài Chính Về việc lấy ý kiến. ÑĐ ¡ Ð",
+            None,
+        ),
     ],
 )
 def test_mojibake_in_unicode_text(text: str, converted: str | None) -> None:

@@ -16,6 +16,8 @@ from ..rules import table
 from .lines import Item, Line, is_upper, lines, squash
 
 WINDOW = 8000  # the header never runs longer than this into a document
+_NUMBER_WORDS = 4  # words of a number line OCR garbled ("số:", "6Ä3#8⁄", "/vp-kT")
+_AFTER_OPENING = 300  # how far past "Kính gửi:" OCR may have put the other column's motto and date
 
 QUOC_HIEU = pattern("header.quoc_hieu")
 TIEU_NGU = pattern("header.motto")
@@ -33,6 +35,7 @@ _SO_COLON = pattern("header.so_colon")
 _BLANK_NUMBER = pattern("header.blank_number")
 _NOT_PLACE = pattern("header.not_place")
 _PARTY_VV = pattern("header.party_vv")
+_SO = landmark("so")
 
 
 @dataclass(frozen=True)
@@ -148,6 +151,11 @@ def parse_header(t: str) -> Header:
     after_number = num_m.end() if num_m else (qh.end() if qh else 0)
     opening = BODY_OPENING.search(w, num_m.end() if num_m else 0)
     date_m = _find_date(w[: opening.start()] if opening else w, num_m)
+    if date_m is None and opening:  # OCR read the right column after the left: motto, then date
+        motto = TIEU_NGU.search(w, opening.start(), opening.start() + _AFTER_OPENING)
+        if motto:
+            found = _find_date(w[: motto.end() + _AFTER_OPENING], num_m)
+            date_m = found if found and found.start() >= motto.end() else None
     if date_m:
         d = dates.make(date_m.group("y"), date_m.group("m"), date_m.group("d")) if date_m.group("d") else None
         ds = date_m.start() + len(date_m.group()) - len(date_m.group().lstrip(", \t"))
@@ -274,11 +282,22 @@ def _find_date(w: str, num_m: re.Match[str] | None) -> re.Match[str] | None:
     after = num_m.start() if num_m else 0
     for m in DATE_LINE.finditer(w, max(0, after - 300)):
         line_start = w.rfind("\n", 0, m.start()) + 1
-        if num_m and line_start <= num_m.end() <= m.start():
+        merged = num_m is not None and line_start <= num_m.end() <= m.start()
+        if num_m is not None and merged:
             line_start = num_m.end()  # "Số: 12/UBND-VP Hà Nội, ngày …" merged on one line
         before = w[line_start : m.start()].strip(" *\t")
-        # the date line is "Place, ngày …" or "ngày …" alone, never a sentence
-        words = before.split()
+        # the date line is "Place, ngày …" or "ngày …" alone, never a sentence; OCR's specks
+        # ("_", "....") are no words, and a number line it could not read ("Só:2360/UBND-KT",
+        # "số: 6Ä3#8⁄ /vp-kT") may run into it
+        words = [x for x in before.split() if any(c.isalnum() for c in x)]
+        lead = _SO.head(words[0]) is not None if words else False
+        if lead or (merged and num_m is not None and not num_m.group("seq")):
+            read = [i for i, x in enumerate(words) if "/" in x or any(c.isdigit() for c in x)]
+            cut = max([0 if lead else -1, *read]) + 1
+            if cut > _NUMBER_WORDS:
+                continue  # more than a number's words before the date: a sentence
+            words = words[cut:]
+            before = " ".join(words)
         if re.search(r"\d", before) or len(words) > 7:
             continue
         if not m.group().startswith(",") and words and not all(x[0].isupper() for x in words):

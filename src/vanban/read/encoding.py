@@ -10,6 +10,7 @@ import unicodedata
 from functools import cache
 from importlib import resources
 
+from ..lexicon.marks import known_share
 from ..rules import table
 
 __all__ = ["candidates", "convert", "font_encoding", "nfc", "odd_count", "syllable_share", "to_unicode"]
@@ -131,7 +132,9 @@ def to_unicode(text: str) -> tuple[str, str | None]:
     best, best_enc, best_score = text, None, score(text)
     for enc in ("tcvn3", "vni"):
         cand = convert(text, enc)
-        if odd_count(cand) <= odd * 0.3 and (s := score(cand)) > best_score:
+        # and more real words: OCR's junk in a Unicode text (``WÊ”``) is no legacy font
+        better = odd_count(cand) <= odd * 0.3 and (s := score(cand)) > best_score
+        if better and known_share(cand) >= known_share(text):
             best, best_enc, best_score = cand, enc, s
     return nfc(best), best_enc
 
