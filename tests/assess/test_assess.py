@@ -384,6 +384,19 @@ def test_values_of_an_ocr_text_are_not_confident_where_their_line_is_lost(text: 
     assert field not in doc.confidence or doc.confidence[field] < 0.9
 
 
+def test_a_decision_cited_in_an_attachment_is_not_the_letters_identity() -> None:
+    """hn-dev 17: the Số line unreadable, an attached report cites "(ban hành kèm theo Quyết
+    định số 1201/QĐ-BGTVT …)" mid-sentence: no number, and the type is the V/v's Công văn."""
+    text = CV_17.replace(
+        "Nơi nhận:",
+        "theo quy hoạch phát triển hệ thống cảng cạn giai\nđoạn đến 2020 (ban hành kèm theo Quyết định số 1201/QĐ-\n"
+        "BGTVT ngày 11/6/2018 của Bộ Giao thông vận tải),\nNơi nhận:",
+    )
+    doc = vanban.parse_bytes(text.encode(), "17.txt")
+    assert doc.number is None
+    assert doc.doc_type is not None and doc.doc_type.value == "Công văn"
+
+
 def test_an_attachments_type_line_after_the_body_opens_is_not_the_documents() -> None:
     """hn-dev 32: a police Tờ trình attached below the công văn's V/v and Kính gửi."""
     text = CV_17.replace(

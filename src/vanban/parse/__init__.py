@@ -42,7 +42,8 @@ def parse(text: str, source: str | None = None, pages: tuple[int, ...] = ()) -> 
         return Document(text=text, source=source, pages=pages, problems=tuple(problems))
 
     h = parse_header(t)
-    fallback = None if h.number else identity_fallback(t)
+    # the header lost (no Số line at all): the document may name itself further down
+    fallback = None if h.number or h.number_line else identity_fallback(t)
     recips, rend = recipients(t, h.end, 1500)
     body_start = max(h.end, rend)
     dist, dist_span = distribution(t, body_start)
