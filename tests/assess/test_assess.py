@@ -384,6 +384,20 @@ def test_values_of_an_ocr_text_are_not_confident_where_their_line_is_lost(text: 
     assert field not in doc.confidence or doc.confidence[field] < 0.9
 
 
+def test_an_invitation_ocr_specked_has_its_type_and_no_subject() -> None:
+    """hn-dev 10 as Tesseract read it: a quote before "GIẦY MỜI" (GIẤY misread), and no trích
+    yếu: the opening "… kính mời …" sentence is the body, not a subject."""
+    text = (
+        "ỦY BAN NHÂN DÂN\nTHÀNH PHÓ HÀ NỘI\nVĂN PHÒNG\nsó:5$Ÿ /GM-vP\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        'Độc lập - Tự do - Hạnh phúc\nHà Nội, ngày Š tháng 8 năm 2020\n"GIẦY MỜI\n'
+        "Văn phòng ƯBND Thành phố kính mời Các đồng chí họp trực tuyến về công -\n"
+        "tác phòng, chống dịch bệnh viêm đường hô hấp cấp Covid-19,\n1. Thời gian: 17 giờ 30, ngày 03/8/2020.\n"
+    )
+    doc = vanban.parse_bytes(text.encode(), "10.txt")
+    assert doc.doc_type is not None and doc.doc_type.value == "Giấy mời"
+    assert doc.subject is None
+
+
 def test_a_decision_cited_in_an_attachment_is_not_the_letters_identity() -> None:
     """hn-dev 17: the Số line unreadable, an attached report cites "(ban hành kèm theo Quyết
     định số 1201/QĐ-BGTVT …)" mid-sentence: no number, and the type is the V/v's Công văn."""

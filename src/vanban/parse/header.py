@@ -117,8 +117,8 @@ def _vocab() -> _Vocab:
             + r")(?=$|[\s:]+)[ \t:]*(?P<rest>[^\n]*)$",
             re.MULTILINE,
         ),
-        type_line_folded=re.compile(
-            r"^(?P<t>"
+        type_line_folded=re.compile(  # after a speck or two OCR put before it ('"GIẦY MỜI')
+            r"^[ \t\"'“”„_.*]{0,3}(?P<t>"
             + "|".join(
                 re.escape(t).replace(r"\ ", r"\s+")
                 for t in sorted(type_names_folded(), key=len, reverse=True)
