@@ -817,13 +817,17 @@ def _parent() -> re.Pattern[str]:
     return re.compile(_cfg()["issuer"]["parent"] + rf"\s+(?=(?:{head})(?:\s|$))")
 
 
+_SPECKS = "'\"`‘’“”„|"
+
+
 def _own_body(name: str) -> str:
-    """The issuer's own name from an OCR'd header line: the motto dropped, the parent body cut."""
+    """The issuer's own name from an OCR'd header line: the motto dropped, the parent body cut,
+    OCR's specks (``'VĂN PHÒNG``) off its words."""
     folded = fold(name)
     if len(folded) == len(name):  # fold keeps positions: cut the motto where its folded form is
         for m in reversed(list(_motto().finditer(folded))):
             name = name[: m.start()] + " " + name[m.end() :]
-    name = " ".join(name.split())
+    name = " ".join(filter(None, (w.strip(_SPECKS) for w in name.split())))
     m = _parent().match(name)
     return name[m.end() :] if m and m.end() < len(name) else name
 

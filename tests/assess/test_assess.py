@@ -269,6 +269,10 @@ def test_symbol_repaired_from_ocr(line: str, type_abbr: str | None, symbol: str 
         # a one-word phrase is a body's only where a name starts: HẢI QUAN, HÀ TĨNH stay
         ("CỤC HẢI QUAN", "CỤC HẢI QUAN"),
         ("ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH", "ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH"),
+        # hn-dev 16: VĂN PHÒNG run together, a letter doubled; 36: a speck before it
+        ("ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI VÁNPHÓONG", "VĂN PHÒNG"),
+        ("ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI 'VĂN PHÒNG", "VĂN PHÒNG"),
+        ("NGHIÊNG", "NGHIÊNG"),  # a word of its own, never a phrase run together
     ],
 )
 def test_issuer_from_an_ocr_header(ocr: str, issuer: str) -> None:
@@ -382,6 +386,19 @@ Nơi nhận:
 def test_values_of_an_ocr_text_are_not_confident_where_their_line_is_lost(text: str, field: str) -> None:
     doc = vanban.parse_bytes(text.encode(), "17.txt")
     assert field not in doc.confidence or doc.confidence[field] < 0.9
+
+
+def test_prevention_in_a_steering_committees_name_is_no_department() -> None:
+    """hn-dev 01: "PHÒNG, CHỐNG DỊCH BỆNH" wraps the committee's name; it opens no body."""
+    text = (
+        "BAN CHỈ ĐẠO CÔNG TÁC\nPHÒNG, CHỐNG DỊCH BỆNH COVID-19,\nTHÀNH PHỐ HÀ NỘI\nSố: 02/TB-BCĐ\n"
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nHà Nội, ngày 01 tháng 8 năm 2020\n"
+        "THÔNG BÁO\nKết luận của Trưởng Ban Chỉ đạo\nNgày 31/7/2020, Ban Chỉ đạo đã họp.\n"
+    )
+    doc = vanban.parse(text)
+    assert doc.issuer is not None
+    assert doc.issuer.value.startswith("BAN CHỈ ĐẠO CÔNG TÁC PHÒNG, CHỐNG DỊCH BỆNH COVID-19")
+    assert doc.issuer.value.endswith("THÀNH PHỐ HÀ NỘI") and doc.issuer_parent is None
 
 
 def test_an_invitation_ocr_specked_has_its_type_and_no_subject() -> None:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 __all__ = [
@@ -216,6 +217,9 @@ def not_names() -> frozenset[str]:
     return frozenset(" ".join(fold(s).split()) for s in _load("names")["not_names"])
 
 
+_JOINED_MIN = 8  # letters of a run-together phrase: shorter ones are too easily a real word
+
+
 @cache
 def _phrases() -> dict[tuple[str, ...], tuple[str, ...]]:
     out: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -224,11 +228,27 @@ def _phrases() -> dict[tuple[str, ...], tuple[str, ...]]:
     return out
 
 
+@cache
+def _joined() -> dict[str, tuple[str, ...]]:
+    """The phrases of several words as OCR runs them together (``vanphong`` → VĂN PHÒNG)."""
+    return {"".join(k): v for k, v in _phrases().items() if len(k) > 1 and len("".join(k)) >= _JOINED_MIN}
+
+
+def _run_together(word: str) -> tuple[str, ...] | None:
+    """The phrase a capitals word is, its words run together and one letter off (``VÁNPHÓONG``)."""
+    if len(word) < _JOINED_MIN or not word.isupper():
+        return None
+    folded = fold(word)
+    hit = process.extractOne(folded, list(_joined()), scorer=Levenshtein.distance, score_cutoff=1)
+    return _joined()[hit[0]] if hit else None
+
+
 def repair_caps(text: str) -> str:
     """A capitals line (a body's name, a title) with OCR's wrong tone marks repaired: each run
     of words whose folded form is a phrase of ``data/lexicon/bodies.toml`` takes that phrase's
     spelling (``THÀNH PHÓ HÀ NỌI`` → ``THÀNH PHỐ HÀ NỘI``); a one-word phrase only where a
-    body's name starts. Other words are left as read."""
+    body's name starts; a word that is a phrase run together, one letter off (``VÁNPHÓONG``),
+    too. Other words are left as read."""
     words = text.split()
     folded = [fold(w) for w in words]
     table = _phrases()
@@ -247,9 +267,10 @@ def repair_caps(text: str) -> str:
                 after_phrase = True
                 break
         else:
-            out.append(words[i])
+            joined = _run_together(words[i])
+            out += joined or (words[i],)
             i += 1
-            after_phrase = False
+            after_phrase = joined is not None
     return " ".join(out)
 
 

@@ -109,7 +109,8 @@ def _vocab() -> _Vocab:
     upper_types = sorted({n.upper() for n in type_names()}, key=len, reverse=True)
     titles = sorted(table("signature")["titles"], key=len, reverse=True)
     return _Vocab(
-        body_start=re.compile(r"^(?:" + "|".join(re.escape(s) for s in starts) + r")(?=$|[\s,.\-])"),
+        # "PHÒNG, CHỐNG DỊCH" (prevention) wraps a name; a department's "PHÒNG" takes no comma
+        body_start=re.compile(r"^(?:" + "|".join(re.escape(s) for s in starts) + r")(?=$|[\s.\-])(?!\s*,)"),
         locality=pattern("header.locality", words="|".join(re.escape(s) for s in loc)),
         type_line=re.compile(
             r"^(?P<t>"
