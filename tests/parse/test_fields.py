@@ -134,6 +134,18 @@ ISSUERS = [
         "UBND THÀNH PHỐ HÀ NỘI",
     ),
     ("CHỦ TỊCH ỦY BAN NHÂN DÂN\nTHÀNH PHỐ CẦN THƠ", "CHỦ TỊCH ỦY BAN NHÂN DÂN THÀNH PHỐ CẦN THƠ", None),
+    # Tesseract on hn-dev 06, 10: the rule under the name read as junk letters or dashes
+    (
+        "ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HÀ NỘI\nVĂN PHÒNG ưa ta aaũốaứ trưtnốẽ~ừ",
+        "VĂN PHÒNG",
+        "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI",
+    ),
+    (
+        "ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HÀ NỘI\nVĂN PHÒNG —— ————— —",
+        "VĂN PHÒNG",
+        "ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI",
+    ),
+    ("BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI -------", "BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", None),
 ]
 
 

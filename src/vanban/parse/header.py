@@ -12,6 +12,7 @@ from functools import cache
 from ..lexicon import dates, fold, landmark, pattern
 from ..lexicon import type_names as type_names_folded
 from ..lexicon.numbers import NUMBER_RE, Parsed, from_match, parse_number, type_names
+from ..read.encoding import is_syllable
 from ..rules import table
 from .lines import Item, Line, is_upper, lines, squash
 
@@ -36,6 +37,7 @@ _BLANK_NUMBER = pattern("header.blank_number")
 _NOT_PLACE = pattern("header.not_place")
 _PARTY_VV = pattern("header.party_vv")
 _SO = landmark("so")
+_RULE = re.compile(r"[—–_=~-]{2,}")
 
 
 @dataclass(frozen=True)
@@ -335,12 +337,13 @@ def _issuer(t: str, h: Header, end: int, anchors: list[re.Match[str]]) -> None:
     """Tên cơ quan ban hành: upper-case lines before the number, header words removed."""
     v = _vocab()
     cut = [(m.start(), m.end()) for m in anchors if m.start() < end]
+    cut += [m.span() for m in _RULE.finditer(t, 0, end)]  # the rule under a name, OCR'd as dashes
     kept: list[Line] = []
     for ln in lines(t, 0, end):
         pieces = _minus(ln, cut)
         for piece in pieces:
             text, s = piece.text, piece.start
-            text2 = text.strip(" *-_.,;:")
+            text2 = _before_junk(text.strip(" *-_.,;:—–"))
             if not text2 or text2 in v.not_issuer or text2.upper() in v.marks:
                 continue
             if not is_upper(text2) or len(text2) > 120:
@@ -365,6 +368,20 @@ def _issuer(t: str, h: Header, end: int, anchors: list[re.Match[str]]) -> None:
     if len(groups) > 1:
         par = [x for g in groups[:-1] for x in g]
         h.issuer_parent = Item(" ".join(x.text for x in par), par[0].start, par[-1].end)
+
+
+def _before_junk(text: str) -> str:
+    """A name in capitals followed by what OCR made of a seal or a rule (``VĂN PHÒNG ưa ta
+    aaũốaứ``, ``VĂN PHÒNG ¬a-®—Ằ—``): the name alone. A line whose rest is words stays whole."""
+    words = text.split()
+    n = 0  # the capitals, and the dashes between them ("BỘ LAO ĐỘNG - THƯƠNG BINH …")
+    while n < len(words) and (is_upper(words[n]) or not words[n].strip("-–—&")):
+        n += 1
+    if n < 2 or n == len(words):
+        return text
+    rest = [w.strip(".,;:()'\"-–—") for w in words[n:]]
+    junk = any(w and not (w.isdigit() or (w.isalpha() and is_syllable(w))) for w in rest)
+    return " ".join(words[:n]).rstrip(" -–—") if junk else text
 
 
 def _minus(ln: Line, cut: list[tuple[int, int]]) -> list[Item]:
