@@ -525,6 +525,12 @@ def test_a_text_ocrd_before_it_came_is_read_as_a_clerk_reads_it() -> None:
             "Thường vụ Thành ủy\nKính gửi:\n- Sở Quy hoạch - Kiến trúc.\n",
             "thực hiện chỉ đạo của Ban Thường vụ Thành ủy",
         ),
+        # raw Tesseract (hn-dev 16): a blank inside the V/v, a symbol broken at its hyphen
+        (
+            "ỦY BAN NHÂN DÂN\nTHÀNH PHÔ HÀ NỘI\nVĂN PHÒNG\nSố: 6$5}/VP - ĐT\nV/v thực hiện chỉ thị số 15/CT-\n\n"
+            "UBND ngày 30/10/2019 của UBND\nThành phô.\n\nKính gửi:\n",
+            "thực hiện chỉ thị số 15/CT-UBND ngày 30/10/2019 của UBND Thành phô.",
+        ),
         # the type line of a document attached after the body (hn-dev 38) is not this one's
         (
             "ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HÀ NỘI\nVĂN PHÒNG\nSố: 6333 /VP-KT\nV/v thực hiện kết luận của Thủ\n"

@@ -38,6 +38,7 @@ _NOT_PLACE = pattern("header.not_place")
 _PARTY_VV = pattern("header.party_vv")
 _SO = landmark("so")
 _RULE = re.compile(r"[—–_=~-]{2,}")
+_SYMBOL_BREAK = re.compile(r"(/[A-ZĐ][A-ZĐa-z]*)- (?=[A-ZĐ]{2})")  # a symbol broken: "15/CT-" ⏎ "UBND"
 
 
 @dataclass(frozen=True)
@@ -445,8 +446,8 @@ def _subject(
                 continue
             break
         # across a blank line (vbpl puts one between every line)
-        if vv:
-            if text[0].islower() and not DATE_LINE.match(text):
+        if vv:  # a V/v goes on past a blank OCR left in it: lower case, a bracket, a broken word
+            if (text[0].islower() or text[0] == "(" or connected) and not DATE_LINE.match(text):
                 got.append(ln)
                 continue
             break
@@ -465,7 +466,7 @@ def _subject(
         break
     if not got:
         return None, start
-    value = squash(" ".join(x.text.strip("* ") for x in got)).strip(" *")
+    value = _SYMBOL_BREAK.sub(r"\1-", squash(" ".join(x.text.strip("* ") for x in got))).strip(" *")
     begin = got[0].start
     lead = value.split(" ", 2)
     if len(lead) == 3 and _ve_viec_misread(" ".join(lead[:2])):  # "và việc" for "Về việc": dropped
