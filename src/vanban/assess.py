@@ -269,6 +269,8 @@ def _number(
     n = doc.number
     line = _number_line(doc)
     if not _ocr_kind(ex):
+        if n is None and line and _TEXT.get() == "noisy_text":
+            return _number_of_line(doc, line, type_abbr)  # OCR'd before it came: read as a scan's
         if n is None:
             return None, None
         if ex and ex.kind == "edxml":
@@ -276,6 +278,12 @@ def _number(
         conf = _text_conf(doc, n.span, line, cfg)
         if _garbled_seq(doc, line) or _hand_filled(doc):
             conf = min(conf, cfg["noisy_text"])
+        if _TEXT.get() == "noisy_text" and n.seq and not n.year and n.value.startswith(f"{n.seq}/"):
+            symbol = _symbol_in(n.value[len(n.seq) :], type_abbr)  # QĐĐ-UBND, UBND-DT as a scan's
+            repaired = f"{n.seq}/{_barred(symbol)[0]}" if symbol else n.value
+            if repaired != n.value:
+                parts = tuple(p for p in re.split(r"[-/]", repaired[len(n.seq) + 1 :]) if p)
+                n, conf = replace(n, value=repaired, symbols=parts), min(conf, cfg["noisy_text"])
         return n, _Field(n.value, conf, "text")
     if n is not None and line and not line[0] <= n.span[0] <= line[1]:
         n = None  # a number cited in the body, not the document's own
@@ -288,8 +296,7 @@ def _number(
     meta = _meta_seq(ex, year)
     parsed = n.seq if n is not None and n.seq and n.seq.isdigit() else None
     if parsed is None and line:  # the digits OCR read on the number line itself
-        m = re.match(r"\S+\s*(\d{1,6})\s*/", doc.text[line[0] : line[1]])
-        parsed = m.group(1) if m else None
+        parsed = _seq_on(doc.text[line[0] : line[1]])
     seq, conf, source = None, 0.0, "ocr"
     if meta and ((zone and meta in zone.readings) or meta == parsed):
         seq, conf, source = meta, cfg["agreed"], "metadata+zone"
@@ -303,14 +310,7 @@ def _number(
         seq, conf, source = parsed, cfg["ocr_text"], "ocr"
     if seq is None or symbol is None:
         return (n, _Field(n.value, cfg["ocr_text"], "ocr")) if n else (None, None)
-    # OCR loses the bar of Đ: a D may be a Đ. A part that is a known part but for that bar is
-    # given its bar (UBND-DT → UBND-ĐT); either way the symbol is not given with confidence.
-    unsure = any(
-        c in cfg["unsure_letters"] for p in symbol.split("-") if p not in cfg["sure_parts"] for c in p
-    )
-    if unsure:
-        barred = {p.replace("Đ", "D"): p for p in cfg["barred_parts"]}
-        symbol = "-".join(barred.get(p, p) for p in symbol.split("-"))
+    symbol, unsure = _barred(symbol)
     value = f"{seq}/{symbol}"
     if n is not None and n.value == value:
         conf = max(conf, cfg["zone_and_text"])
@@ -322,6 +322,41 @@ def _number(
     parts = tuple(p for p in re.split(r"[-/]", symbol) if p)
     out = Number(value, span, seq, None, n.type_abbr if n else None, parts)
     return out, _Field(value, conf, source)
+
+
+def _barred(symbol: str) -> tuple[str, bool]:
+    """OCR loses the bar of Đ: a D may be a Đ. A part that is a known part but for that bar is
+    given its bar (UBND-DT → UBND-ĐT); either way the symbol is unsure (never confident)."""
+    cfg = _cfg()["number"]
+    unsure = any(
+        c in cfg["unsure_letters"] for p in symbol.split("-") if p not in cfg["sure_parts"] for c in p
+    )
+    if unsure:
+        barred = {p.replace("Đ", "D"): p for p in cfg["barred_parts"]}
+        symbol = "-".join(barred.get(p, p) for p in symbol.split("-"))
+    return symbol, unsure
+
+
+def _number_of_line(
+    doc: Document, line: tuple[int, int], type_abbr: str | None
+) -> tuple[Number | None, _Field | None]:
+    """The number of a text OCR'd before it came, from its ``Số:`` line as a scan's is read
+    (``Số: 1965/pC-VP``, ``Só:587 /GM-VP``): the digits before the slash, the symbol repaired;
+    for review, never confident."""
+    text = doc.text[line[0] : line[1]]
+    seq, symbol = _seq_on(text), _symbol_in(text, type_abbr)
+    if not seq or not symbol:
+        return None, None
+    symbol, _ = _barred(symbol)
+    value = f"{seq}/{symbol}"
+    parts = tuple(p for p in re.split(r"[-/]", symbol) if p)
+    return Number(value, line, seq, None, None, parts), _Field(value, _cfg()["number"]["noisy_text"], "text")
+
+
+def _seq_on(line: str) -> str | None:
+    """The digits OCR read before the slash on a ``Số:`` line (``Só:3560/UBND-KT``)."""
+    m = re.match(r"[^\d\s]*\s*(\d{1,6})\s*/", line)
+    return m.group(1) if m else None
 
 
 def _meta_seq(ex: Extracted | None, year: int | None) -> str | None:
@@ -887,7 +922,7 @@ def assess(doc: Document, ex: Extracted | None = None, *, ocrd: bool | None = No
 
 def _assess(doc: Document, ex: Extracted | None) -> Document:
     date, fdate, year = _date(doc, ex)
-    line = _type_line(doc) if _ocr_kind(ex) else None
+    line = _type_line(doc) if _ocr_kind(ex) or _TEXT.get() == "noisy_text" else None
     number, fnum = _number(doc, ex, year, _abbr_of(line.value) if line else None)
     signer, fsig = _signer(doc, ex)
     fsig = _short_name_cap(signer.name.value if signer and signer.name else None, fsig)

@@ -438,6 +438,23 @@ def test_an_attachments_type_line_after_the_body_opens_is_not_the_documents() ->
     assert doc.subject is not None and doc.subject.value.startswith("tham mưu cơ chế chính sách")
 
 
+@pytest.mark.parametrize(
+    ("line", "number"),
+    [
+        # Tesseract's number lines of hn-dev scans, the handwritten digits legible
+        ("Số: 6334/vP-KT", "6334/VP-KT"),  # a capital read in lower case
+        ("Só:6334 /VP-KT", "6334/VP-KT"),  # "Số" misread, run into its digits
+        ("Só:6334/VP-KT Hà Nội, ngày 31 tháng 7 năm 2020", "6334/VP-KT"),
+        ("Số: 6334 /QĐĐ-UBND", "6334/QĐ-UBND"),  # a letter read twice
+        ("Số: WÊ” mc-vp", None),  # no digits: nothing proposed
+    ],
+)
+def test_number_line_of_an_ocr_text_read_as_a_scans(line: str, number: str | None) -> None:
+    doc = vanban.parse_bytes(CV_17.replace("Số: 6Ä3Ä#' /VP-KT", line).encode(), "17.txt")
+    assert (doc.number.value if doc.number else None) == number
+    assert doc.number is None or doc.confidence["number"] < 0.9
+
+
 def test_a_clean_header_stays_confident() -> None:
     """The same letter typed: its number and date clean, and the three tone marks OCR got wrong
     (NHÂN DẦN, THÀNH PHÓ, đôi với) right, which alone would make it an OCR'd text."""
