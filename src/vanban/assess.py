@@ -269,8 +269,8 @@ def _number(
     n = doc.number
     line = _number_line(doc)
     if not _ocr_kind(ex):
-        if n is None and line and _TEXT.get() == "noisy_text":
-            return _number_of_line(doc, line, type_abbr)  # OCR'd before it came: read as a scan's
+        if n is None and line and (_TEXT.get() == "noisy_text" or ex is None or ex.kind == "text"):
+            return _number_of_line(doc, line, type_abbr)  # perhaps OCR'd before it came: as a scan's
         if n is None:
             return None, None
         if ex and ex.kind == "edxml":
@@ -922,7 +922,8 @@ def assess(doc: Document, ex: Extracted | None = None, *, ocrd: bool | None = No
 
 def _assess(doc: Document, ex: Extracted | None) -> Document:
     date, fdate, year = _date(doc, ex)
-    line = _type_line(doc) if _ocr_kind(ex) or _TEXT.get() == "noisy_text" else None
+    plain = _TEXT.get() == "noisy_text" or ex is None or ex.kind == "text"
+    line = _type_line(doc) if _ocr_kind(ex) or plain else None
     number, fnum = _number(doc, ex, year, _abbr_of(line.value) if line else None)
     signer, fsig = _signer(doc, ex)
     fsig = _short_name_cap(signer.name.value if signer and signer.name else None, fsig)
