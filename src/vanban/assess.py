@@ -122,6 +122,9 @@ def _line_at(text: str, pos: int) -> tuple[int, int]:
     return a, (len(text) if b < 0 else b)
 
 
+_LINE_MAX = 400  # characters of a line the number is looked for in (two columns run together)
+
+
 def _number_line(doc: Document) -> tuple[int, int] | None:
     """The span of the number (from ``Số:`` to the end of its line) in the first lines of the
     text; OCR may have run it into the line of another column."""
@@ -130,7 +133,7 @@ def _number_line(doc: Document) -> tuple[int, int] | None:
     for _ in range(_cfg()["number"]["header_lines"]):
         end = doc.text.find("\n", pos)
         end = len(doc.text) if end < 0 else end
-        line = doc.text[pos:end]
+        line = doc.text[pos : min(end, pos + _LINE_MAX)]  # a header line is short; junk is not read
         offset = 0
         for k, word in enumerate(line.split()):
             at = line.find(word, offset)
@@ -501,10 +504,12 @@ def _name_lines(doc: Document, page: int | None) -> list[Text]:
         keep = _around_list(rows)
         at = base
         for k, line in enumerate(rows):
-            name = name_in(line)
             begin, at = at, at + len(line)
-            if not name or len(name.split()) < 3 or k not in keep or line.lstrip()[:1] in "-+•–":
-                continue  # a list's item names a recipient
+            if k not in keep or len(line) > _LINE_MAX or line.lstrip()[:1] in "-+•–":
+                continue  # a list's item names a recipient; a paragraph is no name's line
+            name = name_in(line)
+            if not name or len(name.split()) < 3:
+                continue
             letters = re.findall(r"[^\W\d_]{2,}", line)
             # the seal's noise before it, but the line ends the block just above the Nơi nhận
             above_list = line.rstrip(" .\n").endswith(name) and any(
