@@ -373,16 +373,17 @@ def _issuer(t: str, h: Header, end: int, anchors: list[re.Match[str]]) -> None:
 
 def _before_junk(text: str) -> str:
     """A name in capitals followed by what OCR made of a seal or a rule (``VĂN PHÒNG ưa ta
-    aaũốaứ``, ``VĂN PHÒNG ¬a-®—Ằ—``): the name alone. A line whose rest is words stays whole."""
-    words = text.split()
+    aaũốaứ``, ``VĂN PHÒNG ¬a-®—Ằ—``): the name alone, as a prefix of ``text``. A line whose
+    rest is words stays whole."""
+    words = list(re.finditer(r"\S+", text))
     n = 0  # the capitals, and the dashes between them ("BỘ LAO ĐỘNG - THƯƠNG BINH …")
-    while n < len(words) and (is_upper(words[n]) or not words[n].strip("-–—&")):
+    while n < len(words) and (is_upper(words[n].group()) or not words[n].group().strip("-–—&")):
         n += 1
     if n < 2 or n == len(words):
         return text
-    rest = [w.strip(".,;:()'\"-–—") for w in words[n:]]
+    rest = [w.group().strip(".,;:()'\"-–—") for w in words[n:]]
     junk = any(w and not (w.isdigit() or (w.isalpha() and is_syllable(w))) for w in rest)
-    return " ".join(words[:n]).rstrip(" -–—") if junk else text
+    return text[: words[n - 1].end()].rstrip(" -–—") if junk else text
 
 
 def _minus(ln: Line, cut: list[tuple[int, int]]) -> list[Item]:
