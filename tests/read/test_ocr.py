@@ -112,3 +112,19 @@ def test_missing_tesseract_names_the_package(monkeypatch) -> None:
             read_bytes(_png(Image.new("L", (50, 50), 255)), "a.png")
     finally:
         ocr.check_tesseract.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("line", "clean"),
+    [
+        ("di tích Hà Nội — Toulouse về hỗ trợ", "di tích Hà Nội – Toulouse về hỗ trợ"),  # hn-dev 25
+        ("'. Kính gửi: Sở Tài chính", "Kính gửi: Sở Tài chính"),  # a speck before a word
+        ("~.", ""),  # a line of specks
+        ("- Như trên;", "- Như trên;"),  # a list's dash stays
+        ("Khoản 1—3", "Khoản 1—3"),  # a dash inside a word stays as read
+    ],
+)
+def test_a_line_as_tesseract_reads_it_is_cleaned(line: str, clean: str) -> None:
+    from vanban.read.ocr import _clean
+
+    assert _clean(line) == clean

@@ -218,10 +218,12 @@ def _deskewed(
 
 def _clean(line: str) -> str:
     """Drop scanner specks Tesseract reads as punctuation: lines of 1-3 such marks, and one
-    leading before a word (list dashes stay)."""
+    leading before a word (list dashes stay); a character misread between words put right."""
     line = line.strip()
     if len(line) <= 3 and not any(c.isalnum() for c in line):
         return ""
+    for read, printed in table("read")["ocr"]["between_words"].items():
+        line = line.replace(f" {read} ", f" {printed} ")
     return _SPECK.sub("", line)
 
 
