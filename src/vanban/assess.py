@@ -18,7 +18,7 @@ import unicodedata
 from collections import Counter
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 
 from rapidfuzz import fuzz
 
@@ -128,12 +128,17 @@ _LINE_MAX = 400  # characters of a line the number is looked for in (two columns
 def _number_line(doc: Document) -> tuple[int, int] | None:
     """The span of the number (from ``Số:`` to the end of its line) in the first lines of the
     text; OCR may have run it into the line of another column."""
+    return _number_line_in(doc.text)
+
+
+@lru_cache(maxsize=8)  # asked several times per document; a str keeps its hash
+def _number_line_in(text: str) -> tuple[int, int] | None:
     so = landmark("so")
     pos = 0
     for _ in range(_cfg()["number"]["header_lines"]):
-        end = doc.text.find("\n", pos)
-        end = len(doc.text) if end < 0 else end
-        line = doc.text[pos : min(end, pos + _LINE_MAX)]  # a header line is short; junk is not read
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        line = text[pos : min(end, pos + _LINE_MAX)]  # a header line is short; junk is not read
         offset = 0
         for k, word in enumerate(line.split()):
             at = line.find(word, offset)
@@ -152,7 +157,7 @@ def _number_line(doc: Document) -> tuple[int, int] | None:
                 and not body
             ):
                 return pos + at, end
-        if end >= len(doc.text):
+        if end >= len(text):
             break
         pos = end + 1
     return None
@@ -200,18 +205,23 @@ def _garbled_seq(doc: Document, line: tuple[int, int] | None) -> bool:
 
 def _date_line(doc: Document) -> tuple[int, int] | None:
     """The place/date line (``Hà Nội, ngày … tháng … năm …``) among the first lines."""
+    return _date_line_in(doc.text)
+
+
+@lru_cache(maxsize=8)
+def _date_line_in(text: str) -> tuple[int, int] | None:
     ngay, thang = landmark("ngay"), landmark("thang")
     pos = 0
     for _ in range(_cfg()["number"]["header_lines"]):
-        end = doc.text.find("\n", pos)
-        end = len(doc.text) if end < 0 else end
-        line = doc.text[pos:end]
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        line = text[pos : min(end, pos + _LINE_MAX)]
         words = line.split()
         if any(fold(w).startswith("ngay") or ngay.head(w) is not None for w in words) and any(
             thang.matches(w) for w in words
         ):
             return pos, end
-        if end >= len(doc.text):
+        if end >= len(text):
             break
         pos = end + 1
     return None

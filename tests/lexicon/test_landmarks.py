@@ -1,7 +1,11 @@
 """Landmarks as OCR reads them, and the name grammar of a signature block (real OCR lines
 from the hn-dev mailbox scans)."""
 
+import unicodedata
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from vanban.lexicon import fold, landmark
 from vanban.read.scan import name_in
@@ -96,3 +100,19 @@ def test_name_in_ocr_line(line: str, name: str | None) -> None:
 
 def test_fold_maps_d_bar_and_both_tone_placements() -> None:
     assert fold("Hoà Đức Uỷ") == fold("Hòa Đức Ủy") == "hoa duc uy"
+
+
+def _fold_reference(s: str) -> str:
+    """The folding by its definition: đ→d, lower case, canonical decomposition, marks dropped."""
+    s = unicodedata.normalize("NFD", s.replace("đ", "d").replace("Đ", "D").lower())
+    return "".join(c for c in s if not unicodedata.combining(c))
+
+
+@given(
+    st.text(max_size=80)
+    | st.text(alphabet="aăâđêôơưÀÁẢÃẠẰẮẲẴẶẦẤẨẪẬĐÊỀỄỆỈỊỎỌỐỒỔỖỘỚỜỞỠỢỦỤỨỪỬỮỰỲỴ –“”…\u0301\u0323", max_size=80)
+)
+def test_fold_is_its_definition(text: str) -> None:
+    """The one-table folding gives what the definition gives, for any text and either normal form."""
+    assert fold(text) == _fold_reference(text)
+    assert fold(unicodedata.normalize("NFD", text)) == _fold_reference(text)

@@ -15,7 +15,7 @@ import gzip
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from ..rules import table
@@ -128,9 +128,7 @@ def _cased(word: str, like: str) -> str:
 def restore_marks(text: str) -> tuple[str, int]:
     """``text`` with the tone marks of its words restored where the words beside them say so,
     and how many words changed. Same length as ``text``."""
-    cfg = table("read")["marks"]
-    pairs, spellings = _model()
-    keep = frozenset(cfg["keep"])
+    keep = frozenset(table("read")["marks"]["keep"])
     out = list(text)
     changed = 0
     for line in _PHRASE.finditer(text):
@@ -138,25 +136,41 @@ def restore_marks(text: str) -> tuple[str, int]:
         words = [m.group().lower() for m in found]
         for i, m in enumerate(found):
             word = words[i]
-            others = spellings.get(fold(word))
-            if not others or word in keep or _in_name(found, i) or _in_symbol(text, line.start(), m):
+            if word in keep or not _has_others(word):
                 continue
             before = words[i - 1] if i else None
             after = words[i + 1] if i + 1 < len(words) else None
-            own = _support(pairs, before, word, after)
-            best = max(others, key=lambda w: _support(pairs, before, w, after))
-            sides, score = _support(pairs, before, best, after)
-            if best == word or len(best) != len(word) or score < cfg["min_support"] or _placed(best, word):
-                continue
-            plausible = own[1] >= cfg["plausible"] and not _outweighs(pairs, before, best, word, after, cfg)
-            if plausible or sides < own[0] or score < cfg["ratio"] * (own[1] + 1):
-                continue  # the word as read is seen beside these neighbours: it stays
-            # both neighbours must know it; or one, often, where neither knows the word as read
-            both = sides >= cfg["sides"] and bool(before and after)
-            if not both and (own[1] or score < cfg["one_side"]):
+            best = _restored(before, word, after)
+            if best is None or _in_name(found, i) or _in_symbol(text, line.start(), m):
                 continue
             start = line.start() + m.start()
             out[start : start + len(word)] = _cased(best, m.group())
             words[i] = best
             changed += 1
     return "".join(out), changed
+
+
+@lru_cache(maxsize=1 << 16)
+def _has_others(word: str) -> bool:
+    """Whether the counts know other spellings of the word's letters."""
+    return fold(word) in _model()[1]
+
+
+@lru_cache(maxsize=1 << 18)
+def _restored(before: str | None, word: str, after: str | None) -> str | None:
+    """The spelling the neighbours say the word should have, or None where it stays."""
+    cfg = table("read")["marks"]
+    pairs, spellings = _model()
+    own = _support(pairs, before, word, after)
+    best = max(spellings[fold(word)], key=lambda w: _support(pairs, before, w, after))
+    sides, score = _support(pairs, before, best, after)
+    if best == word or len(best) != len(word) or score < cfg["min_support"] or _placed(best, word):
+        return None
+    plausible = own[1] >= cfg["plausible"] and not _outweighs(pairs, before, best, word, after, cfg)
+    if plausible or sides < own[0] or score < cfg["ratio"] * (own[1] + 1):
+        return None  # the word as read is seen beside these neighbours: it stays
+    # both neighbours must know it; or one, often, where neither knows the word as read
+    both = sides >= cfg["sides"] and bool(before and after)
+    if not both and (own[1] or score < cfg["one_side"]):
+        return None
+    return best
