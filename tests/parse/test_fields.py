@@ -101,6 +101,12 @@ def test_place_and_date(line, place, date):
             "Hà Nội, ngày 03 tháng 8 năm 2020\n- Các Sở: Tài chính.\n",
             dt.date(2020, 8, 3),
         ),
+        # hn-dev 02: the V/v of the left column and the date of the right read as one line
+        (
+            "UBND THÀNH PHÓ HÀ NỘI\nSố: 6623/STNMT-CCQLĐĐ\nVề việc sử dụng đất quốc phòng tại dự án _ Hà Nội, "
+            "ngày 31 tháng 7 năm 2020\nBệnh viện chuyên khoa\nKính gửi: UBND thành phố Hà Nội.\n",
+            dt.date(2020, 7, 31),
+        ),
         # a sentence on the number's line is no date line
         ("VĂN PHÒNG\nSố: 12/VP-KT theo Công văn 34/UBND ngày 03 tháng 8 năm 2020\n", None),
     ],

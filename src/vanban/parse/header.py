@@ -293,7 +293,12 @@ def _find_date(w: str, num_m: re.Match[str] | None) -> re.Match[str] | None:
         # the date line is "Place, ngày …" or "ngày …" alone, never a sentence; OCR's specks
         # ("_", "....") are no words, and a number line it could not read ("Só:2360/UBND-KT",
         # "số: 6Ä3#8⁄ /vp-kT") may run into it
-        words = [x for x in before.split() if any(c.isalnum() for c in x)]
+        tokens = before.split()
+        specks = [i for i, x in enumerate(tokens) if not any(c.isalnum() for c in x)]
+        if specks and len(tokens) > 7:  # another column's words, then a speck OCR read at the gap
+            tokens = tokens[specks[-1] + 1 :]
+            before = " ".join(tokens)
+        words = [x for x in tokens if any(c.isalnum() for c in x)]
         lead = _SO.head(words[0]) is not None if words else False
         if lead or (merged and num_m is not None and not num_m.group("seq")):
             read = [i for i, x in enumerate(words) if "/" in x or any(c.isdigit() for c in x)]
