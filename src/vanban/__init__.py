@@ -52,13 +52,18 @@ def parse_bytes(data: bytes, name: str = "input", meta: bytes | None = None) -> 
 def _from_extracted(ex, source: str, meta: bytes | None = None, meta_name: str = "metadata") -> Document:
     from dataclasses import replace
 
-    from .lexicon.marks import restore_marks
+    from .lexicon.marks import restore_marks, restore_unmarked, unmarked
+    from .messages import msg
     from .metadata import apply
     from .model import Problem
     from .read.edxml import packet_meta
 
     ocrd = ex.kind == "text" and looks_ocrd(ex.text)
-    if ocrd:  # OCR'd before it came: its tone marks too
+    if unmarked(ex.text):  # không dấu: every word's marks guessed from its neighbours
+        text, words = restore_unmarked(ex.text)
+        ex = replace(ex, text=text, warnings=(*ex.warnings, msg("mailbox.unmarked", words=words)))
+        ocrd = ex.kind == "text"
+    elif ocrd:  # OCR'd before it came: its tone marks too
         ex = replace(ex, text=restore_marks(ex.text)[0])
     doc = assess(_parse(ex.text, source, ex.pages), ex, ocrd=ocrd if ex.kind == "text" else None)
     if ex.problems or ex.warnings:

@@ -522,11 +522,12 @@ def _name_lines(doc: Document, page: int | None) -> list[Text]:
                 continue
             letters = re.findall(r"[^\W\d_]{2,}", line)
             # the seal's noise before it, but the line ends the block just above the Nơi nhận
-            above_list = line.rstrip(" .\n").endswith(name) and any(
+            above_list = fold(line.rstrip(" .\n")).endswith(fold(name)) and any(
                 mark.starts(x) for x in rows[k + 1 : k + 3]
-            )
+            )  # folded: the family name's spelling may be the lexicon's (``Nguyen`` → Nguyễn)
             if len(letters) <= len(name.split()) + 1 or above_list:
-                where = line.rfind(name)
+                folded = fold(line)
+                where = folded.rfind(fold(name)) if len(folded) == len(line) else line.rfind(name)
                 span = (begin + where, begin + where + len(name)) if where >= 0 else (begin, at)
                 out.append(Text(name, span))
         if out:

@@ -31,6 +31,7 @@ __all__ = [
     "KnownSigner",
     "Landmark",
     "Style",
+    "complete_syllables",
     "fold",
     "grammar",
     "known_signers",
@@ -164,6 +165,14 @@ def _load(name: str) -> dict:
     """``data/lexicon/<name>.toml``, read once."""
     with resources.files("vanban.data").joinpath("lexicon", f"{name}.toml").open("rb") as fh:
         return tomllib.load(fh)
+
+
+@cache
+def complete_syllables() -> frozenset[str]:
+    """Folded syllables that are whole words (``so``, ``bo``, ``huong``), not the start of one
+    (``cuo``): ``data/syllables.txt``."""
+    src = resources.files("vanban.data").joinpath("syllables.txt").read_text("utf-8")
+    return frozenset(line.strip() for line in src.splitlines() if line.strip() and not line.startswith("#"))
 
 
 @cache

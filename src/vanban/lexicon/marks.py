@@ -7,11 +7,16 @@ pair counts of ``data/lexicon/bigrams.tsv.gz`` (``scripts/build_bigrams.py``, fr
 and administrative text) must support the other spelling ``ratio`` times more than the word as
 read, and at least ``min_support`` times. Words the counts do not know stay as read. For OCR
 output only: a clean text is never touched.
+
+A text that lost all its marks (văn bản không dấu: an old OCR layer, a message typed without
+them) gets them back phrase by phrase: of all spellings of each word's letters, the sequence
+the same pair counts find likeliest (a bigram model, Viterbi). Also same length, so spans hold.
 """
 
 from __future__ import annotations
 
 import gzip
+import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -19,9 +24,9 @@ from functools import cache, lru_cache
 from importlib import resources
 
 from ..rules import table
-from . import fold
+from . import fold, not_given, not_names, surnames
 
-__all__ = ["known_share", "restore_marks"]
+__all__ = ["known_share", "restore_marks", "restore_unmarked", "unmarked"]
 
 _WORD = re.compile(r"[^\W\d_]+")
 # the words of one phrase (a line that wraps does not end it): no pair across punctuation
@@ -109,12 +114,8 @@ def _in_symbol(text: str, offset: int, m: re.Match[str]) -> bool:
     """Whether the word is part of a number's symbol or an abbreviation (``1179-KL/TU``,
     ``VT``): letters run into digits, slashes or hyphens, or two or three capitals without
     marks."""
-    a, b = offset + m.start(), offset + m.end()
-    joined = ((a and text[a - 1] in "/-_&") or text[a - 1 : a].isdigit()) or (
-        b < len(text) and (text[b] in "/-_&" or text[b].isdigit())
-    )
     word = m.group()
-    return bool(joined) or (word.isupper() and word.isascii() and len(word) <= 3)
+    return _joined(text, offset, m) or (word.isupper() and word.isascii() and len(word) <= 3)
 
 
 def _cased(word: str, like: str) -> str:
@@ -174,3 +175,113 @@ def _restored(before: str | None, word: str, after: str | None) -> str | None:
     if not both and (own[1] or score < cfg["one_side"]):
         return None
     return best
+
+
+@cache
+def _unigrams() -> tuple[Counter[str], int, dict[str, tuple[str, ...]]]:
+    """How often each word is seen in a pair, the total, and every spelling of each word's
+    letters (``duoc`` → được; ``ban`` → ban, bán, bạn, bản…)."""
+    pairs, _ = _model()
+    seen: Counter[str] = Counter()
+    for (a, b), n in pairs.items():
+        seen[a] += n
+        seen[b] += n
+    spellings: defaultdict[str, list[str]] = defaultdict(list)
+    for w in seen:
+        spellings[fold(w)].append(w)
+    return seen, sum(seen.values()), {k: tuple(sorted(v)) for k, v in spellings.items()}
+
+
+def unmarked(text: str) -> bool:
+    """Whether ``text`` is Vietnamese that lost its marks: enough words in its head, almost
+    none of them marked, and most of them the bare letters of words the counts know."""
+    cfg = table("read")["marks"]["unmarked"]
+    words = _WORD.findall(text[: cfg["head"]])
+    if len(words) < cfg["min_words"]:
+        return False
+    marked = sum(not w.isascii() for w in words)
+    if marked > cfg["max_marked"] * len(words):
+        return False
+    spellings = _unigrams()[2]
+    return sum(w.lower() in spellings for w in words) >= cfg["min_known"] * len(words)
+
+
+def restore_unmarked(text: str) -> tuple[str, int]:
+    """``text`` with its words' marks restored from the pair counts, and how many words changed.
+    Words joined to digits or slashes (a number's symbol), people's names (the counts know no
+    names: ``Vu Dang Dinh`` would come back as ``Vụ Đảng Định``), words already marked and words
+    the counts do not know stay as printed. Same length as ``text``."""
+    alpha = table("read")["marks"]["unmarked"]["smoothing"]
+    pairs, _ = _model()
+    seen, total, spellings = _unigrams()
+
+    def start(w: str) -> float:
+        return math.log((seen[w] + 0.5) / total)
+
+    def step(a: str, b: str) -> float:
+        return math.log((pairs.get((a, b), 0) + alpha * (seen[b] + 0.5) / total) / (seen[a] / 2 + alpha))
+
+    out = list(text)
+    changed = 0
+    for line in _PHRASE.finditer(text):
+        found = list(_WORD.finditer(line.group()))
+        if not found:
+            continue
+        named = _names(line.group(), found)
+        options = [
+            spellings.get(m.group().lower(), (m.group().lower(),))
+            if m.group().isascii() and i not in named and not _joined(text, line.start(), m)
+            else (m.group().lower(),)
+            for i, m in enumerate(found)
+        ]
+        best = {w: start(w) for w in options[0]}
+        back: list[dict[str, str]] = []  # each word's best predecessor, per spelling
+        for choices in options[1:]:
+            came = {w: max(best, key=lambda prev, w=w: best[prev] + step(prev, w)) for w in choices}
+            best = {w: best[came[w]] + step(came[w], w) for w in choices}
+            back.append(came)
+        path = [max(best, key=best.__getitem__)]
+        for came in reversed(back):
+            path.append(came[path[-1]])
+        path.reverse()
+        for m, word in zip(found, path, strict=True):
+            if word != m.group().lower() and len(word) == len(m.group()):
+                at = line.start() + m.start()
+                out[at : at + len(word)] = _cased(word, m.group())
+                changed += 1
+    return "".join(out), changed
+
+
+def _names(phrase: str, found: list[re.Match[str]]) -> set[int]:
+    """The positions of the words of people's names: a family name, then one to three more
+    capitalised words, not a place (``Ha Noi``); of two words, the first not a title's word
+    (``Pho Giam doc`` is ``Phó Giám đốc``). A name is on one line."""
+    titles = {fold(w) for w in not_given()}
+    out: set[int] = set()
+    i = 0
+    while i < len(found):
+        j = i
+        while j < len(found) and _title(found[j].group()):
+            j += 1
+            if j < len(found) and "\n" in phrase[found[j - 1].end() : found[j].start()]:
+                break  # a name is on one line
+        first = found[i].group()
+        key = " ".join(fold(m.group()) for m in found[i:j])
+        # two words: not a title's (``Pho Giam`` doc); three or four: a name (``Vu Dang Dinh``)
+        size = j - i
+        if (
+            ((size == 2 and fold(first) not in titles) or 3 <= size <= 4)
+            and fold(first) in surnames()
+            and key not in not_names()
+        ):
+            out.update(range(i, j))
+        i = max(j, i + 1)
+    return out
+
+
+def _joined(text: str, offset: int, m: re.Match[str]) -> bool:
+    """Whether a word runs into digits, slashes or hyphens (a number's symbol: ``QD-UBND``)."""
+    a, b = offset + m.start(), offset + m.end()
+    return bool((a and text[a - 1] in "/-_&") or text[a - 1 : a].isdigit()) or (
+        b < len(text) and (text[b] in "/-_&" or text[b].isdigit())
+    )

@@ -18,7 +18,16 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageChops, ImageFilter, ImageOps
 
-from ..lexicon import Landmark, fold, landmark, not_given, not_names, surname_forms, surnames
+from ..lexicon import (
+    Landmark,
+    complete_syllables,
+    fold,
+    landmark,
+    not_given,
+    not_names,
+    surname_forms,
+    surnames,
+)
 from ..rules import table
 from .base import Box, Reading
 from .digits import read_digits
@@ -271,6 +280,11 @@ def read_zones(page: Image.Image, words: Sequence[Word], page_no: int, dpi: int,
 _NAME_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
+def _syllable(word: str) -> bool:
+    """A word of a name: a Vietnamese syllable, marked or (a text without marks) bare."""
+    return is_syllable(word) or (word.isascii() and word.lower() in complete_syllables())
+
+
 def name_in(line: str) -> str | None:
     """A person's name in a line of OCR text: a family name (họ) of the lexicon, then one to
     four capitalised syllables; specks and seal fragments before it are dropped."""
@@ -290,7 +304,7 @@ def name_in(line: str) -> str | None:
                 x[:1].isupper()
                 and len(x) > 1
                 and not x[1:].isupper()
-                and is_syllable(x)
+                and _syllable(x)
                 and x.lower() not in stop
             ):
                 given.append(x)
@@ -322,13 +336,7 @@ def given_names_in(line: str) -> str | None:
     stop = not_given()
     tail: list[str] = []
     for x in reversed(words):
-        if (
-            x[:1].isupper()
-            and len(x) > 1
-            and not x[1:].isupper()
-            and is_syllable(x)
-            and x.lower() not in stop
-        ):
+        if x[:1].isupper() and len(x) > 1 and not x[1:].isupper() and _syllable(x) and x.lower() not in stop:
             tail.insert(0, x)
         else:
             break

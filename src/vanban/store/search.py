@@ -15,14 +15,13 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from ..lexicon import complete_syllables
 from ..normalize import fold
 from .models import DocumentRow
 
@@ -155,13 +154,6 @@ class Term:
         parts = [re.escape(w) for w in self.words]
         tail = r"\w*" if self.prefix else r"(?!\w)"
         return parts[0] + rf"(?<!\w{parts[0]})" + "".join(r"\W+" + p for p in parts[1:]) + tail
-
-
-@cache
-def complete_syllables() -> frozenset[str]:
-    """Folded syllables that are whole words (``so``, ``bo``), not the start of one (``cuo``)."""
-    src = resources.files("vanban.data").joinpath("syllables.txt").read_text("utf-8")
-    return frozenset(line.strip() for line in src.splitlines() if line.strip() and not line.startswith("#"))
 
 
 def parse_query(q: str) -> list[Term]:
