@@ -57,7 +57,12 @@ def _from_extracted(ex, source: str, meta: bytes | None = None, meta_name: str =
     from .metadata import apply
     from .model import Problem
     from .read.edxml import packet_meta
+    from .read.legacy import repair_legacy_font
 
+    if ex.kind != "pdf":  # a PDF's pages are repaired one by one as they are read
+        text, words = repair_legacy_font(ex.text)
+        if words:
+            ex = replace(ex, text=text, warnings=(*ex.warnings, msg("mailbox.legacy_text", words=words)))
     ocrd = ex.kind == "text" and looks_ocrd(ex.text)
     if unmarked(ex.text):  # không dấu: every word's marks guessed from its neighbours
         text, words = restore_unmarked(ex.text)

@@ -20,13 +20,14 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from functools import cache, lru_cache
 from importlib import resources
 
 from ..rules import table
 from . import fold, not_given, not_names, surnames
 
-__all__ = ["known_share", "restore_marks", "restore_unmarked", "unmarked"]
+__all__ = ["known_share", "respell", "restore_marks", "restore_unmarked", "unmarked", "vocabulary"]
 
 _WORD = re.compile(r"[^\W\d_]+")
 # the words of one phrase (a line that wraps does not end it): no pair across punctuation
@@ -52,7 +53,8 @@ def _model() -> tuple[Counter[tuple[str, str]], dict[str, tuple[str, ...]]]:
 
 
 @cache
-def _vocabulary() -> frozenset[str]:
+def vocabulary() -> frozenset[str]:
+    """Every word the pair counts know, in lower case."""
     pairs, _ = _model()
     return frozenset(w for pair in pairs for w in pair)
 
@@ -61,9 +63,9 @@ def known_share(text: str) -> float:
     """Share of the marked words of ``text`` (its first 20,000 characters) that public
     administrative text uses: a Unicode text decoded as if it were TCVN3 (``thỏng``, ``Kớnh``)
     has well-formed syllables, but few real words."""
-    vocabulary = _vocabulary()
+    known = vocabulary()
     words = [w.lower() for w in _WORD.findall(text[:20000]) if not w.isascii()]
-    return sum(w in vocabulary for w in words) / len(words) if words else 1.0
+    return sum(w in known for w in words) / len(words) if words else 1.0
 
 
 def _support(
@@ -211,45 +213,61 @@ def restore_unmarked(text: str) -> tuple[str, int]:
     Words joined to digits or slashes (a number's symbol), people's names (the counts know no
     names: ``Vu Dang Dinh`` would come back as ``Vụ Đảng Định``), words already marked and words
     the counts do not know stay as printed. Same length as ``text``."""
-    alpha = table("read")["marks"]["unmarked"]["smoothing"]
-    pairs, _ = _model()
-    seen, total, spellings = _unigrams()
+    spellings = _unigrams()[2]
 
-    def start(w: str) -> float:
-        return math.log((seen[w] + 0.5) / total)
+    def options(phrase: str, offset: int, found: list[re.Match[str]]) -> list[tuple[str, ...]]:
+        named = _names(phrase, found)
+        return [
+            spellings.get(m.group().lower(), (m.group().lower(),))
+            if m.group().isascii() and i not in named and not _joined(text, offset, m)
+            else (m.group().lower(),)
+            for i, m in enumerate(found)
+        ]
 
-    def step(a: str, b: str) -> float:
-        return math.log((pairs.get((a, b), 0) + alpha * (seen[b] + 0.5) / total) / (seen[a] / 2 + alpha))
+    return respell(text, options)
 
+
+def respell(
+    text: str, options: Callable[[str, int, list[re.Match[str]]], list[tuple[str, ...]]]
+) -> tuple[str, int]:
+    """``text`` with each phrase's words respelled as the likeliest sequence the pair counts
+    allow (Viterbi): ``options(phrase, offset, words)`` gives each word's spellings in lower
+    case. A spelling of another length is not taken, so every span holds. Returns the text and
+    how many words changed."""
     out = list(text)
     changed = 0
     for line in _PHRASE.finditer(text):
         found = list(_WORD.finditer(line.group()))
         if not found:
             continue
-        named = _names(line.group(), found)
-        options = [
-            spellings.get(m.group().lower(), (m.group().lower(),))
-            if m.group().isascii() and i not in named and not _joined(text, line.start(), m)
-            else (m.group().lower(),)
-            for i, m in enumerate(found)
-        ]
-        best = {w: start(w) for w in options[0]}
-        back: list[dict[str, str]] = []  # each word's best predecessor, per spelling
-        for choices in options[1:]:
-            came = {w: max(best, key=lambda prev, w=w: best[prev] + step(prev, w)) for w in choices}
-            best = {w: best[came[w]] + step(came[w], w) for w in choices}
-            back.append(came)
-        path = [max(best, key=best.__getitem__)]
-        for came in reversed(back):
-            path.append(came[path[-1]])
-        path.reverse()
-        for m, word in zip(found, path, strict=True):
+        for m, word in zip(found, _likeliest(options(line.group(), line.start(), found)), strict=True):
             if word != m.group().lower() and len(word) == len(m.group()):
                 at = line.start() + m.start()
                 out[at : at + len(word)] = _cased(word, m.group())
                 changed += 1
     return "".join(out), changed
+
+
+def _likeliest(options: list[tuple[str, ...]]) -> list[str]:
+    """Of one spelling per word, the sequence the pair counts find likeliest: each pair's count
+    smoothed by the second word's own frequency (``smoothing``)."""
+    alpha = table("read")["marks"]["unmarked"]["smoothing"]
+    pairs, _ = _model()
+    seen, total, _ = _unigrams()
+
+    def step(a: str, b: str) -> float:
+        return math.log((pairs.get((a, b), 0) + alpha * (seen[b] + 0.5) / total) / (seen[a] / 2 + alpha))
+
+    best = {w: math.log((seen[w] + 0.5) / total) for w in options[0]}
+    back: list[dict[str, str]] = []  # each word's best predecessor, per spelling
+    for choices in options[1:]:
+        came = {w: max(best, key=lambda prev, w=w: best[prev] + step(prev, w)) for w in choices}
+        best = {w: best[came[w]] + step(came[w], w) for w in choices}
+        back.append(came)
+    path = [max(best, key=best.__getitem__)]
+    for came in reversed(back):
+        path.append(came[path[-1]])
+    return path[::-1]
 
 
 def _names(phrase: str, found: list[re.Match[str]]) -> set[int]:

@@ -3,23 +3,22 @@
 A document written in Unicode and then passed once more through a TCVN3 (.VnTime) font table
 turns every Latin-1 letter it has (``á`` U+00E1, ``ì`` U+00EC, ``ú`` U+00FA…) into the TCVN3
 character of that code (``ỏ``, ``ỡ``, ``ỳ``), and leaves the other Vietnamese letters alone. The
-repair maps those characters back; it is applied to a page only when the page then reads as
-Vietnamese better, judged by the frequent words of ``data/lexicon/frequent.toml``.
+repair maps those characters back where the words then are words of public text, choosing
+among the readings of a phrase by the pair counts of ``lexicon.marks``.
 """
 
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import cache
-from importlib import resources
 
+from ..lexicon.marks import respell, vocabulary
+from ..rules import table
 from .encoding import _tcvn3
 
 __all__ = ["repair_legacy_font"]
 
 _WORD = re.compile(r"[^\W\d_]+")
-MIN_WORDS = 3
 # the Vietnamese letters Latin-1 has: the only ones the second pass through the font changed
 _LATIN1_VIET = "àáâãèéêìíòóôõùúý"
 
@@ -30,45 +29,55 @@ def _table() -> dict[int, str]:
     return {ord(char): chr(code) for code, char in _tcvn3().items() if chr(code) in _LATIN1_VIET}
 
 
-@cache
-def _frequent() -> frozenset[str]:
-    with resources.files("vanban.data").joinpath("lexicon", "frequent.toml").open("rb") as fh:
-        return frozenset(tomllib.load(fh)["words"])
-
-
-def _word(word: str, table: dict[int, str], common: frozenset[str]) -> str:
-    """The word as written: of the variants with its ambiguous characters mapped back or kept,
-    the one that is a frequent word (``bỏo`` → ``báo``); else the word as read."""
-    if word.lower() in common:
-        return word
-    spots = [i for i, c in enumerate(word) if ord(c) in table][:4]
-    for mask in range(1, 1 << len(spots)):
-        chars = list(word)
+def _variants(word: str, font: dict[int, str], known: frozenset[str]) -> tuple[str, ...]:
+    """The word's spellings, in lower case, with any of its ambiguous characters mapped back or
+    kept that public text uses (``bỏo`` → ``báo``; ``nhỏ`` stays); the word as read if none."""
+    spots = [i for i, c in enumerate(word) if ord(c) in font][:4]
+    out = []
+    for mask in range(1 << len(spots)):
+        chars = list(word.lower())
         for bit, i in enumerate(spots):
             if mask >> bit & 1:
-                chars[i] = table[ord(chars[i])]
+                chars[i] = font.get(ord(chars[i]), chars[i])
         cand = "".join(chars)
-        if cand.lower() in common and [c.isupper() for c in cand] == [c.isupper() for c in word]:
-            return cand
-    return word
+        if cand in known:
+            out.append(cand)
+    return tuple(out) or (word.lower(),)
+
+
+def _shown_in_legacy_font(text: str, font: dict[int, str]) -> bool:
+    """Whether the words that hold a character the font table changes are mostly no words as
+    shown (``cỏc``, ``thỏng``, ``kớnh``) but words mapped back; in Unicode text they are words
+    (``nhỏ``, ``giờ``, ``mới``)."""
+    cfg = _cfg()
+    known = vocabulary()
+    shown = broken = 0
+    for m in _WORD.finditer(text):
+        word = m.group()
+        if not any(ord(c) in font for c in word):
+            continue
+        if word.lower() in known:
+            shown += 1
+        elif _variants(word, font, known) != (word.lower(),):
+            broken += 1
+    return broken >= cfg["min_words"] and broken >= cfg["min_share"] * (broken + shown)
+
+
+def _cfg() -> dict:
+    return table("read")["legacy_font"]
 
 
 def repair_legacy_font(text: str) -> tuple[str, int]:
-    """``text`` with legacy-font words mapped back, and how many words were: none unless at
-    least ``MIN_WORDS`` frequent words come back (a page of Unicode text has none to repair)."""
-    table = _table()
-    if not any(ord(c) in table for c in text):
+    """``text`` with legacy-font words mapped back, and how many words were: of each phrase,
+        the spellings the pair counts find likeliest (``lexicon.marks.respell``); none unless at
+        least ``min_words`` words, and most of those that hold a character the font table changed,
+    are no words as shown (a page of Unicode text has none to repair)."""
+    font = {**_table(), **{ord(chr(k).lower()): v for k, v in _table().items()}}
+    if not any(ord(c) in font for c in text) or not _shown_in_legacy_font(text, font):
         return text, 0
-    common = _frequent()
-    fixed: list[str] = []
-    changed = 0
-    pos = 0
-    for m in _WORD.finditer(text):
-        w = _word(m.group(), table, common)
-        changed += w != m.group()
-        fixed += [text[pos : m.start()], w]
-        pos = m.end()
-    fixed.append(text[pos:])
-    if changed >= MIN_WORDS:
-        return "".join(fixed), changed
-    return text, 0
+    known = vocabulary()
+
+    def options(phrase: str, offset: int, found: list[re.Match[str]]) -> list[tuple[str, ...]]:
+        return [_variants(m.group(), font, known) for m in found]
+
+    return respell(text, options)
