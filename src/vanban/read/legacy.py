@@ -46,7 +46,7 @@ def _variants(word: str, font: dict[int, str], known: frozenset[str]) -> tuple[s
 
 
 def _shown_in_legacy_font(text: str, font: dict[int, str]) -> bool:
-    """Whether the words that hold a character the font table changes are mostly no words as
+    """Whether many of the words that hold a character the font table changes are no words as
     shown (``cỏc``, ``thỏng``, ``kớnh``) but words mapped back; in Unicode text they are words
     (``nhỏ``, ``giờ``, ``mới``)."""
     cfg = _cfg()
@@ -70,7 +70,7 @@ def _cfg() -> dict:
 def repair_legacy_font(text: str) -> tuple[str, int]:
     """``text`` with legacy-font words mapped back, and how many words were: of each phrase,
         the spellings the pair counts find likeliest (``lexicon.marks.respell``); none unless at
-        least ``min_words`` words, and most of those that hold a character the font table changed,
+        least ``min_words`` words, and ``min_share`` of those that hold a character the table changed,
     are no words as shown (a page of Unicode text has none to repair)."""
     font = {**_table(), **{ord(chr(k).lower()): v for k, v in _table().items()}}
     if not any(ord(c) in font for c in text) or not _shown_in_legacy_font(text, font):
