@@ -325,7 +325,7 @@ def _number(
         return (n, _Field(n.value, cfg["ocr_text"], "ocr")) if n else (None, None)
     symbol, unsure = _barred(symbol)
     value = f"{seq}/{symbol}"
-    if n is not None and n.value == value:
+    if n is not None and n.value == value and source != "ocr":  # the page OCR is no second reading of itself
         conf = max(conf, cfg["zone_and_text"])
     if unsure:
         conf = min(conf, cfg["unsure_symbol"])

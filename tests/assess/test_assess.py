@@ -109,6 +109,16 @@ def test_illegible_number_gives_no_value() -> None:
     assert any(p.rule == "scan.illegible" for p in doc.problems)
 
 
+def test_the_page_ocr_alone_is_no_confident_number() -> None:
+    """hn-dev/06 as a scan without its PDF: the page OCR read ``49`` of a handwritten ``1899``
+    and the zone's readings do not agree with it; it is one reading, not two."""
+    text = OCR_19.replace("Số: $6Š§Õ /UBND-KT", "Số: 49/UBND-KT")
+    zone = _reading("number.seq", None, ("", "", "1", "49", "159"))
+    doc = _assess(_scan(text, [zone], None, SIGNED_19))
+    assert doc.number is not None and doc.number.value == "49/UBND-KT"
+    assert doc.confidence["number"] < 0.9 and doc.sources["number"] == "ocr"
+
+
 def test_date_from_the_signing_day_needs_review() -> None:
     doc = _assess(_scan(OCR_19, [], None, SIGNED_19))
     assert doc.date is not None and doc.date.value == dt.date(2020, 8, 3)
