@@ -28,7 +28,7 @@ from .messages import msg
 from .model import Date, Document, Number, Problem, Signer, Text
 from .read.base import Extracted, Reading
 from .read.encoding import is_syllable, syllable_share
-from .read.scan import PARTIAL, fold_key, name_in
+from .read.scan import PARTIAL, fold_key, name_in, supports
 from .rules import table
 
 __all__ = ["assess"]
@@ -315,7 +315,7 @@ def _number(
         seq, conf, source = meta, cfg["agreed"], "metadata+zone"
     elif meta:
         seq, conf, source = meta, cfg["metadata_only"], "metadata"
-    elif zone and zone.value and zone.value == parsed:
+    elif zone and zone.value and zone.value == parsed and _beside_the_page(zone) >= 2:
         seq, conf, source = zone.value, cfg["zone_and_text"], "zone"
     elif zone and zone.value:
         seq, conf, source = zone.value, cfg["zone_only"], "zone"
@@ -325,8 +325,8 @@ def _number(
         return (n, _Field(n.value, cfg["ocr_text"], "ocr")) if n else (None, None)
     symbol, unsure = _barred(symbol)
     value = f"{seq}/{symbol}"
-    if n is not None and n.value == value and source != "ocr":  # the page OCR is no second reading of itself
-        conf = max(conf, cfg["zone_and_text"])
+    if n is not None and n.value == value and source == "metadata":  # the title and the page OCR agree
+        conf = max(conf, cfg["zone_and_text"])  # (the zone's vote weighed the page OCR already)
     if unsure:
         conf = min(conf, cfg["unsure_symbol"])
     if n is not None and n.value == value:
@@ -335,6 +335,12 @@ def _number(
     parts = tuple(p for p in re.split(r"[-/]", symbol) if p)
     out = Number(value, span, seq, None, n.type_abbr if n else None, parts)
     return out, _Field(value, conf, source)
+
+
+def _beside_the_page(zone: Reading) -> int:
+    """How many of a zone's readings support its value besides the page OCR's own reading
+    (which is one of them, and the text's number: it cannot confirm itself)."""
+    return sum(supports(r, zone.value) for r in zone.readings if zone.value) - 1
 
 
 def _barred(symbol: str) -> tuple[str, bool]:

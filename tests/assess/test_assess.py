@@ -119,6 +119,18 @@ def test_the_page_ocr_alone_is_no_confident_number() -> None:
     assert doc.confidence["number"] < 0.9 and doc.sources["number"] == "ocr"
 
 
+def test_a_zone_value_the_page_ocr_alone_confirms_is_not_confident() -> None:
+    """hn-dev/26 blurred and compressed: Tesseract's binarisations read ``3504``, ``50`` and
+    ``3584`` of a handwritten ``3581``; the page OCR ``4581`` and the digit reader ``581`` make
+    ``4581`` the zone's value, which the page OCR's text then seems to confirm. It is one reading
+    and one vote, not two agreeing sources."""
+    text = OCR_19.replace("Số: $6Š§Õ /UBND-KT", "Số: 4581/UBND-KT")
+    zone = _reading("number.seq", "4581", ("3504", "50", "3584", "4581", "581"))
+    doc = _assess(_scan(text, [zone], None, SIGNED_19))
+    assert doc.number is not None and doc.number.value == "4581/UBND-KT"
+    assert doc.confidence["number"] < 0.9
+
+
 def test_date_from_the_signing_day_needs_review() -> None:
     doc = _assess(_scan(OCR_19, [], None, SIGNED_19))
     assert doc.date is not None and doc.date.value == dt.date(2020, 8, 3)

@@ -251,23 +251,47 @@ def respell(
 def _likeliest(options: list[tuple[str, ...]]) -> list[str]:
     """Of one spelling per word, the sequence the pair counts find likeliest: each pair's count
     smoothed by the second word's own frequency (``smoothing``)."""
-    alpha = table("read")["marks"]["unmarked"]["smoothing"]
     pairs, _ = _model()
-    seen, total, _ = _unigrams()
-
-    def step(a: str, b: str) -> float:
-        return math.log((pairs.get((a, b), 0) + alpha * (seen[b] + 0.5) / total) / (seen[a] / 2 + alpha))
-
-    best = {w: math.log((seen[w] + 0.5) / total) for w in options[0]}
+    alpha, prior, leave = _smoothing()
+    best = {w: prior(w) for w in options[0]}
     back: list[dict[str, str]] = []  # each word's best predecessor, per spelling
     for choices in options[1:]:
-        came = {w: max(best, key=lambda prev, w=w: best[prev] + step(prev, w)) for w in choices}
-        best = {w: best[came[w]] + step(came[w], w) for w in choices}
+        after = {a: score - leave(a) for a, score in best.items()}
+        top = max(after, key=after.__getitem__)
+        came: dict[str, str] = {}
+        scores: dict[str, float] = {}
+        for w in choices:
+            smooth = alpha * math.exp(prior(w))
+            prev, score = top, after[top] + math.log(smooth)  # a pair never seen: the word's frequency
+            for a, base in after.items():
+                n = pairs.get((a, w))
+                if n and base + math.log(n + smooth) > score:
+                    prev, score = a, base + math.log(n + smooth)
+            came[w], scores[w] = prev, score
+        best = scores
         back.append(came)
     path = [max(best, key=best.__getitem__)]
     for came in reversed(back):
         path.append(came[path[-1]])
     return path[::-1]
+
+
+@cache
+def _smoothing() -> tuple[float, Callable[[str], float], Callable[[str], float]]:
+    """The smoothing weight, a word's log frequency, and the log of what leaving a word is
+    divided by (its count, halved as it is counted on both sides of its pairs, plus the weight)."""
+    alpha = table("read")["marks"]["unmarked"]["smoothing"]
+    seen, total, _ = _unigrams()
+
+    @lru_cache(maxsize=1 << 16)
+    def prior(w: str) -> float:
+        return math.log((seen[w] + 0.5) / total)
+
+    @lru_cache(maxsize=1 << 16)
+    def leave(a: str) -> float:
+        return math.log(seen[a] / 2 + alpha)
+
+    return alpha, prior, leave
 
 
 def _names(phrase: str, found: list[re.Match[str]]) -> set[int]:

@@ -33,7 +33,7 @@ from .base import Box, Reading
 from .digits import read_digits
 from .encoding import is_syllable
 
-__all__ = ["Reading", "Word", "color_separate", "read_zones"]
+__all__ = ["Reading", "Word", "color_separate", "read_zones", "supports"]
 
 _DIGITS = re.compile(r"\d+")
 
@@ -218,19 +218,19 @@ def _variants(crop: Image.Image) -> list[Image.Image]:
     return out
 
 
+def supports(reading: str, value: str) -> bool:
+    """Whether a reading of a zone supports a value: it is the value, or two digits or more it
+    begins or ends with (Tesseract cuts a handwritten number short: ``24`` for ``6624``)."""
+    return reading == value or (len(reading) >= 2 and (value.startswith(reading) or value.endswith(reading)))
+
+
 def _vote(readings: list[str], lo: int, hi: int) -> tuple[str | None, float]:
-    """The reading most readings support (at least two, and more than any other). A reading
-    supports itself and a longer one it begins or ends (Tesseract cuts a handwritten number
-    short more often than it adds digits: ``24`` supports ``6624``)."""
+    """The reading most readings support (at least two, and more than any other; see
+    ``supports``)."""
     ok = [r for r in readings if lo <= len(r) <= hi]
     if not ok:
         return None, 0.0
-    support = Counter(
-        {
-            x: sum(1 for r in ok if r == x or (len(r) >= 2 and (x.startswith(r) or x.endswith(r))))
-            for x in set(ok)
-        }
-    )
+    support = Counter({x: sum(supports(r, x) for r in ok) for x in set(ok)})
     ranked = support.most_common(2)
     best, n = ranked[0]
     if n < 2 or (len(ranked) > 1 and ranked[1][1] == n):
