@@ -431,17 +431,18 @@ def _date(doc: Document, ex: Extracted | None) -> tuple[Date | None, _Field | No
     prior = signed or created
     if d and prior and not 0 <= (prior - d.value).days <= cfg["max_days_before_signing"]:
         d = None  # a date of an attachment, or misread: the header's own is weighed below
-    if prior:  # a document is not dated after it is signed: a later year is misread
-        years = Counter({y: k for y, k in years.items() if y <= prior.year})
+    # a document is not dated after it is signed, nor after today: a later year is misread
+    latest = prior.year if prior else dt.date.today().year
+    years = Counter({y: k for y, k in years.items() if y <= latest})
     year = d.value.year if d else (years.most_common(1)[0][0] if years else None)
     if year is None and prior:
         year = prior.year
-    if prior is None or year != prior.year:
-        if d is None:
-            return None, None, year
-        return d, _Field(d.value.isoformat(), cfg["ocr_text"], "ocr"), year
     day_zone, month_zone = _readings(ex, "date.day"), _readings(ex, "date.month")
     days, months = _votes(day_zone, 1, 31), _votes(month_zone, 1, 12)
+    if prior is None or year != prior.year:
+        if d is None:
+            return (*_zones_alone(days, months, year), year)
+        return d, _Field(d.value.isoformat(), cfg["ocr_text"], "ocr"), year
     if d and d.value.year == year:
         days[d.value.day] += cfg["text_vote"]
         months[d.value.month] += cfg["text_vote"]
@@ -475,6 +476,31 @@ def _date(doc: Document, ex: Extracted | None) -> tuple[Date | None, _Field | No
         return d, _Field(value.isoformat(), conf, source), year
     span = d.span if d else (0, 0)
     return Date(value, d.text if d else "", span), _Field(value.isoformat(), conf, source), year
+
+
+def _zones_alone(
+    days: Counter[int], months: Counter[int], year: int | None
+) -> tuple[Date | None, _Field | None]:
+    """A scan with neither a readable date line nor a signing date (a page image): the day and
+    the month each readings agree on (``zone_agree`` votes, more than any other), for review."""
+    cfg = _cfg()["date"]
+    picks = []
+    for votes in (days, months):
+        ranked = votes.most_common(2)
+        if (
+            not ranked
+            or ranked[0][1] < cfg["zone_agree"]
+            or (len(ranked) > 1 and ranked[1][1] == ranked[0][1])
+        ):
+            return None, None
+        picks.append(ranked[0][0])
+    try:
+        value = dt.date(year, picks[1], picks[0]) if year else None
+    except ValueError:
+        return None, None
+    if value is None:
+        return None, None
+    return Date(value, "", (0, 0)), _Field(value.isoformat(), cfg["zone_weak"], "zone")
 
 
 def _named_in_text(doc: Document, block: Reading) -> Reading | None:

@@ -131,6 +131,36 @@ def test_a_zone_value_the_page_ocr_alone_confirms_is_not_confident() -> None:
     assert doc.confidence["number"] < 0.9
 
 
+def _zone(field: str, readings: tuple[str, ...], hand: str | None) -> Reading:
+    return Reading(field, None, (*readings, hand or ""), 0.0, 1, (10, 10, 60, 40), 300, by_hand=hand)
+
+
+@pytest.mark.parametrize(
+    ("day", "month", "year", "date"),
+    [
+        # hn-dev/23 as a page image: the digit reader and one Tesseract reading agree on 30
+        ((("30", "30", "", "3"), "30"), (("7", "7", "7", "7"), "7"), "2020", "2020-07-30"),
+        # the day's readings split (08 once, the digit reader's 03 twice): 03 is proposed
+        ((("", "", "08", ""), "03"), (("8", "8", "", ""), "8"), "2020", "2020-08-03"),
+        # a year read as 2040 is no year a document of today can bear
+        ((("03", "", "03", ""), "03"), (("8", "", "", ""), "8"), "2040", None),
+        # the days tie (08 twice, the digit reader's 03 twice): no date
+        ((("08", "08", "", ""), "03"), (("8", "", "", ""), "8"), "2020", None),
+    ],
+)
+def test_a_page_image_dated_by_its_zones_alone_for_review(day, month, year, date) -> None:
+    """No signing date, no readable date line: the day and month the readings agree on, never
+    confidently; nothing where they do not agree."""
+    zones = [
+        _zone("date.day", *day),
+        _zone("date.month", *month),
+        Reading("date.year", year, (year,) * 4, 1.0, 1, (10, 10, 60, 40), 300),
+    ]
+    doc = _assess(_scan(OCR_19, zones))
+    assert (doc.date.value.isoformat() if doc.date else None) == date
+    assert doc.confidence.get("date", 0.0) < 0.9
+
+
 def test_date_from_the_signing_day_needs_review() -> None:
     doc = _assess(_scan(OCR_19, [], None, SIGNED_19))
     assert doc.date is not None and doc.date.value == dt.date(2020, 8, 3)
