@@ -255,6 +255,25 @@ def _symbol_in(line: str, type_abbr: str | None) -> str | None:
     return "-".join(parts)
 
 
+def _party_symbol(line: str) -> str | None:
+    """A Party number's symbol after its digits on a ``Số`` line (HD 36: ``215-CV/TU``,
+    ``12 - KH/BTGTU``): the type's abbreviation, a slash, the body's (``CV/TU``); None on a
+    State line, whose hyphens stand between letters (``/UBND-KT``)."""
+    m = _party().search(line)
+    if not m:
+        return None
+    kind = _same_shape_caps(m.group(1))
+    body = [_same_shape_caps(p.strip()) for p in m.group(2).split("-") if p.strip()]
+    if kind not in type_abbreviations() or not body or not all(_part_ok(p) for p in body):
+        return None
+    return f"{kind}/{'-'.join(body)}"
+
+
+@cache
+def _party() -> re.Pattern[str]:
+    return re.compile(_cfg()["number"]["party_symbol"])
+
+
 def _undoubled(part: str) -> str:
     return "".join(c for i, c in enumerate(part) if i == 0 or c != part[i - 1])
 
@@ -321,6 +340,13 @@ def _number(
         seq, conf, source = zone.value, cfg["zone_only"], "zone"
     elif parsed:
         seq, conf, source = parsed, cfg["ocr_text"], "ocr"
+    party = _party_symbol(doc.text[line[0] : line[1]]) if line else None
+    if party and seq:  # 215-CV/TU: the Party's form, whose slash stands after the type
+        value = f"{seq}-{party}"
+        if n is not None and n.value == value:
+            return n, _Field(value, conf, source)
+        parts = tuple(re.split(r"[-/]", party))
+        return Number(value, line or (0, 0), seq, None, parts[0], parts), _Field(value, conf, source)
     if seq is None or symbol is None:
         return (n, _Field(n.value, cfg["ocr_text"], "ocr")) if n else (None, None)
     symbol, unsure = _barred(symbol)
@@ -363,7 +389,14 @@ def _number_of_line(
     (``Số: 1965/pC-VP``, ``Só:587 /GM-VP``): the digits before the slash, the symbol repaired;
     for review, never confident."""
     text = doc.text[line[0] : line[1]]
-    seq, symbol = _seq_on(text), _symbol_in(text, type_abbr)
+    seq, party = _seq_on(text), _party_symbol(text)
+    if seq and party:
+        parts = tuple(re.split(r"[-/]", party))
+        value = f"{seq}-{party}"
+        return Number(value, line, seq, None, parts[0], parts), _Field(
+            value, _cfg()["number"]["noisy_text"], "text"
+        )
+    symbol = _symbol_in(text, type_abbr)
     if not seq or not symbol:
         return None, None
     symbol, _ = _barred(symbol)
@@ -373,8 +406,9 @@ def _number_of_line(
 
 
 def _seq_on(line: str) -> str | None:
-    """The digits OCR read before the slash on a ``Số:`` line (``Só:3560/UBND-KT``)."""
-    m = re.match(r"[^\d\s]*\s*(\d{1,6})\s*/", line)
+    """The digits OCR read before the slash on a ``Số:`` line (``Só:3560/UBND-KT``), or before
+    a Party number's type (``Số 215-CV/TU``)."""
+    m = re.match(r"[^\d\s]*\s*(\d{1,6})\s*(?:/|-\s*[A-Za-zĐđ]{1,6}\s*/)", line)
     return m.group(1) if m else None
 
 

@@ -161,6 +161,40 @@ def test_a_page_image_dated_by_its_zones_alone_for_review(day, month, year, date
     assert doc.confidence.get("date", 0.0) < 0.9
 
 
+PARTY_HEADER = """THÀNH ỦY HÀ NỘI
+BAN THƯỜNG VỤ
+*
+{line}
+V/v tổ chức thực hiện Kết luận
+ĐẢNG CỘNG SẢN VIỆT NAM
+Hà Nội, ngày 03 tháng 8 năm 2020
+Kính gửi: Các huyện ủy, quận ủy, thị ủy
+"""
+
+
+@pytest.mark.parametrize(
+    ("line", "zone", "number"),
+    [
+        ("Số: $6Š -CV/TU", "215", "215-CV/TU"),  # handwritten digits, the Party's form kept
+        ("Số 215 - KH/BTGTU", "215", "215-KH/BTGTU"),
+        ("Số: $6Š /UBND-KT", "3580", "3580/UBND-KT"),  # a State line stays a State number
+    ],
+)
+def test_a_party_number_on_a_scan_keeps_its_form(line: str, zone: str, number: str) -> None:
+    """HD 36 numbers a Party document ``215-CV/TU``: the slash after the type, not after the
+    digits. A scan's number is put together in that form."""
+    text = PARTY_HEADER.format(line=line)
+    doc = _assess(_scan(text, [_reading("number.seq", zone, (zone, zone, zone, "", zone))]))
+    assert doc.number is not None and doc.number.value == number
+
+
+def test_a_party_number_of_an_ocrd_text() -> None:
+    text = PARTY_HEADER.format(line="Só: 215 -CV/TU")
+    doc = assess(parse(text, "x.txt"), Extracted(text, "text"), ocrd=True)
+    assert doc.number is not None and doc.number.value == "215-CV/TU"
+    assert doc.confidence["number"] < 0.9
+
+
 def test_date_from_the_signing_day_needs_review() -> None:
     doc = _assess(_scan(OCR_19, [], None, SIGNED_19))
     assert doc.date is not None and doc.date.value == dt.date(2020, 8, 3)
