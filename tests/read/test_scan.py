@@ -145,3 +145,20 @@ def test_skew_is_measured_from_the_lines(tilt: float) -> None:
 )
 def test_vote_lets_a_cut_reading_support_the_whole(readings: list[str], value: str | None) -> None:
     assert scan._vote(readings, 1, 6)[0] == value
+
+
+@pytest.mark.parametrize(
+    ("text", "x"),
+    [
+        ("/UBND-KT", 100),  # the symbol starts the word
+        ("3580/UBND-KT", 100 + round(90 * 4 / 12)),  # digits read into the symbol's word
+        ("215-CV/TU", 100 + round(90 * 3 / 9)),  # a Party number: its type is no digit's place
+        ("-CV/TU", 100),
+        ("2020/NĐ-CP", 100 + round(90 * 4 / 10)),
+    ],
+)
+def test_the_number_zone_ends_where_the_symbol_starts(text: str, x: int) -> None:
+    """The number's zone ends where the printed symbol starts: at the slash of a State number,
+    at the hyphen before a Party number's type (``215-CV/TU``), so the digit-only reading does
+    not read ``CV`` as digits (a synthetic Party page: ``4270`` read for a pen's ``4870``)."""
+    assert scan._slash_x(scan.Word(text, (100, 0, 190, 30), 90.0, ())) == x

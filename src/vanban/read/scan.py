@@ -36,6 +36,7 @@ from .encoding import is_syllable
 __all__ = ["Reading", "Word", "color_separate", "read_zones", "supports"]
 
 _DIGITS = re.compile(r"\d+")
+_PARTY_TYPE = re.compile(r"-\s*[^\W\d_]{1,6}\s*$")  # "-CV" before a Party number's slash
 
 
 @dataclass(frozen=True)
@@ -112,8 +113,12 @@ def _right_of_head(w: Word, mark: Landmark) -> int:
 
 
 def _slash_x(w: Word) -> int:
-    """Where the printed symbol starts in a word that holds it (``/UBND-KT``, ``6đ53/VP``)."""
+    """Where the printed symbol starts in a word that holds it (``/UBND-KT``, ``6đ53/VP``; a
+    Party number's type before its slash: ``215-CV/TU``)."""
     k = w.text.find("/")
+    party = _PARTY_TYPE.search(w.text, 0, max(k, 0))
+    if party:
+        k = party.start()
     if k <= 0:
         return w.box[0]
     return w.box[0] + round((w.box[2] - w.box[0]) * k / len(w.text))
