@@ -654,6 +654,12 @@ def test_a_text_ocrd_before_it_came_is_read_as_a_clerk_reads_it() -> None:
             "Địa điểm: phường Trung Hòa, quận Cầu Giấy.\nỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI\n",
             "Phê duyệt điều chỉnh cục bộ Quy hoạch phân khu đô thị H2-2",
         ),
+        # a Party header read column by column: the Party's title after the V/v lines
+        (
+            "THÀNH ỦY HÀ NỘI\nSố: -CV/TU\nV/v tổ chức thực hiện Kết luận\ncủa Ban Thường vụ Thành ủy\n"
+            "ĐẢNG CỘNG SẢN VIỆT NAM\nHà Nội, ngày 03 tháng 8 năm 2020\nKính gửi: Các huyện ủy\n",
+            "tổ chức thực hiện Kết luận của Ban Thường vụ Thành ủy",
+        ),
         # a subject that wraps onto "CỘNG HÒA … VIỆT NAM VÀ …" keeps it (tvpl)
         (
             "CHÍNH PHỦ\nSố: 5/2020/NĐ-CP\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"

@@ -27,6 +27,7 @@ NUMBER_LINE = pattern("header.number_line")
 DATE_LINE = pattern("header.date_line")
 VV = pattern("header.vv")
 SUBJECT_STOP = pattern("header.subject_stop")
+PARTY_TITLE_LINE = pattern("header.party_title_line")
 _NOI_NHAN = pattern("tail.noi_nhan")
 FIRST_LINE_STOP = pattern("header.first_line_stop")
 BODY_OPENING = pattern("header.body_opening")
@@ -443,6 +444,8 @@ def _subject(
         if len(got) >= 8 or sum(len(x.text) for x in got) > 700:
             break
         subj_upper = is_upper(got[0].text)
+        if not subj_upper and PARTY_TITLE_LINE.match(text):
+            break
         upper = is_upper(text)
         starts_body = bool(v.body_start.match(text))
         connected = CONNECTOR_END.search(prev) is not None
