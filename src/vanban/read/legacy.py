@@ -18,7 +18,6 @@ from .encoding import _tcvn3
 
 __all__ = ["repair_legacy_font"]
 
-_WORD = re.compile(r"[^\W\d_]+")
 # the Vietnamese letters Latin-1 has: the only ones the second pass through the font changed
 _LATIN1_VIET = "àáâãèéêìíòóôõùúý"
 
@@ -45,22 +44,29 @@ def _variants(word: str, font: dict[int, str], known: frozenset[str]) -> tuple[s
     return tuple(out) or (word.lower(),)
 
 
-def _shown_in_legacy_font(text: str, font: dict[int, str]) -> bool:
+def _shown_in_legacy_font(text: str) -> bool:
     """Whether many of the words that hold a character the font table changes are no words as
     shown (``cỏc``, ``thỏng``, ``kớnh``) but words mapped back; in Unicode text they are words
     (``nhỏ``, ``giờ``, ``mới``)."""
     cfg = _cfg()
+    font, holding = _font()
     known = vocabulary()
     shown = broken = 0
-    for m in _WORD.finditer(text):
+    for m in holding.finditer(text):
         word = m.group()
-        if not any(ord(c) in font for c in word):
-            continue
         if word.lower() in known:
             shown += 1
         elif _variants(word, font, known) != (word.lower(),):
             broken += 1
     return broken >= cfg["min_words"] and broken >= cfg["min_share"] * (broken + shown)
+
+
+@cache
+def _font() -> tuple[dict[int, str], re.Pattern[str]]:
+    """The table in both cases, and a pattern of the words that hold one of its characters."""
+    font = {**_table(), **{ord(chr(k).lower()): v for k, v in _table().items()}}
+    chars = "".join(sorted(chr(k) for k in font))
+    return font, re.compile(rf"[^\W\d_]*[{chars}][^\W\d_]*")
 
 
 def _cfg() -> dict:
@@ -69,12 +75,12 @@ def _cfg() -> dict:
 
 def repair_legacy_font(text: str) -> tuple[str, int]:
     """``text`` with legacy-font words mapped back, and how many words were: of each phrase,
-        the spellings the pair counts find likeliest (``lexicon.marks.respell``); none unless at
-        least ``min_words`` words, and ``min_share`` of those that hold a character the table changed,
-    are no words as shown (a page of Unicode text has none to repair)."""
-    font = {**_table(), **{ord(chr(k).lower()): v for k, v in _table().items()}}
-    if not any(ord(c) in font for c in text) or not _shown_in_legacy_font(text, font):
+    the spellings the pair counts find likeliest (``lexicon.marks.respell``); none unless at
+    least ``min_words`` words, and ``min_share`` of those that hold a character the table
+    changed, are no words as shown in the text's head (Unicode text has none to repair)."""
+    if not _shown_in_legacy_font(text[: _cfg()["head"]]):  # a font shows a whole text one way
         return text, 0
+    font, _ = _font()
     known = vocabulary()
 
     def options(phrase: str, offset: int, found: list[re.Match[str]]) -> list[tuple[str, ...]]:
