@@ -58,6 +58,7 @@ def _from_extracted(ex, source: str, meta: bytes | None = None, meta_name: str =
     from .model import Problem
     from .read.edxml import packet_meta
     from .read.legacy import repair_legacy_font
+    from .read.ocr import clean_line
 
     if ex.kind != "pdf":  # a PDF's pages are repaired one by one as they are read
         text, words = repair_legacy_font(ex.text)
@@ -68,8 +69,9 @@ def _from_extracted(ex, source: str, meta: bytes | None = None, meta_name: str =
         text, words = restore_unmarked(ex.text)
         ex = replace(ex, text=text, warnings=(*ex.warnings, msg("mailbox.unmarked", words=words)))
         ocrd = ex.kind == "text"
-    elif ocrd:  # OCR'd before it came: its tone marks too
-        ex = replace(ex, text=restore_marks(ex.text)[0])
+    elif ocrd:  # OCR'd before it came: its specks and tone marks as vanban's own OCR's
+        text = "\n".join(clean_line(line) for line in ex.text.split("\n"))
+        ex = replace(ex, text=restore_marks(text)[0])
     doc = assess(_parse(ex.text, source, ex.pages), ex, ocrd=ocrd if ex.kind == "text" else None)
     if ex.problems or ex.warnings:
         notes = tuple(Problem("read.warning", "warning", w) for w in ex.warnings)

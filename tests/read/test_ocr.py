@@ -125,6 +125,6 @@ def test_missing_tesseract_names_the_package(monkeypatch) -> None:
     ],
 )
 def test_a_line_as_tesseract_reads_it_is_cleaned(line: str, clean: str) -> None:
-    from vanban.read.ocr import _clean
+    from vanban.read.ocr import clean_line
 
-    assert _clean(line) == clean
+    assert clean_line(line) == clean

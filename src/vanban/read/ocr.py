@@ -30,7 +30,7 @@ from .encoding import nfc
 from .layout import Seg, arrange, split_line
 from .scan import Word, color_separate, read_signature, read_zones, skew_angle
 
-__all__ = ["PageText", "check_tesseract", "ocr_images", "read_image", "workers"]
+__all__ = ["PageText", "check_tesseract", "clean_line", "ocr_images", "read_image", "workers"]
 
 _APT = "apt-get install tesseract-ocr tesseract-ocr-vie"
 _ROTATE = re.compile(r"Rotate:\s*(\d+)")
@@ -190,7 +190,7 @@ def _ocr_one(im: Image.Image, dpi: int, page_no: int = 1, first: bool = True) ->
             redo.append(
                 lambda x: x.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
             )
-    lines = tuple(x for x in (_clean(nfc(line)) for line in arrange(segs)) if x)
+    lines = tuple(x for x in (clean_line(nfc(line)) for line in arrange(segs)) if x)
     lines = tuple(restore_marks("\n".join(lines))[0].split("\n")) if lines else ()  # chỉ phí → chi phí
     readings: list[Reading] = []
     if first:
@@ -216,7 +216,7 @@ def _deskewed(
     return segs, conf, words, im, 0.0
 
 
-def _clean(line: str) -> str:
+def clean_line(line: str) -> str:
     """Drop scanner specks Tesseract reads as punctuation: lines of 1-3 such marks, and one
     leading before a word (list dashes stay); a character misread between words put right."""
     line = line.strip()
