@@ -654,6 +654,19 @@ def test_a_text_ocrd_before_it_came_is_read_as_a_clerk_reads_it() -> None:
             "Địa điểm: phường Trung Hòa, quận Cầu Giấy.\nỦY BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI\n",
             "Phê duyệt điều chỉnh cục bộ Quy hoạch phân khu đô thị H2-2",
         ),
+        # raw Tesseract (hn-dev 30): blanks between the V/v's lines, its last one a name's end
+        (
+            "ÚY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nSố: $5 /UBND-ĐT Hà Nội, ngày 0$ tháng §` năm 2020\n\n"
+            "V/ thực hiện chỉ đạo của Ban\n\n(Khu Ao Huê - Trại Ôi), xã Nhị\n\nKhê, huyện Thường Tín\n\n"
+            "Kính gửi:\n- Sở Quy hoạch - Kiến trúc;\n",
+            "thực hiện chỉ đạo của Ban (Khu Ao Huê - Trại Ôi), xã Nhị Khê, huyện Thường Tín",
+        ),
+        # the place and date read between the V/v and Kính gửi are no part of it (seed 002)
+        (
+            "ỦY BAN NHÂN DÂN\nSố: 3241/UBND-KGVX\nV/v tuyên truyền Chỉ thị số 24-\nCT/TU ngày 07/8/2023\n\n"
+            "Hà Nội, ngày 04 tháng 10 năm 2023\n\nKính gửi:\n",
+            "tuyên truyền Chỉ thị số 24-CT/TU ngày 07/8/2023",
+        ),
         # a Party header read column by column: the Party's title after the V/v lines
         (
             "THÀNH ỦY HÀ NỘI\nSố: -CV/TU\nV/v tổ chức thực hiện Kết luận\ncủa Ban Thường vụ Thành ủy\n"

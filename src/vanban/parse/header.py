@@ -27,7 +27,9 @@ NUMBER_LINE = pattern("header.number_line")
 DATE_LINE = pattern("header.date_line")
 VV = pattern("header.vv")
 SUBJECT_STOP = pattern("header.subject_stop")
+_LAST_LINE_MAX = 50  # a trích yếu's last line before Kính gửi, past a blank: one column's width
 PARTY_TITLE_LINE = pattern("header.party_title_line")
+KINH_GUI_LINE = pattern("header.kinh_gui_line")
 _NOI_NHAN = pattern("tail.noi_nhan")
 FIRST_LINE_STOP = pattern("header.first_line_stop")
 BODY_OPENING = pattern("header.body_opening")
@@ -423,7 +425,8 @@ def _subject(
     v = _vocab()
     stop_at = date_m.start() if (vv and date_m and date_m.start() > start) else len(t)
     got: list[Line] = []
-    for ln in lines(t, start, min(len(t), start + 3000)):
+    rows = lines(t, start, min(len(t), start + 3000))
+    for k, ln in enumerate(rows):
         if ln.start >= stop_at:
             break
         text = ln.text.strip("* ")
@@ -455,8 +458,15 @@ def _subject(
                 continue
             break
         # across a blank line (vbpl puts one between every line)
-        if vv:  # a V/v goes on past a blank OCR left in it: lower case, a bracket, a broken word
-            if (text[0].islower() or text[0] == "(" or connected) and not DATE_LINE.match(text):
+        if vv:  # a V/v goes on past a blank OCR left in it: lower case, a bracket, a broken word,
+            # or a last short line just above "Kính gửi" (``xã Nhị`` / ``Khê, huyện Thường Tín``)
+            last = (
+                len(text) <= _LAST_LINE_MAX
+                and not upper
+                and not DATE_LINE.search(text)  # the place and date, read across the columns
+                and _kinh_gui_next(rows, k)
+            )
+            if (text[0].islower() or text[0] == "(" or connected or last) and not DATE_LINE.match(text):
                 got.append(ln)
                 continue
             break
@@ -482,6 +492,12 @@ def _subject(
         value = lead[2]
         begin = max(begin, t.find(lead[2].split(" ", 1)[0], begin + len(lead[0]) + len(lead[1])))
     return Item(value, begin, got[-1].end), got[-1].end
+
+
+def _kinh_gui_next(rows: list[Line], k: int) -> bool:
+    """Whether the next line with words after row ``k`` opens the addressees (``Kính gửi:``)."""
+    nxt = next((r.text.strip("* ") for r in rows[k + 1 :] if r.text.strip("* ")), "")
+    return KINH_GUI_LINE.match(nxt) is not None
 
 
 def _ve_viec_misread(words: str) -> bool:
