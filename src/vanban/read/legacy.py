@@ -18,6 +18,7 @@ from .encoding import _tcvn3
 
 __all__ = ["repair_legacy_font"]
 
+_WORD = re.compile(r"[^\W\d_]+")
 # the Vietnamese letters Latin-1 has: the only ones the second pass through the font changed
 _LATIN1_VIET = "àáâãèéêìíòóôõùúý"
 
@@ -49,11 +50,12 @@ def _shown_in_legacy_font(text: str) -> bool:
     shown (``cỏc``, ``thỏng``, ``kớnh``) but words mapped back; in Unicode text they are words
     (``nhỏ``, ``giờ``, ``mới``)."""
     cfg = _cfg()
-    font, holding = _font()
+    font, changed = _font()
     known = vocabulary()
     shown = broken = 0
-    for m in holding.finditer(text):
-        word = m.group()
+    for word in _WORD.findall(text):
+        if changed.isdisjoint(word):
+            continue
         if word.lower() in known:
             shown += 1
         elif _variants(word, font, known) != (word.lower(),):
@@ -62,11 +64,10 @@ def _shown_in_legacy_font(text: str) -> bool:
 
 
 @cache
-def _font() -> tuple[dict[int, str], re.Pattern[str]]:
-    """The table in both cases, and a pattern of the words that hold one of its characters."""
+def _font() -> tuple[dict[int, str], frozenset[str]]:
+    """The table in both cases, and the characters it changes."""
     font = {**_table(), **{ord(chr(k).lower()): v for k, v in _table().items()}}
-    chars = "".join(sorted(chr(k) for k in font))
-    return font, re.compile(rf"[^\W\d_]*[{chars}][^\W\d_]*")
+    return font, frozenset(chr(k) for k in font)
 
 
 def _cfg() -> dict:
