@@ -37,6 +37,9 @@ def strip_marks(text: str) -> str:
         ("CONG HOA XA HOI CHU NGHIA VIET NAM", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
         ("Noi nhan:", "Nơi nhận:"),
         ("So: 3241/UBND-KGVX", "Số: 3241/UBND-KGVX"),  # the symbol's letters stay as printed
+        # a known signer's name is spelt as the signer's; another name stays as printed
+        ("TL. CHU TICH\nCHANH VAN PHONG\nVu Dang Dinh", "TL. CHỦ TỊCH\nCHÁNH VĂN PHÒNG\nVũ Đăng Định"),
+        ("Pho Giam doc Nguyen Van An", "Phó Giám đốc Nguyen Van An"),
     ],
 )
 def test_lines_restored(bare: str, printed: str) -> None:

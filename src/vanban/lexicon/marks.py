@@ -25,7 +25,7 @@ from functools import cache, lru_cache
 from importlib import resources
 
 from ..rules import table
-from . import fold, not_given, not_names, surnames
+from . import fold, known_signers, not_given, not_names, surnames
 
 __all__ = ["known_share", "respell", "restore_marks", "restore_unmarked", "unmarked", "vocabulary"]
 
@@ -218,8 +218,10 @@ def restore_unmarked(text: str) -> tuple[str, int]:
     def options(phrase: str, offset: int, found: list[re.Match[str]]) -> list[tuple[str, ...]]:
         named = _names(phrase, found)
         return [
-            spellings.get(m.group().lower(), (m.group().lower(),))
-            if m.group().isascii() and i not in named and not _joined(text, offset, m)
+            (named[i],)
+            if i in named
+            else spellings.get(m.group().lower(), (m.group().lower(),))
+            if m.group().isascii() and not _joined(text, offset, m)
             else (m.group().lower(),)
             for i, m in enumerate(found)
         ]
@@ -294,12 +296,14 @@ def _smoothing() -> tuple[float, Callable[[str], float], Callable[[str], float]]
     return alpha, prior, leave
 
 
-def _names(phrase: str, found: list[re.Match[str]]) -> set[int]:
-    """The positions of the words of people's names: a family name, then one to three more
-    capitalised words, not a place (``Ha Noi``); of two words, the first not a title's word
-    (``Pho Giam doc`` is ``Phó Giám đốc``). A name is on one line."""
+def _names(phrase: str, found: list[re.Match[str]]) -> dict[int, str]:
+    """The words of people's names by position, each as it stays: a family name, then one to
+    three more capitalised words, not a place (``Ha Noi``); of two words, the first not a title's
+    word (``Pho Giam doc`` is ``Phó Giám đốc``); on one line. A name a known signer's is spelt
+    as the signer's (``Vu Dang Dinh`` → Vũ Đăng Định); any other as printed."""
     titles = {fold(w) for w in not_given()}
-    out: set[int] = set()
+    known = {s.key: s.name.lower().split() for s in known_signers()}
+    out: dict[int, str] = {}
     i = 0
     while i < len(found):
         j = i
@@ -316,7 +320,8 @@ def _names(phrase: str, found: list[re.Match[str]]) -> set[int]:
             and fold(first) in surnames()
             and key not in not_names()
         ):
-            out.update(range(i, j))
+            spelt = known.get(key) or [m.group().lower() for m in found[i:j]]
+            out.update(zip(range(i, j), spelt, strict=True))
         i = max(j, i + 1)
     return out
 
