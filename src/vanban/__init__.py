@@ -65,14 +65,16 @@ def _from_extracted(ex, source: str, meta: bytes | None = None, meta_name: str =
         if words:
             ex = replace(ex, text=text, warnings=(*ex.warnings, msg("mailbox.legacy_text", words=words)))
     ocrd = ex.kind == "text" and looks_ocrd(ex.text)
-    if unmarked(ex.text):  # không dấu: every word's marks guessed from its neighbours
+    restored = unmarked(ex.text)
+    if restored:  # không dấu: every word's marks guessed from its neighbours, whatever the format
         text, words = restore_unmarked(ex.text)
         ex = replace(ex, text=text, warnings=(*ex.warnings, msg("mailbox.unmarked", words=words)))
-        ocrd = ex.kind == "text"
     elif ocrd:  # OCR'd before it came: its specks and tone marks as vanban's own OCR's
         text = "\n".join(clean_line(line) for line in ex.text.split("\n"))
         ex = replace(ex, text=restore_marks(text)[0])
-    doc = assess(_parse(ex.text, source, ex.pages), ex, ocrd=ocrd if ex.kind == "text" else None)
+    doc = assess(
+        _parse(ex.text, source, ex.pages), ex, ocrd=restored or (ocrd if ex.kind == "text" else None)
+    )
     if ex.problems or ex.warnings:
         notes = tuple(Problem("read.warning", "warning", w) for w in ex.warnings)
         notes += tuple(Problem("read.note", "info", p) for p in ex.problems)

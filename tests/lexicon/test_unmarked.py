@@ -5,10 +5,12 @@ them; the counts that restore them come from vbpl, tvpl and wild, not from these
 
 from __future__ import annotations
 
+import io
 import json
 import unicodedata
 from pathlib import Path
 
+import docx
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -89,3 +91,17 @@ def test_unmarked_seed_parsed(path: Path, tmp_path: Path) -> None:
     assert fold(rec["signer"]["name"]) == fold(gold["signer"]["name"])
     assert all(v < 0.9 for v in rec["confidence"].values())
     assert any("khôi phục dấu" in p["message"] for p in rec["problems"])
+
+
+def test_an_unmarked_word_file_goes_to_review() -> None:
+    """Typed without marks in Word: the same restoration, the same review, whatever the format."""
+    text = SEEDS[1].read_text(encoding="utf-8").replace("**", "").replace("~~", "")
+    word = docx.Document()
+    for line in strip_marks(text).split("\n"):
+        word.add_paragraph(line)
+    buf = io.BytesIO()
+    word.save(buf)
+    doc = vanban.parse_bytes(buf.getvalue(), "cv.docx")
+    assert doc.number is not None and doc.number.value == "3241/UBND-KGVX"
+    assert doc.date is not None and doc.date.value.isoformat() == "2023-10-04"
+    assert all(v < 0.9 for v in doc.confidence.values())
