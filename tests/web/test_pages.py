@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import io
+import unicodedata
 
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
-from vbweb_helpers import login, token
+from vbweb_helpers import SEED, login, token
 
 
 def test_pages_render_for_the_clerk(app) -> None:
@@ -69,3 +70,16 @@ def test_public_page_is_opt_in(app) -> None:
 def all_tasks(app) -> list[dict]:  # type: ignore[no-untyped-def]
     """Every task (via the API, as the leader)."""
     return TestClient(app).get("/api/v1/tasks", headers=token(app, "lanhdao"), params={"limit": 1000}).json()
+
+
+def test_a_repaired_text_says_so_above_it(app, arc, tmp_path) -> None:
+    """The text a page shows is what vanban read: where it restored the marks of a text typed
+    without them, the page says so above the text, and the seed (read as it came) says nothing."""
+    bare = unicodedata.normalize("NFD", SEED.read_text(encoding="utf-8").replace("đ", "d").replace("Đ", "D"))
+    path = tmp_path / "khong-dau.txt"
+    path.write_text("".join(ch for ch in bare if unicodedata.category(ch) != "Mn"), encoding="utf-8")
+    doc_id = arc.add_file(path).document_id
+    c = login(app, "vanthu")
+    page = c.get(f"/documents/{doc_id}").text
+    assert 'id="text-repaired"' in page and "không có dấu tiếng Việt" in page
+    assert 'id="text-repaired"' not in c.get("/documents/1").text

@@ -182,7 +182,15 @@ def document_view(s: Session, arc: Archive, doc: DocumentRow, p: Principal, on: 
         "elsewhere": list(tracked.elsewhere or []) if tracked else [],
         "original_name": name,
         "preview": preview,
+        "repaired": _repaired(rec),
     }
+
+
+def _repaired(rec: Document | None) -> str | None:
+    """What reading changed in the text the page shows (marks restored, a legacy font mapped
+    back, a wrong encoding converted): the record's read warnings, in one line; None if nothing."""
+    what = [p.message for p in (rec.problems if rec else ()) if p.rule == "read.warning"]
+    return msg("web.document.text_repaired", what="; ".join(what)) if what else None
 
 
 def data_version(s: Session) -> tuple[Any, ...]:
