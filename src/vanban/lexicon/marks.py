@@ -8,8 +8,8 @@ and administrative text) must support the other spelling ``ratio`` times more th
 read, and at least ``min_support`` times. Words the counts do not know stay as read. For OCR
 output only: a clean text is never touched.
 
-A text that lost all its marks (văn bản không dấu: an old OCR layer, a message typed without
-them) gets them back phrase by phrase: of all spellings of each word's letters, the sequence
+A text that lost all or most of its marks (văn bản không dấu: an old OCR layer, a message typed
+without them) gets them back phrase by phrase: of all spellings of each word's letters, the sequence
 the same pair counts find likeliest (a bigram model, Viterbi). Also same length, so spans hold.
 """
 
@@ -195,8 +195,9 @@ def _unigrams() -> tuple[Counter[str], int, dict[str, tuple[str, ...]]]:
 
 
 def unmarked(text: str) -> bool:
-    """Whether ``text`` is Vietnamese that lost its marks: enough words in its head, almost
-    none of them marked, and most of them the bare letters of words the counts know."""
+    """Whether ``text`` is Vietnamese that lost its marks, all or most: enough words in its
+    head, few of them marked (typed text has two in three marked), and most of them the bare
+    letters of words the counts know."""
     cfg = table("read")["marks"]["unmarked"]
     words = _WORD.findall(text[: cfg["head"]])
     if len(words) < cfg["min_words"]:
