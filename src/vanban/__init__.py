@@ -52,7 +52,7 @@ def parse_bytes(data: bytes, name: str = "input", meta: bytes | None = None) -> 
 def _from_extracted(ex, source: str, meta: bytes | None = None, meta_name: str = "metadata") -> Document:
     from dataclasses import replace
 
-    from .lexicon.marks import restore_marks, restore_unmarked, unmarked
+    from .lexicon.marks import restore_marks, restore_read_marks, restore_unmarked, unmarked
     from .messages import msg
     from .metadata import apply
     from .model import Problem
@@ -71,7 +71,7 @@ def _from_extracted(ex, source: str, meta: bytes | None = None, meta_name: str =
         ex = replace(ex, text=text, warnings=(*ex.warnings, msg("mailbox.unmarked", words=words)))
     elif ocrd:  # OCR'd before it came: its specks and tone marks as vanban's own OCR's
         text = "\n".join(clean_line(line) for line in ex.text.split("\n"))
-        ex = replace(ex, text=restore_marks(text)[0])
+        ex = replace(ex, text=restore_read_marks(restore_marks(text)[0])[0])
     doc = assess(
         _parse(ex.text, source, ex.pages), ex, ocrd=restored or (ocrd if ex.kind == "text" else None)
     )

@@ -27,7 +27,15 @@ from importlib import resources
 from ..rules import table
 from . import fold, known_signers, not_given, not_names, surnames
 
-__all__ = ["known_share", "respell", "restore_marks", "restore_unmarked", "unmarked", "vocabulary"]
+__all__ = [
+    "known_share",
+    "respell",
+    "restore_marks",
+    "restore_read_marks",
+    "restore_unmarked",
+    "unmarked",
+    "vocabulary",
+]
 
 _WORD = re.compile(r"[^\W\d_]+")
 # the words of one phrase (a line that wraps does not end it): no pair across punctuation
@@ -230,35 +238,75 @@ def restore_unmarked(text: str) -> tuple[str, int]:
     return respell(text, options)
 
 
+def restore_read_marks(text: str) -> tuple[str, int]:
+    """An OCR'd text's tone marks, each word respelled where the pair counts find another
+    spelling of its letters likelier by more than the odds that OCR read it right
+    (``channel_bonus``): ``đầu tranh phòng, chống`` → ``đấu tranh``. Names, symbols and the
+    Party's word stay; same length as ``text``."""
+    cfg = table("read")["marks"]
+    keep = frozenset(cfg["keep"])
+    spellings = _unigrams()[2]
+
+    def options(phrase: str, offset: int, found: list[re.Match[str]]) -> list[tuple[str, ...]]:
+        named = _names(phrase, found)
+        out = []
+        for i, m in enumerate(found):
+            word = m.group().lower()
+            if word in keep or i in named or _in_name(found, i) or _in_symbol(text, offset, m):
+                out.append((word,))
+                continue
+            same = {w for w in spellings.get(fold(word), ()) if len(w) == len(word)}
+            out.append(tuple(same | {word}))
+        return out
+
+    return respell(text, options, cfg["channel_bonus"])
+
+
 def respell(
-    text: str, options: Callable[[str, int, list[re.Match[str]]], list[tuple[str, ...]]]
+    text: str,
+    options: Callable[[str, int, list[re.Match[str]]], list[tuple[str, ...]]],
+    bonus: float | None = None,
 ) -> tuple[str, int]:
     """``text`` with each phrase's words respelled as the likeliest sequence the pair counts
     allow (Viterbi): ``options(phrase, offset, words)`` gives each word's spellings in lower
-    case. A spelling of another length is not taken, so every span holds. Returns the text and
-    how many words changed."""
+    case; with ``bonus``, the spelling as read weighs that much more (a noisy channel: the reader
+    is mostly right). A spelling of another length is not taken, so every span holds, nor one
+    that only places the tone mark elsewhere. Returns the text and how many words changed."""
     out = list(text)
     changed = 0
     for line in _PHRASE.finditer(text):
         found = list(_WORD.finditer(line.group()))
         if not found:
             continue
-        for m, word in zip(found, _likeliest(options(line.group(), line.start(), found)), strict=True):
-            if word != m.group().lower() and len(word) == len(m.group()):
+        read = [m.group().lower() for m in found] if bonus is not None else None
+        path = _likeliest(options(line.group(), line.start(), found), read, bonus or 0.0)
+        for m, word in zip(found, path, strict=True):
+            if (
+                word != m.group().lower()
+                and len(word) == len(m.group())
+                and not _placed(word, m.group().lower())
+            ):
                 at = line.start() + m.start()
                 out[at : at + len(word)] = _cased(word, m.group())
                 changed += 1
     return "".join(out), changed
 
 
-def _likeliest(options: list[tuple[str, ...]]) -> list[str]:
+def _likeliest(
+    options: list[tuple[str, ...]], read: list[str] | None = None, bonus: float = 0.0
+) -> list[str]:
     """Of one spelling per word, the sequence the pair counts find likeliest: each pair's count
-    smoothed by the second word's own frequency (``smoothing``)."""
+    smoothed by the second word's own frequency (``smoothing``); a spelling as ``read`` weighs
+    ``bonus`` more (log odds that the reader got the word right)."""
     pairs, _ = _model()
     alpha, prior, leave = _smoothing()
-    best = {w: prior(w) for w in options[0]}
+
+    def kept(k: int, w: str) -> float:
+        return bonus if read is not None and read[k] == w else 0.0
+
+    best = {w: prior(w) + kept(0, w) for w in options[0]}
     back: list[dict[str, str]] = []  # each word's best predecessor, per spelling
-    for choices in options[1:]:
+    for k, choices in enumerate(options[1:], 1):
         after = {a: score - leave(a) for a, score in best.items()}
         top = max(after, key=after.__getitem__)
         came: dict[str, str] = {}
@@ -270,7 +318,7 @@ def _likeliest(options: list[tuple[str, ...]]) -> list[str]:
                 n = pairs.get((a, w))
                 if n and base + math.log(n + smooth) > score:
                     prev, score = a, base + math.log(n + smooth)
-            came[w], scores[w] = prev, score
+            came[w], scores[w] = prev, score + kept(k, w)
         best = scores
         back.append(came)
     path = [max(best, key=best.__getitem__)]
