@@ -474,8 +474,8 @@ def _date(doc: Document, ex: Extracted | None) -> tuple[Date | None, _Field | No
     day_zone, month_zone = _readings(ex, "date.day"), _readings(ex, "date.month")
     days, months = _votes(day_zone, 1, 31), _votes(month_zone, 1, 12)
     if prior is None or year != prior.year:
-        if d is None:
-            return (*_zones_alone(days, months, year), year)
+        if d is None:  # a page image: its zones alone (a misread year beside a signature: nothing)
+            return (*(_zones_alone(days, months, year) if prior is None else (None, None)), year)
         return d, _Field(d.value.isoformat(), cfg["ocr_text"], "ocr"), year
     if d and d.value.year == year:
         days[d.value.day] += cfg["text_vote"]
@@ -516,7 +516,8 @@ def _zones_alone(
     days: Counter[int], months: Counter[int], year: int | None
 ) -> tuple[Date | None, _Field | None]:
     """A scan with neither a readable date line nor a signing date (a page image): the day and
-    the month each readings agree on (``zone_agree`` votes, more than any other), for review."""
+    the month the readings agree on (``zone_agree`` votes each, more than any other), for review;
+    never a day after today."""
     cfg = _cfg()["date"]
     picks = []
     for votes in (days, months):
@@ -532,7 +533,7 @@ def _zones_alone(
         value = dt.date(year, picks[1], picks[0]) if year else None
     except ValueError:
         return None, None
-    if value is None:
+    if value is None or value > dt.date.today():  # a document is not dated in the future
         return None, None
     return Date(value, "", (0, 0)), _Field(value.isoformat(), cfg["zone_weak"], "zone")
 
