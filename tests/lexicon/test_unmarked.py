@@ -51,7 +51,7 @@ def test_lines_restored(bare: str, printed: str) -> None:
 
 
 def test_a_seed_restored_word_by_word() -> None:
-    """Most words of a whole document come back as printed (measured: 97.7 % on gold/000–049)."""
+    """Most words of a whole document come back as printed (measured: about 97 % on gold/000–049)."""
     text = unicodedata.normalize("NFC", SEEDS[1].read_text(encoding="utf-8"))
     got, changed = restore_unmarked(strip_marks(text))
     words, back = text.split(), got.split()
