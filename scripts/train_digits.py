@@ -7,7 +7,7 @@ any corpus is used, so the corpora stay a fair test. The network is one hidden l
 (scikit-learn's MLPClassifier); only its weights are shipped, read by ``vanban.read.digits``
 with numpy. Needs scikit-learn and scipy: ``pip install -e '.[train]'``.
 
-usage: python scripts/train_digits.py [--per-digit 800] [--out src/vanban/data/read/digits.npz]
+usage: python scripts/train_digits.py [--per-digit 8000] [--out src/vanban/data/read/digits.npz]
 """
 
 from __future__ import annotations
@@ -20,9 +20,8 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 from scipy import ndimage
 
-from vanban.read.digits import glyph
+from vanban.read.digits import features
 
-SIZE = 20
 FONT_GLOBS = ("/usr/share/fonts/opentype/urw-base35/*.otf", "/usr/share/fonts/truetype/dejavu/*.ttf")
 # handwriting fonts (Debian: fonts-dkg-handwriting fonts-breip fonts-bwht fonts-femkeklaver
 # fonts-humor-sans fonts-dancingscript fonts-kaushanscript fonts-kristi fonts-comic-neue), drawn
@@ -80,6 +79,7 @@ def _vietnamese_hand(d: int, im: Image.Image, rng: np.random.Generator) -> None:
 
 
 def _drawn(d: int, fonts: tuple[list[str], list[str]], rng: np.random.Generator) -> np.ndarray:
+    """The ink of digit ``d`` drawn once, as a hand might."""
     prints, hand = fonts
     pool = hand if hand and rng.random() < 0.5 else prints
     font = ImageFont.truetype(pool[rng.integers(len(pool))], 56)
@@ -100,7 +100,7 @@ def _drawn(d: int, fonts: tuple[list[str], list[str]], rng: np.random.Generator)
         ink = ndimage.binary_dilation(ink, iterations=pen)
     elif pen < 0 and ndimage.binary_erosion(ink).sum() > 30:
         ink = ndimage.binary_erosion(ink)
-    return glyph(ink, SIZE)
+    return ink
 
 
 def main() -> None:
@@ -108,7 +108,7 @@ def main() -> None:
     from sklearn.neural_network import MLPClassifier
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--per-digit", type=int, default=800)
+    ap.add_argument("--per-digit", type=int, default=8000)
     ap.add_argument("--out", default="src/vanban/data/read/digits.npz")
     args = ap.parse_args()
     rng = np.random.default_rng(7)
@@ -116,12 +116,12 @@ def main() -> None:
     x, y = [], []
     for d in range(10):
         for _ in range(args.per_digit):
-            x.append(_drawn(d, fonts, rng).reshape(-1))
+            x.append(features(_drawn(d, fonts, rng)))
             y.append(d)
     uci = load_digits()
     for img, t in zip(uci.images, uci.target, strict=True):
         big = Image.fromarray((img * 16).astype(np.uint8)).resize((32, 32), Image.Resampling.BILINEAR)
-        x.append(glyph(np.asarray(big) > 90, SIZE).reshape(-1))
+        x.append(features(np.asarray(big) > 90))
         y.append(int(t))
     started = time.time()
     net = MLPClassifier(
@@ -134,7 +134,6 @@ def main() -> None:
         b1=net.intercepts_[0].astype(np.float32),
         w2=net.coefs_[1].astype(np.float32),
         b2=net.intercepts_[1].astype(np.float32),
-        size=np.array([SIZE]),
     )
     print(
         f"{len(y)} glyphs, {time.time() - started:.0f} s, held-out accuracy {net.best_validation_score_:.3f}"

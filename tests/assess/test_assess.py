@@ -131,6 +131,16 @@ def test_a_zone_value_the_page_ocr_alone_confirms_is_not_confident() -> None:
     assert doc.confidence["number"] < 0.9
 
 
+def test_the_digit_reader_alone_proposes_a_number_for_review() -> None:
+    """hn-dev/04: Tesseract's binarisations read ``6546``, ``695`` and the page OCR ``656`` of a
+    pen's ``6575``; the handwritten-digit reader's ``6575`` outweighs each and is the zone's
+    value — proposed, never confidently, so the văn thư checks it against the crop."""
+    zone = _reading("number.seq", "6575", ("6546", "", "695", "656", "6575"))
+    doc = _assess(_scan(OCR_19, [zone], None, SIGNED_19))
+    assert doc.number is not None and doc.number.value == "6575/UBND-KT"
+    assert doc.confidence["number"] < 0.9 and doc.sources["number"] == "zone"
+
+
 def _zone(field: str, readings: tuple[str, ...], hand: str | None) -> Reading:
     return Reading(field, None, (*readings, hand or ""), 0.0, 1, (10, 10, 60, 40), 300, by_hand=hand)
 

@@ -50,6 +50,10 @@ CASES = [
     ("30.pdf", "number.seq", (507, 420, 671, 514), "3571"),  # "554", "554", "3544"
     ("19.pdf", "number.seq", (458, 388, 651, 501), "3580"),  # "3580", "5580", "3580"
     ("02.pdf", "number.seq", (563, 335, 708, 440), "6633"),  # "6633", "6633", "6653"
+    # a 5 whose hat the hand wrote apart from its body (long read as a 3), a crossed 7
+    ("04.pdf", "number.seq", (414, 385, 583, 505), "6575"),  # "6546", "", "695"
+    # the printed slash inside the zone (the zone ends where the print's pitch puts the symbol)
+    ("02.pdf", "number.seq", (563, 335, 736, 440), "6633"),
     pytest.param(
         "13.pdf",
         "number.seq",

@@ -148,6 +148,22 @@ def test_vote_lets_a_cut_reading_support_the_whole(readings: list[str], value: s
 
 
 @pytest.mark.parametrize(
+    ("readings", "hand", "value"),
+    [
+        (["0", "1", "0", ""], "587", "587"),  # hn-dev/10: two cut readings do not outweigh it
+        (["3575", "3535", "3545", ""], "3575", "3575"),  # the reader and one Tesseract reading
+        (["6546", "", "695", "656"], "6575", "6575"),  # the reader alone outweighs one reading
+        (["6546", "6546", "", ""], "6576", "6576"),  # two agreeing readings do not outweigh it
+        (["6633", "6633", "6633", ""], "66331", "6633"),  # three do (a speck read as a digit)
+    ],
+)
+def test_the_handwritten_digit_reader_weighs_more(readings: list[str], hand: str, value: str | None) -> None:
+    """The handwritten-digit reader's reading counts ``hand_weight`` (2.5) times: Tesseract
+    reads a pen's ``587`` as ``0`` twice, which alone made the zone's value."""
+    assert scan._vote(readings, 1, 6, hand)[0] == value
+
+
+@pytest.mark.parametrize(
     ("text", "x"),
     [
         ("/UBND-KT", 100),  # the symbol starts the word
@@ -162,3 +178,18 @@ def test_the_number_zone_ends_where_the_symbol_starts(text: str, x: int) -> None
     at the hyphen before a Party number's type (``215-CV/TU``), so the digit-only reading does
     not read ``CV`` as digits (a synthetic Party page: ``4270`` read for a pen's ``4870``)."""
     assert scan._slash_x(scan.Word(text, (100, 0, 190, 30), 90.0, ())) == x
+
+
+@pytest.mark.parametrize(
+    ("text", "pitch", "x"),
+    [
+        ("333/QĐ-UBND", 5.0, 190 - 40),  # a pen's 3339, one digit dropped, wide: measured from the right
+        ("3339/QĐ-UBND", 10.0, 100 + round(90 * 4 / 12)),  # print as wide: the letters' share
+        ("/UBND-KT", 10.0, 100),
+    ],
+)
+def test_the_symbol_is_measured_from_the_right_in_print_pitch(text: str, pitch: float, x: int) -> None:
+    """Handwritten digits are wider than the printed symbol beside them: the zone ends where the
+    symbol's letters, at the print's pitch, start back from the word's right end (hn-dev 23:
+    ``3339`` was cut to ``333``)."""
+    assert scan._slash_x(scan.Word(text, (100, 0, 190, 30), 90.0, ()), pitch) == x

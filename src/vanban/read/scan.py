@@ -112,16 +112,19 @@ def _right_of_head(w: Word, mark: Landmark) -> int:
     return w.box[0] + round((w.box[2] - w.box[0]) * n / max(len(w.text), 1))
 
 
-def _slash_x(w: Word) -> int:
+def _slash_x(w: Word, pitch: float = 0.0) -> int:
     """Where the printed symbol starts in a word that holds it (``/UBND-KT``, ``6đ53/VP``; a
-    Party number's type before its slash: ``215-CV/TU``)."""
+    Party number's type before its slash: ``215-CV/TU``). A pen's digits are wider than print
+    (and OCR drops some of them): with the print's ``pitch`` (width per letter) known, the
+    symbol is measured back from the word's right end, where that puts it further right."""
     k = w.text.find("/")
     party = _PARTY_TYPE.search(w.text, 0, max(k, 0))
     if party:
         k = party.start()
     if k <= 0:
         return w.box[0]
-    return w.box[0] + round((w.box[2] - w.box[0]) * k / len(w.text))
+    x = w.box[0] + round((w.box[2] - w.box[0]) * k / len(w.text))
+    return max(x, w.box[2] - round(pitch * (len(w.text) - k))) if pitch else x
 
 
 def _header_zones(words: Sequence[Word], width: int, height: int) -> dict[str, Box]:
@@ -150,7 +153,8 @@ def _header_zones(words: Sequence[Word], width: int, height: int) -> dict[str, B
         )
         if sym is None:
             continue
-        x0, x1 = _right_of_head(so, mark), _slash_x(sym)
+        pitch = 0.0 if glued else cfg["symbol_pitch"] * (so.box[2] - so.box[0]) / max(len(so.text), 1)
+        x0, x1 = _right_of_head(so, mark), _slash_x(sym, pitch)
         h = so.height
         if x1 - x0 > h * 0.8:
             zones["number.seq"] = (
@@ -229,18 +233,26 @@ def supports(reading: str, value: str) -> bool:
     return reading == value or (len(reading) >= 2 and (value.startswith(reading) or value.endswith(reading)))
 
 
-def _vote(readings: list[str], lo: int, hi: int) -> tuple[str | None, float]:
+def _vote(readings: list[str], lo: int, hi: int, hand: str = "") -> tuple[str | None, float]:
     """The reading most readings support (at least two, and more than any other; see
-    ``supports``)."""
-    ok = [r for r in readings if lo <= len(r) <= hi]
+    ``supports``), and its share of them; the handwritten-digit reader's ``hand`` counts
+    ``hand_weight`` times (it reads a pen's digits far better than Tesseract). A value only that
+    reader read takes no support from readings cut short of it: ``6633`` read three times is not
+    a cut ``66331`` (a speck the reader took for a digit)."""
+    votes = [(r, 1) for r in readings] + ([(hand, _cfg()["hand_weight"])] if hand else [])
+    total = sum(w for _, w in votes)
+    ok = [(r, w) for r, w in votes if lo <= len(r) <= hi]
     if not ok:
         return None, 0.0
-    support = Counter({x: sum(supports(r, x) for r in ok) for x in set(ok)})
+    only_hand = {hand} - set(readings)
+    support = Counter(
+        {x: sum(w for r, w in ok if (r == x if x in only_hand else supports(r, x))) for x, _ in ok}
+    )
     ranked = support.most_common(2)
     best, n = ranked[0]
     if n < 2 or (len(ranked) > 1 and ranked[1][1] == n):
-        return None, n / len(readings)
-    return best, n / len(readings)
+        return None, n / total
+    return best, n / total
 
 
 def read_zones(page: Image.Image, words: Sequence[Word], page_no: int, dpi: int, ocr: Batch) -> list[Reading]:
@@ -271,13 +283,10 @@ def read_zones(page: Image.Image, words: Sequence[Word], page_no: int, dpi: int,
     for z, rs in zip(names, texts, strict=True):
         rs.append(_page_digits(words, zones[z]))  # the full-page OCR's own reading of the zone
         lo, hi = cfg["digits"][z]
-        value, share = _vote(rs, lo, hi)
-        hand = None
-        if z in cfg["handwritten"]:  # a vote where Tesseract's readings do not settle it
-            hand = read_digits(page.crop(zones[z]))
+        hand = read_digits(page.crop(zones[z])) if z in cfg["handwritten"] else None
+        value, share = _vote(rs, lo, hi, hand or "")
+        if hand is not None:
             rs.append(hand)
-            if value is None:
-                value, share = _vote(rs, lo, hi)
         out.append(Reading(z, value, tuple(rs), share, page_no, zones[z], dpi, by_hand=hand))
     return out
 
