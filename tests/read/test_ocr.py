@@ -128,3 +128,32 @@ def test_a_line_as_tesseract_reads_it_is_cleaned(line: str, clean: str) -> None:
     from vanban.read.ocr import clean_line
 
     assert clean_line(line) == clean
+
+
+def test_the_page_ocr_has_its_misread_tone_marks_weighed(monkeypatch) -> None:
+    """hn-dev/32: Tesseract reads ``đấu tranh phòng, chống ma túy`` as ``đầu tranh``; the page's
+    words are respelled where the pair counts find another spelling likelier by more than the
+    odds that OCR read it right (as for a text OCR'd before it came)."""
+    from vanban.read import ocr
+
+    words = [
+        "cá",
+        "nhân",
+        "có",
+        "thành",
+        "tích",
+        "trong",
+        "công",
+        "tác",
+        "đầu",
+        "tranh",
+        "phòng,",
+        "chống",
+        "ma",
+        "túy",
+    ]
+    rows = ["level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"]
+    rows += [f"5\t1\t1\t1\t1\t{i}\t{100 + 60 * i}\t100\t50\t30\t95\t{w}" for i, w in enumerate(words, 1)]
+    monkeypatch.setattr(ocr, "_tesseract", lambda data, args: "\n".join(rows))
+    page = ocr._ocr_one(Image.new("L", (1200, 400), 255), 300, first=False)
+    assert "công tác đấu tranh phòng, chống ma túy" in "\n".join(page.lines)

@@ -21,7 +21,7 @@ from functools import cache
 from PIL import Image, ImageSequence
 
 from ..errors import MissingToolError, ReadError
-from ..lexicon.marks import restore_marks
+from ..lexicon.marks import restore_marks, restore_read_marks
 from ..messages import msg as message  # (``msg`` names Tesseract's output below)
 from ..rules import table
 from . import limits
@@ -191,7 +191,8 @@ def _ocr_one(im: Image.Image, dpi: int, page_no: int = 1, first: bool = True) ->
                 lambda x: x.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
             )
     lines = tuple(x for x in (clean_line(nfc(line)) for line in arrange(segs)) if x)
-    lines = tuple(restore_marks("\n".join(lines))[0].split("\n")) if lines else ()  # chỉ phí → chi phí
+    if lines:  # chỉ phí → chi phí; đầu tranh phòng, chống → đấu tranh
+        lines = tuple(restore_read_marks(restore_marks("\n".join(lines))[0])[0].split("\n"))
     readings: list[Reading] = []
     if first:
         for op in redo if pen is not None else ():
