@@ -238,11 +238,13 @@ def restore_unmarked(text: str) -> tuple[str, int]:
     return respell(text, options)
 
 
-def restore_read_marks(text: str) -> tuple[str, int]:
+def restore_read_marks(text: str, bare: bool = True) -> tuple[str, int]:
     """An OCR'd text's tone marks, each word respelled where the pair counts find another
     spelling of its letters likelier by more than the odds that OCR read it right
     (``channel_bonus``): ``đầu tranh phòng, chống`` → ``đấu tranh``. Names, symbols and the
-    Party's word stay; same length as ``text``."""
+    Party's word stay; with ``bare`` false, so do words read without a mark (vanban's own OCR
+    reads the marks printed: a page printed without any is restored as a whole, with its
+    warning, by ``restore_unmarked``). Same length as ``text``."""
     cfg = table("read")["marks"]
     keep = frozenset(cfg["keep"])
     spellings = _unigrams()[2]
@@ -252,7 +254,13 @@ def restore_read_marks(text: str) -> tuple[str, int]:
         out = []
         for i, m in enumerate(found):
             word = m.group().lower()
-            if word in keep or i in named or _in_name(found, i) or _in_symbol(text, offset, m):
+            if (
+                word in keep
+                or (not bare and word.isascii())
+                or i in named
+                or _in_name(found, i)
+                or _in_symbol(text, offset, m)
+            ):
                 out.append((word,))
                 continue
             same = {w for w in spellings.get(fold(word), ()) if len(w) == len(word)}

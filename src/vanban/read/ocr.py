@@ -192,7 +192,7 @@ def _ocr_one(im: Image.Image, dpi: int, page_no: int = 1, first: bool = True) ->
             )
     lines = tuple(x for x in (clean_line(nfc(line)) for line in arrange(segs)) if x)
     if lines:  # chỉ phí → chi phí; đầu tranh phòng, chống → đấu tranh
-        lines = tuple(restore_read_marks(restore_marks("\n".join(lines))[0])[0].split("\n"))
+        lines = tuple(restore_read_marks(restore_marks("\n".join(lines))[0], bare=False)[0].split("\n"))
     readings: list[Reading] = []
     if first:
         for op in redo if pen is not None else ():
